@@ -1,0 +1,82 @@
+// The citty command definition, built from the flag table, and argument parsing with the
+// strictness the contract needs (unknown flags and stray arguments are exit 2).
+import { defineCommand, parseArgs, renderUsage, type ArgsDef } from "citty";
+import pkg from "../../package.json" with { type: "json" };
+import { configError } from "../errors.ts";
+import { FLAGS, SUBCOMMANDS } from "./flags.ts";
+import type { ParsedFlags } from "./resolve-config.ts";
+
+export const VERSION: string = pkg.version;
+
+const args: ArgsDef = {};
+for (const f of FLAGS) {
+  args[f.name] = {
+    type: f.type,
+    alias: f.alias,
+    description: f.env ? `${f.description} [env: ${f.env}]` : f.description,
+    valueHint: f.valueHint,
+  } as ArgsDef[string];
+}
+args.help = { type: "boolean", alias: "h", description: "Show this help" };
+args.version = { type: "boolean", alias: "V", description: "Show the version" };
+
+export const command = defineCommand({
+  meta: { name: "gold-digger", version: VERSION, description: "Export one MySQL/MariaDB query result to CSV, TSV, JSON or NDJSON" },
+  args,
+  subCommands: Object.fromEntries(SUBCOMMANDS.map((s) => [s.name, defineCommand({ meta: { name: s.name, description: s.description } })])),
+});
+
+const HELP_FOOTER = `
+Examples:
+  gold-digger --db-url mysql://user:pass@db:3306/shop -q 'SELECT * FROM orders' -o orders.csv
+  DATABASE_URL=mysql://... gold-digger --query-file report.sql -o report.ndjson.zst
+  gold-digger --db-url mysql://... -q 'SELECT 1' -o - -f json --pretty
+
+Exit codes: 0 ok, 1 no rows (without --allow-empty), 2 configuration error, 3 cannot connect,
+4 query or streaming failed, 5 output I/O failed, 130/143 interrupted.
+`;
+
+export async function helpText(): Promise<string> {
+  return (await renderUsage(command)) + "\n" + HELP_FOOTER;
+}
+
+const known = new Set<string>(["_", "help", "h", "version", "V"]);
+for (const f of FLAGS) {
+  known.add(f.name);
+  if (f.alias) known.add(f.alias);
+}
+// citty also answers to the camelCase spelling of each flag.
+const camel = (s: string) => s.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
+
+export function parseFlags(argv: string[]): { flags: ParsedFlags; verbosity: number } {
+  const parsed = parseArgs(argv, args) as unknown as Record<string, unknown> & { _: string[] };
+  for (const key of Object.keys(parsed)) {
+    if (!known.has(key) && !FLAGS.some((f) => camel(f.name) === key)) {
+      throw configError(`unknown option '${key.length === 1 ? "-" : "--"}${key}' (see --help)`);
+    }
+  }
+  if (parsed._.length > 0) throw configError(`unexpected argument '${parsed._[0]}' (see --help)`);
+  for (const f of FLAGS) {
+    const v = parsed[f.name];
+    if (Array.isArray(v)) {
+      if (f.type === "string") throw configError(`--${f.name} given more than once`);
+    } else if (f.type === "string" && (v === true || v === "")) {
+      throw configError(`--${f.name} needs a value`);
+    }
+  }
+  // -v may be repeated (-v -v, -vv); the parser only keeps true.
+  let verbosity = 0;
+  for (const a of argv) {
+    if (a === "--") break;
+    if (a === "--verbose") verbosity++;
+    else if (/^-v+$/.test(a)) verbosity += a.length - 1;
+  }
+  const flags: ParsedFlags = {};
+  for (const f of FLAGS) {
+    const v = parsed[f.name];
+    flags[f.name] = Array.isArray(v) ? (v.at(-1) as boolean) : (v as string | boolean | undefined);
+  }
+  flags.help = parsed.help === true;
+  flags.version = parsed.version === true;
+  return { flags, verbosity };
+}

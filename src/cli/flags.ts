@@ -1,0 +1,42 @@
+// Every command-line flag, once: citty's argument definitions, --help and the shell
+// completion scripts are all derived from this table.
+export interface FlagSpec {
+  name: string;
+  alias?: string;
+  type: "string" | "boolean";
+  description: string;
+  env?: string;
+  valueHint?: string;
+  /** Fixed choices, offered by shell completion. */
+  choices?: string[];
+  /** Completion should offer file names. */
+  file?: boolean;
+}
+
+export const FLAGS: FlagSpec[] = [
+  { name: "db-url", type: "string", env: "DATABASE_URL", valueHint: "URL", description: "mysql://user:pass@host:port/db[?ssl-mode=...|?socketPath=/path]" },
+  { name: "query", alias: "q", type: "string", env: "DATABASE_QUERY", valueHint: "SQL", description: "SQL query to run" },
+  { name: "query-file", type: "string", valueHint: "FILE", file: true, description: "Read the query from FILE (conflicts with --query)" },
+  { name: "output", alias: "o", type: "string", env: "OUTPUT_FILE", valueHint: "FILE", file: true, description: "Output file; - writes to stdout" },
+  { name: "format", alias: "f", type: "string", valueHint: "FORMAT", choices: ["csv", "tsv", "json", "ndjson"], description: "csv, tsv, json or ndjson (default: from the output extension)" },
+  { name: "pretty", alias: "p", type: "boolean", description: "Indent JSON output by 2 spaces" },
+  { name: "allow-empty", type: "boolean", description: "Zero rows is success (exit 0) and writes an empty export" },
+  { name: "force", type: "boolean", description: "Overwrite an existing output file" },
+  { name: "compress", type: "string", valueHint: "ALGO", choices: ["none", "gzip", "zstd"], description: "Compress the output (default: from a .gz or .zst extension)" },
+  { name: "csv-lf", type: "boolean", description: "End CSV records with LF instead of CRLF" },
+  { name: "workers", type: "string", valueHint: "N", description: "Serializer threads; 0 serializes on the main thread (default: one per spare core)" },
+  { name: "batch-rows", type: "string", valueHint: "N", description: "Rows per batch handed to a serializer (default 4096)" },
+  { name: "connect-timeout", type: "string", valueHint: "SECONDS", description: "Give up connecting after SECONDS (default 10)" },
+  { name: "read-timeout", type: "string", valueHint: "SECONDS", description: "Fail if the server sends nothing for SECONDS while the query runs (default 300)" },
+  { name: "tls-ca-file", type: "string", valueHint: "PATH", file: true, description: "Verify the server certificate against this CA (PEM)" },
+  { name: "insecure-skip-hostname-verify", type: "boolean", description: "Verify the certificate chain but not the host name (insecure)" },
+  { name: "allow-invalid-certificate", type: "boolean", description: "Encrypt without verifying the certificate at all (insecure)" },
+  { name: "verbose", alias: "v", type: "boolean", description: "More diagnostics on stderr (repeat for more)" },
+  { name: "quiet", type: "boolean", description: "Only errors on stderr" },
+  { name: "dump-config", type: "boolean", description: "Print the resolved configuration as JSON (secrets redacted) and exit" },
+];
+
+export const SUBCOMMANDS = [
+  { name: "completion", description: "Print a shell completion script: bash, zsh, fish or powershell" },
+  { name: "demo", description: "Start a throwaway MariaDB, export a sample table in every format, clean up" },
+];

@@ -1,0 +1,129 @@
+// Flags + environment -> ExportConfig. A flag beats its environment variable; anything
+// missing, conflicting or malformed is a configuration error (exit 2).
+import { readFileSync } from "node:fs";
+import { availableParallelism } from "node:os";
+import type { Compression, ExportConfig, Format, TlsMode } from "../config.ts";
+import { configError } from "../errors.ts";
+
+export type ParsedFlags = Record<string, string | boolean | undefined>;
+
+const FORMAT_BY_EXTENSION: Record<string, Format> = {
+  csv: "csv",
+  tsv: "tsv",
+  tab: "tsv",
+  txt: "tsv",
+  json: "json",
+  ndjson: "ndjson",
+  jsonl: "ndjson",
+};
+const COMPRESSION_BY_EXTENSION: Record<string, Compression> = { gz: "gzip", zst: "zstd" };
+const KNOWN_EXTENSIONS = ".csv, .tsv, .tab, .txt, .json, .ndjson, .jsonl (each optionally followed by .gz or .zst)";
+
+const str = (v: string | boolean | undefined): string | undefined => (typeof v === "string" ? v : undefined);
+
+/** Format and compression from a file name such as out.CSV.gz. */
+export function inferFromPath(path: string): { format?: Format; compression: Compression } {
+  const parts = path.toLowerCase().split("/").pop()!.split(".");
+  let compression: Compression = "none";
+  const last = parts.at(-1)!;
+  if (parts.length > 2 && COMPRESSION_BY_EXTENSION[last]) {
+    compression = COMPRESSION_BY_EXTENSION[last]!;
+    parts.pop();
+  }
+  const format = parts.length > 1 ? FORMAT_BY_EXTENSION[parts.at(-1)!] : undefined;
+  return { format, compression };
+}
+
+function integer(flag: string, raw: string | undefined, fallback: number, min: number, max: number): number {
+  if (raw === undefined) return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < min || n > max) throw configError(`--${flag} must be a whole number from ${min} to ${max}, got '${raw}'`);
+  return n;
+}
+
+function seconds(flag: string, raw: string | undefined, fallback: number): number {
+  if (raw === undefined) return fallback * 1000;
+  const n = Number(raw);
+  if (!Number.isFinite(n) || n < 0) throw configError(`--${flag} must be a number of seconds (0 = none), got '${raw}'`);
+  return Math.round(n * 1000);
+}
+
+function resolveQuery(flags: ParsedFlags, env: Record<string, string | undefined>): string {
+  const inline = str(flags.query);
+  const file = str(flags["query-file"]);
+  if (inline !== undefined && file !== undefined) throw configError("--query and --query-file conflict: give one");
+  if (file !== undefined) {
+    try {
+      return readFileSync(file, "utf8");
+    } catch (error) {
+      throw configError(`cannot read --query-file ${file}: ${(error as NodeJS.ErrnoException).code ?? error}`);
+    }
+  }
+  const query = inline ?? env.DATABASE_QUERY;
+  if (!query?.trim()) throw configError("missing query: pass --query, --query-file or set DATABASE_QUERY");
+  return query;
+}
+
+function resolveTls(flags: ParsedFlags): ExportConfig["tls"] {
+  const chosen: { mode: TlsMode; flag: string }[] = [];
+  const caFile = str(flags["tls-ca-file"]);
+  if (caFile !== undefined) chosen.push({ mode: "ca-file", flag: "--tls-ca-file" });
+  if (flags["insecure-skip-hostname-verify"]) chosen.push({ mode: "skip-hostname", flag: "--insecure-skip-hostname-verify" });
+  if (flags["allow-invalid-certificate"]) chosen.push({ mode: "allow-invalid", flag: "--allow-invalid-certificate" });
+  if (chosen.length > 1) throw configError(`${chosen.map((c) => c.flag).join(" and ")} conflict: choose one TLS mode`);
+  return { mode: chosen[0]?.mode ?? "default", caFile };
+}
+
+export function resolveConfig(
+  flags: ParsedFlags,
+  env: Record<string, string | undefined>,
+  verbosity: number,
+  stderrIsTty: boolean,
+): ExportConfig {
+  if (verbosity > 0 && flags.quiet) throw configError("--verbose and --quiet conflict");
+  const dbUrl = str(flags["db-url"]) ?? env.DATABASE_URL;
+  if (!dbUrl) throw configError("missing database URL: pass --db-url or set DATABASE_URL");
+  const query = resolveQuery(flags, env);
+  const output = str(flags.output) ?? env.OUTPUT_FILE;
+  if (!output) throw configError("missing output: pass --output (or -o -) or set OUTPUT_FILE");
+
+  const inferred = output === "-" ? { format: undefined, compression: "none" as Compression } : inferFromPath(output);
+  const formatFlag = str(flags.format)?.toLowerCase();
+  if (formatFlag !== undefined && !["csv", "tsv", "json", "ndjson"].includes(formatFlag)) {
+    throw configError(`unknown format '${formatFlag}': use csv, tsv, json or ndjson`);
+  }
+  const format = (formatFlag as Format | undefined) ?? inferred.format;
+  if (!format) {
+    throw configError(
+      output === "-"
+        ? "cannot infer the format of stdout: pass --format csv|tsv|json|ndjson"
+        : `cannot infer the format of ${output}: known extensions are ${KNOWN_EXTENSIONS}; or pass --format`,
+    );
+  }
+  const compressFlag = str(flags.compress)?.toLowerCase();
+  if (compressFlag !== undefined && !["none", "gzip", "zstd"].includes(compressFlag)) {
+    throw configError(`unknown compression '${compressFlag}': use none, gzip or zstd`);
+  }
+  const workers = integer("workers", str(flags.workers), Math.max(1, availableParallelism() - 1), 0, 64);
+
+  return {
+    dbUrl,
+    query,
+    output,
+    format,
+    compression: (compressFlag as Compression | undefined) ?? inferred.compression,
+    pretty: flags.pretty === true,
+    allowEmpty: flags["allow-empty"] === true,
+    force: flags.force === true,
+    workers,
+    batchRows: integer("batch-rows", str(flags["batch-rows"]), 4096, 1, 1_000_000),
+    ringSize: 2 * Math.max(1, workers) + 2,
+    csvNewline: flags["csv-lf"] ? "\n" : "\r\n",
+    tls: resolveTls(flags),
+    connectTimeoutMs: seconds("connect-timeout", str(flags["connect-timeout"]), 10),
+    readTimeoutMs: seconds("read-timeout", str(flags["read-timeout"]), 300),
+    verbosity,
+    quiet: flags.quiet === true,
+    progress: stderrIsTty && flags.quiet !== true,
+  };
+}

@@ -1,0 +1,103 @@
+// Runs the CLI: parses, resolves, exports, and turns every outcome into one line on
+// stderr and an exit code. Nothing but exported data is ever written to stdout.
+import type { ExportConfig } from "../config.ts";
+import { ExitCode, GdError } from "../errors.ts";
+import { runExport, type ExportStats } from "../export.ts";
+import { redactSecrets, redactSql, redactUrl } from "../redact.ts";
+import { helpText, parseFlags, VERSION } from "./command.ts";
+import { completionScript } from "./completion.ts";
+import { startProgress } from "./progress.ts";
+import { resolveConfig } from "./resolve-config.ts";
+
+export interface CliIo {
+  env: Record<string, string | undefined>;
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+  stderrIsTty: boolean;
+}
+
+export const processIo = (): CliIo => ({
+  env: process.env,
+  stdout: (t) => process.stdout.write(t),
+  stderr: (t) => process.stderr.write(t),
+  stderrIsTty: process.stderr.isTTY === true,
+});
+
+/** Every secret we know of: what must never be printed. */
+function secretsOf(argv: string[], env: CliIo["env"]): string[] {
+  const secrets: string[] = [];
+  for (const text of [...argv, env.DATABASE_URL ?? ""]) {
+    const m = /^[a-z][a-z0-9+.-]*:\/\/[^:/@]*:([^@]*)@/i.exec(text.replace(/^--db-url=/, ""));
+    if (m?.[1]) secrets.push(m[1], decodeURIComponentSafe(m[1]));
+  }
+  return secrets;
+}
+
+function decodeURIComponentSafe(s: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
+  }
+}
+
+export function dumpConfig(cfg: ExportConfig): string {
+  return JSON.stringify({ ...cfg, dbUrl: redactUrl(cfg.dbUrl), query: redactSql(cfg.query) }, null, 2) + "\n";
+}
+
+function summary(stats: ExportStats): string {
+  const s = (performance.now() - stats.startedAt) / 1000;
+  return `${stats.rows} rows, ${stats.bytes} bytes in ${s.toFixed(2)} s (${Math.round(stats.rows / Math.max(s, 1e-3))} rows/s)`;
+}
+
+function faultBatch(env: CliIo["env"]): number | undefined {
+  // Test hook: lets the test suite crash a real worker mid-export.
+  return env.GOLD_DIGGER_FAULT === "worker-crash" ? 1 : undefined;
+}
+
+export async function runCli(argv: string[], io: CliIo, signal?: AbortSignal): Promise<number> {
+  const secrets = secretsOf(argv, io.env);
+  const say = (line: string) => io.stderr(redactSecrets(redactUrl(line), secrets) + "\n");
+  try {
+    if (argv[0] === "completion") {
+      if (argv.length !== 2) throw new GdError(ExitCode.Config, "usage: gold-digger completion bash|zsh|fish|powershell");
+      io.stdout(completionScript(argv[1]!));
+      return ExitCode.Ok;
+    }
+    if (argv[0] === "demo") {
+      const { runDemo } = await import("../demo/demo.ts");
+      return await runDemo(argv.slice(1), io, (args, demoIo) => runCli(args, demoIo, signal));
+    }
+    const { flags, verbosity } = parseFlags(argv);
+    if (flags.help) {
+      io.stdout(await helpText());
+      return ExitCode.Ok;
+    }
+    if (flags.version) {
+      io.stdout(`gold-digger ${VERSION}\n`);
+      return ExitCode.Ok;
+    }
+    const cfg = resolveConfig(flags, io.env, verbosity, io.stderrIsTty);
+    if (flags["dump-config"]) {
+      io.stdout(dumpConfig(cfg));
+      return ExitCode.Ok;
+    }
+    const stats: ExportStats = { rows: 0, bytes: 0, startedAt: performance.now() };
+    const progress = cfg.progress ? startProgress(stats, io) : undefined;
+    try {
+      await runExport(cfg, { log: say, signal, stats, crashAtBatch: faultBatch(io.env) });
+    } finally {
+      progress?.stop();
+    }
+    if (cfg.verbosity > 0 || cfg.progress) say(summary(stats));
+    return ExitCode.Ok;
+  } catch (error) {
+    if (error instanceof GdError) {
+      say(`gold-digger: ${error.message}`);
+      return error.exitCode;
+    }
+    const detail = (error instanceof Error ? error.message : String(error)).replace(/\s*\n[\s\S]*$/, "");
+    say(`gold-digger: unexpected error: ${detail}`);
+    return ExitCode.Query;
+  }
+}

@@ -1,0 +1,30 @@
+// The resolved configuration of one export: what the CLI hands to the exporter.
+export type Format = "csv" | "tsv" | "json" | "ndjson";
+export type Compression = "none" | "gzip" | "zstd";
+export type TlsMode = "default" | "ca-file" | "skip-hostname" | "allow-invalid";
+
+export interface ExportConfig {
+  /** The database URL as given (may hold a password: never print it, use redactUrl). */
+  dbUrl: string;
+  query: string;
+  /** Output path, or "-" for stdout. */
+  output: string;
+  format: Format;
+  compression: Compression;
+  pretty: boolean;
+  allowEmpty: boolean;
+  force: boolean;
+  /** 0 = serialize on the main thread. */
+  workers: number;
+  batchRows: number;
+  /** How many batches may be in flight or waiting to be written. */
+  ringSize: number;
+  csvNewline: "\r\n" | "\n";
+  tls: { mode: TlsMode; caFile?: string };
+  connectTimeoutMs: number;
+  /** Longest silence on the socket while the query runs before giving up. */
+  readTimeoutMs: number;
+  verbosity: number;
+  quiet: boolean;
+  progress: boolean;
+}

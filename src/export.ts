@@ -1,0 +1,175 @@
+// One export, end to end: source -> batches -> serializers -> ordered ring -> sink.
+import type { Connection } from "mariadb";
+import type { ExportConfig } from "./config.ts";
+import { ExitCode, GdError } from "./errors.ts";
+import { uniqueKeys } from "./format/columns.ts";
+import { checkTarget, openSink, ReaderGone, type Sink } from "./output/sink.ts";
+import { createBatchProcessor, type ProcessorSpec } from "./pipeline/batch-processor.ts";
+import { Batcher } from "./pipeline/batcher.ts";
+import { inlineSerializer, workerPool, type Serializer } from "./pipeline/pool.ts";
+import { OrderedRing } from "./pipeline/ring.ts";
+import { describeColumns, type ColumnMeta } from "./source/columns.ts";
+import { openConnection, queryFailure } from "./source/connect.ts";
+import { RAW_ROWS } from "./source/raw-rows.ts";
+
+/** Upper bound on the raw bytes of one batch, so wide rows cannot make batches huge. */
+const BATCH_BYTES = 1 << 20;
+
+export interface ExportStats {
+  rows: number;
+  /** Bytes written to the output (after compression). */
+  bytes: number;
+  startedAt: number;
+}
+
+export interface ExportHooks {
+  log: (line: string) => void;
+  /** Aborting stops the export and cleans up; the reason (a GdError) is what runExport throws. */
+  signal?: AbortSignal;
+  stats?: ExportStats;
+  /** Test hook: the worker given this batch number crashes (GOLD_DIGGER_FAULT=worker-crash). */
+  crashAtBatch?: number;
+}
+
+export async function runExport(cfg: ExportConfig, hooks: ExportHooks): Promise<ExportStats> {
+  const stats = hooks.stats ?? { rows: 0, bytes: 0, startedAt: performance.now() };
+  // Fail on an existing output or a missing directory before any database work.
+  checkTarget(cfg.output, cfg.force);
+  hooks.signal?.throwIfAborted();
+  const { conn, tls } = await openConnection(cfg);
+  if (tls.warning) hooks.log(tls.warning);
+  if (cfg.verbosity > 0) hooks.log(`connected: ${tls.description}`);
+  let sink: Sink | undefined;
+  try {
+    sink = openSink(cfg.output, cfg.force);
+    await streamQuery(conn, cfg, sink, hooks, stats);
+    await sink.commit();
+    await conn.end();
+    return stats;
+  } catch (error) {
+    sink?.abort();
+    // destroy(), not end(): end() would first read the rest of a half-streamed result.
+    conn.destroy();
+    if (error instanceof ReaderGone) return stats;
+    throw error;
+  }
+}
+
+function streamQuery(
+  conn: Connection,
+  cfg: ExportConfig,
+  sink: Sink,
+  hooks: ExportHooks,
+  stats: ExportStats,
+): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const stream = conn.queryStream({ sql: cfg.query, ...RAW_ROWS } as never);
+    let serializer: Serializer | undefined;
+    let ring: OrderedRing | undefined;
+    let batcher: Batcher | undefined;
+    let footer: (wroteRows: boolean) => Uint8Array = () => new Uint8Array(0);
+    let batches = 0;
+    let paused = false;
+    let settled = false;
+    let lastActivity = Date.now();
+
+    const finish = (error?: unknown) => {
+      if (settled) return;
+      settled = true;
+      clearInterval(watchdog);
+      hooks.signal?.removeEventListener("abort", onAbort);
+      void serializer?.close();
+      if (error === undefined) resolve();
+      else reject(error);
+    };
+    const onAbort = () => {
+      finish(hooks.signal!.reason);
+      conn.destroy();
+    };
+    hooks.signal?.addEventListener("abort", onAbort, { once: true });
+
+    // Idle-read timeout that does not count time we spend paused for a slow output.
+    const watchdog = setInterval(() => {
+      if (paused || cfg.readTimeoutMs <= 0) {
+        lastActivity = Date.now();
+        return;
+      }
+      if (Date.now() - lastActivity > cfg.readTimeoutMs) {
+        finish(new GdError(ExitCode.Query, `no data from the server for ${cfg.readTimeoutMs / 1000} s (--read-timeout)`));
+        conn.destroy();
+      }
+    }, Math.min(1000, Math.max(50, cfg.readTimeoutMs / 4)));
+
+    const write = async (chunk: Uint8Array) => {
+      await sink.write(chunk);
+      stats.bytes += chunk.length;
+    };
+
+    stream.on("fields", (meta: ColumnMeta[]) => {
+      lastActivity = Date.now();
+      if (ring) return finish(new GdError(ExitCode.Query, "the query returned more than one result set"));
+      const columns = describeColumns(meta);
+      if (cfg.format === "json" || cfg.format === "ndjson") {
+        const { renamed } = uniqueKeys(columns.map((c) => c.name));
+        if (renamed.length > 0 && !cfg.quiet) hooks.log(`warning: duplicate column names renamed: ${renamed.join(", ")}`);
+      }
+      const spec: ProcessorSpec = {
+        format: cfg.format,
+        columns,
+        pretty: cfg.pretty,
+        csvNewline: cfg.csvNewline,
+        compression: cfg.compression,
+      };
+      const processor = createBatchProcessor(spec);
+      footer = processor.footer;
+      serializer = cfg.workers > 0 ? workerPool(spec, cfg.workers, { crashAtBatch: hooks.crashAtBatch }) : inlineSerializer(spec);
+      ring = new OrderedRing(
+        cfg.ringSize,
+        write,
+        () => {
+          if (paused && !ring!.full) {
+            paused = false;
+            lastActivity = Date.now();
+            stream.resume();
+          }
+        },
+        (error) => finish(error),
+      );
+      ring.submit(Promise.resolve(processor.header()));
+      batcher = new Batcher(cfg.batchRows, BATCH_BYTES, (batch) => {
+        ring!.submit(serializer!.serialize(batch.rows, batch.rowCount, batches++ === 0));
+        if (ring!.full && !paused) {
+          paused = true;
+          stream.pause();
+        }
+      });
+    });
+
+    stream.on("data", (row: Uint8Array) => {
+      lastActivity = Date.now();
+      stats.rows++;
+      batcher!.add(row);
+    });
+
+    stream.on("error", (error: unknown) => finish(queryFailure(error)));
+
+    stream.on("end", async () => {
+      if (settled) return;
+      try {
+        if (stats.rows === 0 && !cfg.allowEmpty) {
+          throw new GdError(ExitCode.NoRows, "the query returned no rows (use --allow-empty to write an empty export)");
+        }
+        if (ring && batcher) {
+          await ring.space();
+          batcher.flush();
+          await ring.space();
+          ring.submit(Promise.resolve(footer(stats.rows > 0)));
+          await ring.drain();
+        }
+        finish();
+      } catch (error) {
+        finish(error);
+      }
+    });
+  });
+}

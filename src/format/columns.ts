@@ -1,0 +1,38 @@
+// What the serializers need to know about a result column: its name and how its
+// server text is rendered (see "Value rendering" in CONTRACT.md).
+export const enum Kind {
+  /** Integer, DECIMAL, FLOAT, DOUBLE, YEAR: the server's digits; a JSON number. */
+  Number = 0,
+  /** Character data, dates and times, ENUM, SET: a JSON string. */
+  Text = 1,
+  /** A JSON column or JSON function result: embedded as JSON, plain text in CSV. */
+  Json = 2,
+  /** BINARY, VARBINARY, BLOB, GEOMETRY: 0x + lowercase hex. */
+  Binary = 3,
+  /** BIT(n): unsigned decimal. */
+  Bit = 4,
+}
+
+export interface ColumnSpec {
+  name: string;
+  kind: Kind;
+}
+
+/** JSON object keys: duplicate column names get _2, _3... so no value is lost. */
+export function uniqueKeys(names: string[]): { keys: string[]; renamed: string[] } {
+  const seen = new Set<string>();
+  const renamed: string[] = [];
+  const keys = names.map((name) => {
+    if (!seen.has(name)) {
+      seen.add(name);
+      return name;
+    }
+    let n = 2;
+    while (seen.has(`${name}_${n}`)) n++;
+    const key = `${name}_${n}`;
+    seen.add(key);
+    renamed.push(`${name} -> ${key}`);
+    return key;
+  });
+  return { keys, renamed };
+}

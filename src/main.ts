@@ -1,0 +1,20 @@
+#!/usr/bin/env bun
+// Entry point: run the CLI, translate SIGINT/SIGTERM into a clean abort, exit with its code.
+import { ExitCode, GdError } from "./errors.ts";
+import { processIo, runCli } from "./cli/run.ts";
+
+const controller = new AbortController();
+for (const [sig, code] of [
+  ["SIGINT", ExitCode.Interrupted],
+  ["SIGTERM", ExitCode.Terminated],
+] as const) {
+  process.on(sig, () => {
+    if (controller.signal.aborted) process.exit(code);
+    controller.abort(new GdError(code, `interrupted by ${sig}`));
+  });
+}
+// A closed stdout (| head) must not crash the process; the sink reports it and we stop quietly.
+process.stdout.on?.("error", () => {});
+
+const code = await runCli(process.argv.slice(2), processIo(), controller.signal);
+process.exit(code);

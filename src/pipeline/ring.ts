@@ -1,0 +1,101 @@
+// Serialized batches finish out of order (several workers); the ring writes them strictly
+// in submission order and holds at most `capacity` batches, in flight or waiting. The
+// exporter pauses the query stream while the ring is full: that is the backpressure that
+// keeps memory flat whatever the row count.
+export class OrderedRing {
+  private readonly slots: (Uint8Array | undefined)[];
+  private head = 0; // next sequence number to write
+  private tail = 0; // next sequence number to hand out
+  private writing = false;
+  private failure: unknown = undefined;
+  private idleWaiters: { resolve: () => void; reject: (e: unknown) => void }[] = [];
+  private spaceWaiters: (() => void)[] = [];
+
+  constructor(
+    readonly capacity: number,
+    private readonly write: (chunk: Uint8Array) => Promise<void>,
+    /** Called whenever a slot frees up, so a paused producer can resume. */
+    private readonly onSpace: () => void = () => {},
+    /** Called once, with the first error of a batch or a write. */
+    private readonly onFailure: (error: unknown) => void = () => {},
+  ) {
+    if (capacity < 1) throw new RangeError("ring capacity must be at least 1");
+    this.slots = new Array(capacity);
+  }
+
+  get full(): boolean {
+    return this.tail - this.head >= this.capacity;
+  }
+
+  get failed(): boolean {
+    return this.failure !== undefined;
+  }
+
+  /** Takes the next slot for a batch that will resolve to its serialized bytes. */
+  submit(work: Promise<Uint8Array>): void {
+    if (this.full) throw new Error("ring is full: wait for onSpace before submitting");
+    const seq = this.tail++;
+    work.then(
+      (chunk) => {
+        this.slots[seq % this.capacity] = chunk;
+        void this.pump();
+      },
+      (error) => this.fail(error),
+    );
+  }
+
+  /** Resolves when a slot is free (at once if one is). */
+  space(): Promise<void> {
+    if (!this.full || this.failure !== undefined) return Promise.resolve();
+    return new Promise((resolve) => this.spaceWaiters.push(resolve));
+  }
+
+  /** Resolves when every submitted batch has been written; rejects with the first failure. */
+  drain(): Promise<void> {
+    if (this.failure !== undefined) return Promise.reject(this.failure);
+    if (this.head === this.tail) return Promise.resolve();
+    return new Promise((resolve, reject) => this.idleWaiters.push({ resolve, reject }));
+  }
+
+  private async pump(): Promise<void> {
+    if (this.writing) return;
+    this.writing = true;
+    try {
+      for (;;) {
+        if (this.failure !== undefined) return;
+        const slot = this.head % this.capacity;
+        const chunk = this.slots[slot];
+        if (chunk === undefined) break;
+        await this.write(chunk);
+        this.slots[slot] = undefined;
+        this.head++;
+        const waiters = this.spaceWaiters;
+        this.spaceWaiters = [];
+        for (const w of waiters) w();
+        this.onSpace();
+      }
+    } catch (error) {
+      this.fail(error);
+      return;
+    } finally {
+      this.writing = false;
+    }
+    if (this.head === this.tail) {
+      const waiters = this.idleWaiters;
+      this.idleWaiters = [];
+      for (const w of waiters) w.resolve();
+    }
+  }
+
+  private fail(error: unknown): void {
+    if (this.failure !== undefined) return;
+    this.failure = error ?? new Error("batch failed");
+    this.slots.fill(undefined);
+    for (const w of this.spaceWaiters) w();
+    this.spaceWaiters = [];
+    const waiters = this.idleWaiters;
+    this.idleWaiters = [];
+    for (const w of waiters) w.reject(this.failure);
+    this.onFailure(this.failure);
+  }
+}

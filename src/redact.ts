@@ -1,0 +1,168 @@
+// Keeps passwords out of everything we print (CONTRACT.md, "Redaction"). Each function errs on
+// the side of masking too much: a hidden host name costs a moment, a leaked password costs a rotation.
+
+const MASK = "***";
+
+// The password runs from `://user:` to the last `@` of the same whitespace-free run, so a raw
+// `@`, `/`, `?` or `#` inside it (a URL the user forgot to percent-encode) is still covered.
+const URL_PASSWORD = /(:\/\/[^\s:/@]*:)\S+(?=@)/g;
+
+/** Replaces the password of every `scheme://user:password@` in `text` with `***`. */
+export function redactUrl(text: string): string {
+  return text.replace(URL_PASSWORD, `$1${MASK}`);
+}
+
+/**
+ * Replaces every occurrence of each non-empty secret with `***`, whether written raw,
+ * percent-encoded (either hex case) or a mix of both, as it may appear inside a URL.
+ */
+export function redactSecrets(text: string, secrets: string[]): string {
+  const patterns = secrets
+    .filter((secret) => secret !== "")
+    // Longest first, so a secret that contains another is masked whole.
+    .sort((a, b) => b.length - a.length)
+    .map(secretPattern);
+  if (patterns.length === 0) return text;
+  return text.replace(new RegExp(patterns.join("|"), "g"), MASK);
+}
+
+function secretPattern(secret: string): string {
+  const encoder = new TextEncoder();
+  return Array.from(secret, (char) => {
+    const encoded = Array.from(encoder.encode(char), (byte) => "%" + hexPattern(byte)).join("");
+    return `(?:${escapeRegExp(char)}|${encoded})`;
+  }).join("");
+}
+
+function hexPattern(byte: number): string {
+  return Array.from(byte.toString(16).padStart(2, "0"), (digit) =>
+    /[a-f]/.test(digit) ? `[${digit}${digit.toUpperCase()}]` : digit,
+  ).join("");
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[\\^$.*+?()[\]{}|\/-]/g, "\\$&");
+}
+
+// ---- SQL ----------------------------------------------------------------------------------
+
+interface Token {
+  kind: "string" | "word" | "punct" | "skip";
+  start: number;
+  end: number;
+  /** Words and `backtick` identifiers: the name, upper-cased; punctuation: its text. */
+  text: string;
+}
+
+/**
+ * Masks the string literals that carry credentials: everything in an `IDENTIFIED ...` clause
+ * (BY, VIA ... USING, WITH ... AS, REPLACE), the literal after any `...PASSWORD` word
+ * (`PASSWORD 'x'`, `PASSWORD = 'x'`, `SET PASSWORD FOR u = 'x'`, `MASTER_PASSWORD='x'`,
+ * `WHERE password = 'x'`), and every literal inside `PASSWORD(...)`, `AES_ENCRYPT(...)` and
+ * their kin. The rest of the text, comments and spacing included, is kept byte for byte.
+ */
+export function redactSql(sql: string): string {
+  const tokens = tokenize(sql).filter((token) => token.kind !== "skip");
+  const masked = new Set<Token>();
+
+  const maskUntil = (from: number, stop: (token: Token, depth: number) => boolean): void => {
+    let depth = 0;
+    for (let i = from; i < tokens.length; i++) {
+      const token = tokens[i];
+      if (token.text === "(") depth++;
+      else if (token.text === ")") depth--;
+      if (stop(token, depth)) return;
+      if (token.kind === "string") masked.add(token);
+    }
+  };
+  // From an opening parenthesis to its match.
+  const maskCall = (open: number) => maskUntil(open, (token, depth) => token.text === ")" && depth === 0);
+
+  tokens.forEach((token, i) => {
+    if (token.kind !== "word") return;
+    const next = tokens[i + 1];
+    if (token.text === "IDENTIFIED") {
+      // Ends where the next user of `CREATE USER a IDENTIFIED BY 'x', b ...` starts.
+      maskUntil(i + 1, (t, depth) => depth < 0 || (depth === 0 && (t.text === "," || t.text === ";")));
+    } else if (CIPHER_FUNCTIONS.has(token.text) && next?.text === "(") {
+      maskCall(i + 1);
+    } else if (token.text.endsWith("PASSWORD")) {
+      maskPasswordValue(i + 1);
+    }
+  });
+
+  function maskPasswordValue(at: number): void {
+    let i = at;
+    // `SET PASSWORD FOR 'user'@'host' = ...`: the user is not the secret.
+    if (tokens[i]?.text === "FOR") {
+      while (i < tokens.length && tokens[i].text !== "=" && tokens[i].text !== ";") i++;
+    }
+    if (tokens[i]?.text === "=" || tokens[i]?.text === ":=") i++;
+    if (tokens[i]?.kind === "string") masked.add(tokens[i]);
+    else if (tokens[i]?.text === "(") maskCall(i);
+  }
+
+  let out = "";
+  let copied = 0;
+  for (const token of [...masked].sort((a, b) => a.start - b.start)) {
+    const quote = sql[token.start];
+    out += sql.slice(copied, token.start) + quote + MASK + quote;
+    copied = token.end;
+  }
+  return out + sql.slice(copied);
+}
+
+const CIPHER_FUNCTIONS = new Set(["AES_ENCRYPT", "AES_DECRYPT", "DES_ENCRYPT", "DES_DECRYPT", "ENCODE", "DECODE"]);
+
+// Charset introducers and literal prefixes glued to a string (`_utf8mb4'x'`, `N'x'`, `X'..'`):
+// they belong to the literal, so `PASSWORD = _utf8mb4'x'` still finds it right after `=`.
+const INTRODUCER = /^(?:_[A-Za-z0-9]+|[NnXxBb])$/;
+
+function tokenize(sql: string): Token[] {
+  const tokens: Token[] = [];
+  let i = 0;
+  while (i < sql.length) {
+    const start = i;
+    const char = sql[i];
+    const rest = sql.slice(i, i + 3);
+    if (char === "'" || char === '"') {
+      i = quotedEnd(sql, i, char, true);
+      tokens.push({ kind: "string", start, end: i, text: "" });
+    } else if (char === "`") {
+      i = quotedEnd(sql, i, char, false);
+      tokens.push({ kind: "word", start, end: i, text: sql.slice(start + 1, i - 1).replaceAll("``", "`").toUpperCase() });
+    } else if (char === "#" || /^--(?:\s|$)/.test(rest)) {
+      i = sql.indexOf("\n", i);
+      if (i < 0) i = sql.length;
+      tokens.push({ kind: "skip", start, end: i, text: "" });
+    } else if (rest.startsWith("/*")) {
+      i = sql.indexOf("*/", i + 2);
+      i = i < 0 ? sql.length : i + 2;
+      tokens.push({ kind: "skip", start, end: i, text: "" });
+    } else if (/\s/.test(char)) {
+      while (i < sql.length && /\s/.test(sql[i])) i++;
+      tokens.push({ kind: "skip", start, end: i, text: "" });
+    } else if (/[\p{L}\p{N}_$]/u.test(char)) {
+      while (i < sql.length && /[\p{L}\p{N}_$]/u.test(sql[i])) i++;
+      const word = sql.slice(start, i);
+      const glued = sql[i] === "'" || sql[i] === '"';
+      tokens.push({ kind: glued && INTRODUCER.test(word) ? "skip" : "word", start, end: i, text: word.toUpperCase() });
+    } else {
+      i += rest.startsWith(":=") ? 2 : 1;
+      tokens.push({ kind: "punct", start, end: i, text: sql.slice(start, i) });
+    }
+  }
+  return tokens;
+}
+
+/** Index just past the closing quote; an unterminated literal runs to the end (and is masked whole). */
+function quotedEnd(sql: string, open: number, quote: string, backslashEscapes: boolean): number {
+  let i = open + 1;
+  while (i < sql.length) {
+    if (backslashEscapes && sql[i] === "\\") i += 2;
+    else if (sql[i] === quote && sql[i + 1] === quote) i += 2;
+    else if (sql[i] === quote) return i + 1;
+    else i++;
+  }
+  return sql.length;
+}

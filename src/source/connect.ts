@@ -1,0 +1,100 @@
+// Opens the one connection an export uses, and turns connector errors into the
+// contract's exit codes with one readable line each.
+import mariadb, { type Connection } from "mariadb";
+import type { ExportConfig } from "../config.ts";
+import { ExitCode, GdError } from "../errors.ts";
+import { parseDbUrl, type DbTarget } from "./db-url.ts";
+import { planTls, type TlsPlan } from "./tls.ts";
+
+const SERVER_SSL_DISABLED = 45023;
+
+interface ConnectorError extends Error {
+  code?: string;
+  errno?: number;
+  sqlMessage?: string;
+}
+
+/** The connector's message without its "(conn:..., no: ..., SQLState: ...)" prefix and "sql:" suffix. */
+export function connectorReason(error: unknown): string {
+  const e = error as ConnectorError;
+  const text = e?.sqlMessage ?? e?.message ?? String(error);
+  return text
+    .replace(/^\(conn:[^)]*\)\s*/, "")
+    .replace(/\nsql:[\s\S]*$/, "")
+    .replace(/\s+/g, " ")
+    .trim();
+}
+
+const TLS_CODES = /CERT|SELF_SIGNED|UNABLE_TO|ALTNAME|HOSTNAME|TLS|SSL|certificate|Hostname\/IP/i;
+
+function tlsHint(reason: string, plan: TlsPlan): string {
+  if (/altname|hostname|host name|Hostname\/IP/i.test(reason)) {
+    return " (the certificate does not name this host: connect by a name it holds, or use --insecure-skip-hostname-verify)";
+  }
+  if (/self.signed|unable to (get|verify)|UNABLE_TO|CERT_|certificate/i.test(reason)) {
+    return " (the server's certificate is not trusted: pass its CA with --tls-ca-file, or use --allow-invalid-certificate, or ?ssl-mode=REQUIRED)";
+  }
+  if (/secure transport|require_secure_transport|SSL is required|insecure transport/i.test(reason) && plan.ssl === false) {
+    return " (the server requires TLS: remove ssl-mode=DISABLED)";
+  }
+  return "";
+}
+
+function connectFailure(error: unknown, target: DbTarget, plan: TlsPlan): GdError {
+  const reason = connectorReason(error);
+  const where = target.socketPath ?? `${target.host}:${target.port}`;
+  const hint = TLS_CODES.test(reason) || plan.ssl === false ? tlsHint(reason, plan) : "";
+  return new GdError(ExitCode.Connect, `cannot connect to ${where}: ${reason}${hint}`);
+}
+
+/** An error while the query runs or rows stream: exit 4. */
+export function queryFailure(error: unknown): GdError {
+  if (error instanceof GdError) return error;
+  return new GdError(ExitCode.Query, `query failed: ${connectorReason(error)}`);
+}
+
+export interface OpenedConnection {
+  conn: Connection;
+  target: DbTarget;
+  tls: TlsPlan;
+}
+
+export async function openConnection(cfg: ExportConfig): Promise<OpenedConnection> {
+  const target = parseDbUrl(cfg.dbUrl);
+  const tls = planTls(target, cfg.tls);
+  const options = {
+    host: target.host,
+    port: target.port,
+    user: target.user,
+    password: target.password,
+    database: target.database,
+    socketPath: target.socketPath,
+    connectTimeout: cfg.connectTimeoutMs,
+    charset: "utf8mb4",
+    // Raw rows bypass value decoding; these keep any decoded path exact as well.
+    rowsAsArray: true,
+    dateStrings: true,
+    supportBigNumbers: true,
+    bigNumberStrings: true,
+    decimalAsNumber: false,
+    bigIntAsNumber: false,
+    bitOneIsBoolean: false,
+    autoJsonMap: false,
+    permitLocalInfile: false,
+    // The connector would otherwise print its own warnings; ours go through one channel.
+    logger: { warning: () => {} },
+  };
+  try {
+    return { conn: await mariadb.createConnection({ ...options, ssl: tls.ssl }), target, tls };
+  } catch (error) {
+    if (!(tls.fallbackToPlain && (error as ConnectorError).errno === SERVER_SSL_DISABLED)) {
+      throw connectFailure(error, target, tls);
+    }
+  }
+  const plain: TlsPlan = { ssl: false, fallbackToPlain: false, description: "plain (the server offers no TLS)" };
+  try {
+    return { conn: await mariadb.createConnection({ ...options, ssl: false }), target, tls: plain };
+  } catch (error) {
+    throw connectFailure(error, target, plain);
+  }
+}

@@ -1,0 +1,112 @@
+// Parses the --db-url / DATABASE_URL value. Hand-written rather than `new URL()` so that every
+// malformed shape gets a message saying how to fix it, and so that no part of a password the
+// user forgot to percent-encode can end up as a host, port or database name.
+import { configError } from "../errors.ts";
+import { redactUrl } from "../redact.ts";
+
+export type SslMode = "DISABLED" | "PREFERRED" | "REQUIRED" | "VERIFY_CA" | "VERIFY_IDENTITY";
+
+export interface DbTarget {
+  host: string;
+  port: number;
+  user: string;
+  password: string;
+  database?: string;
+  socketPath?: string;
+  sslMode?: SslMode;
+}
+
+const SSL_MODES: readonly SslMode[] = ["DISABLED", "PREFERRED", "REQUIRED", "VERIFY_CA", "VERIFY_IDENTITY"];
+const DEFAULT_PORT = 3306;
+const SHAPE = "mysql://user:password@host:port/database";
+
+/**
+ * `mysql://` or `mariadb://` URL to connection target. User, password, database and query
+ * values are percent-decoded. Throws a configError (exit 2) whose message never holds the password.
+ */
+export function parseDbUrl(url: string): DbTarget {
+  const scheme = /^([A-Za-z][A-Za-z0-9+.-]*):\/\//.exec(url);
+  // Without a recognisable `scheme://` redactUrl cannot tell where a password is: echo nothing.
+  if (!scheme) throw configError(`the database URL must look like ${SHAPE}`);
+  if (!/^(?:mysql|mariadb)$/i.test(scheme[1])) {
+    throw configError(`unsupported database URL scheme "${scheme[1]}": use mysql:// or mariadb://`);
+  }
+  if (/[\s\p{Cc}]/u.test(url)) {
+    throw configError("the database URL contains whitespace or control characters: percent-encode them (a space is %20)");
+  }
+  const fail = (reason: string) => configError(`invalid database URL ${redactUrl(url)}: ${reason}`);
+  const decode = (text: string, what: string): string => {
+    try {
+      return decodeURIComponent(text);
+    } catch {
+      throw fail(`the ${what} has an invalid %-escape`);
+    }
+  };
+
+  const rest = url.slice(scheme[0].length);
+  const authorityEnd = rest.search(/[/?#]/);
+  const authority = authorityEnd < 0 ? rest : rest.slice(0, authorityEnd);
+  const tail = authorityEnd < 0 ? "" : rest.slice(authorityEnd);
+  // Only an unencoded '/', '?' or '#' in the password puts its '@' here; reading on would turn
+  // the rest of the password into a database name or query parameters.
+  if (tail.includes("@") || tail.includes("#")) {
+    throw fail("percent-encode '@', '/', '?' and '#' in the user name, password and database (as %40, %2F, %3F, %23)");
+  }
+
+  const at = authority.lastIndexOf("@");
+  const userinfo = at < 0 ? "" : authority.slice(0, at);
+  const colon = userinfo.indexOf(":");
+  const user = decode(colon < 0 ? userinfo : userinfo.slice(0, colon), "user name");
+  const password = colon < 0 ? "" : decode(userinfo.slice(colon + 1), "password");
+  const { host, port } = parseHostPort(authority.slice(at + 1), fail);
+
+  const queryStart = tail.indexOf("?");
+  const path = queryStart < 0 ? tail : tail.slice(0, queryStart);
+  const dbName = path.slice(1);
+  if (dbName.includes("/")) throw fail("the database name must not contain '/'");
+  const database = dbName === "" ? undefined : decode(dbName, "database name");
+
+  let socketPath: string | undefined;
+  let sslMode: SslMode | undefined;
+  for (const param of queryStart < 0 ? [] : tail.slice(queryStart + 1).split("&")) {
+    const eq = param.indexOf("=");
+    const key = decode(eq < 0 ? param : param.slice(0, eq), "query parameter name").toLowerCase();
+    const value = eq < 0 ? "" : decode(param.slice(eq + 1), `value of ${key}`);
+    if (key === "ssl-mode" || key === "sslmode" || key === "ssl_mode") {
+      // Other clients spell these `verify-ca`, `required`: accept any case and either separator.
+      const mode = SSL_MODES.find((m) => m === value.toUpperCase().replaceAll("-", "_"));
+      if (!mode) throw fail(`ssl-mode must be one of ${SSL_MODES.join(", ")}`);
+      sslMode = mode;
+    } else if (key === "socketpath" || key === "socket") {
+      if (value === "") throw fail("socketPath is empty");
+      socketPath = value;
+    }
+  }
+
+  if (host === "" && socketPath === undefined) throw fail("no host: give one, or a socketPath query parameter");
+  // A socket connection has no host; "localhost" is what MySQL clients call it.
+  return { host: host || "localhost", port, user, password, database, socketPath, sslMode };
+}
+
+function parseHostPort(text: string, fail: (reason: string) => Error): { host: string; port: number } {
+  let host: string;
+  let portText: string | undefined;
+  if (text.startsWith("[")) {
+    const close = text.indexOf("]");
+    host = text.slice(1, close);
+    const after = text.slice(close + 1);
+    if (close < 0 || !/^[0-9A-Fa-f:.]+$/.test(host) || !host.includes(":")) throw fail("invalid IPv6 address in brackets");
+    if (after !== "" && !after.startsWith(":")) throw fail("unexpected text after the IPv6 address");
+    portText = after === "" ? undefined : after.slice(1);
+  } else {
+    const parts = text.split(":");
+    if (parts.length > 2) throw fail("an IPv6 address must be in brackets, as in mysql://user@[::1]:3306/db");
+    host = parts[0];
+    portText = parts[1];
+    if (!/^[\p{L}\p{N}._-]*$/u.test(host)) throw fail("invalid host name");
+  }
+  if (portText === undefined) return { host, port: DEFAULT_PORT };
+  const port = /^\d{1,5}$/.test(portText) ? Number(portText) : 0;
+  if (port < 1 || port > 65535) throw fail("the port must be a number from 1 to 65535");
+  return { host, port };
+}

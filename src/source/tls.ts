@@ -1,0 +1,82 @@
+// Turns the URL's ssl-mode and the TLS flags into the connector's `ssl` option
+// (see "TLS" in CONTRACT.md).
+import { readFileSync } from "node:fs";
+import type { ExportConfig } from "../config.ts";
+import { configError } from "../errors.ts";
+import type { DbTarget } from "./db-url.ts";
+
+export interface TlsPlan {
+  /** The connector's `ssl` option for the first attempt. */
+  ssl: false | Record<string, unknown>;
+  /** PREFERRED: if the server has TLS disabled, connect again without it. */
+  fallbackToPlain: boolean;
+  /** What was verified, for messages and -v. */
+  description: string;
+  warning?: string;
+}
+
+const LOOPBACK = /^(localhost|127(\.\d{1,3}){3}|::1|\[::1\])$/i;
+
+const skipHostname = () => undefined;
+
+function readCa(path: string): string {
+  let pem: string;
+  try {
+    pem = readFileSync(path, "utf8");
+  } catch (error) {
+    throw configError(`cannot read --tls-ca-file ${path}: ${(error as NodeJS.ErrnoException).code ?? error}`);
+  }
+  if (!pem.includes("-----BEGIN CERTIFICATE-----")) {
+    throw configError(`--tls-ca-file ${path} holds no PEM certificate`);
+  }
+  return pem;
+}
+
+export function planTls(target: DbTarget, tls: ExportConfig["tls"]): TlsPlan {
+  switch (tls.mode) {
+    case "ca-file":
+      return {
+        ssl: { ca: readCa(tls.caFile!), rejectUnauthorized: true },
+        fallbackToPlain: false,
+        description: `TLS verified against ${tls.caFile}`,
+      };
+    case "skip-hostname":
+      return {
+        ssl: { rejectUnauthorized: true, checkServerIdentity: skipHostname },
+        fallbackToPlain: false,
+        description: "TLS, certificate chain verified, host name not checked",
+        warning: "warning: --insecure-skip-hostname-verify: the server's host name is not checked",
+      };
+    case "allow-invalid":
+      return {
+        ssl: { rejectUnauthorized: false },
+        fallbackToPlain: false,
+        description: "TLS without certificate verification",
+        warning: "warning: --allow-invalid-certificate: the server's certificate is not verified",
+      };
+    case "default":
+      break;
+  }
+  const local = target.socketPath !== undefined || LOOPBACK.test(target.host);
+  const mode = target.sslMode ?? (local ? "PREFERRED" : "VERIFY_IDENTITY");
+  switch (mode) {
+    case "DISABLED":
+      return { ssl: false, fallbackToPlain: false, description: "plain (ssl-mode=DISABLED)" };
+    case "PREFERRED":
+      return {
+        ssl: { rejectUnauthorized: false },
+        fallbackToPlain: true,
+        description: "TLS if the server offers it, unverified (ssl-mode=PREFERRED)",
+      };
+    case "REQUIRED":
+      return { ssl: { rejectUnauthorized: false }, fallbackToPlain: false, description: "TLS, unverified (ssl-mode=REQUIRED)" };
+    case "VERIFY_CA":
+      return {
+        ssl: { rejectUnauthorized: true, checkServerIdentity: skipHostname },
+        fallbackToPlain: false,
+        description: "TLS, chain verified (ssl-mode=VERIFY_CA)",
+      };
+    case "VERIFY_IDENTITY":
+      return { ssl: { rejectUnauthorized: true }, fallbackToPlain: false, description: "TLS, fully verified" };
+  }
+}

@@ -1,0 +1,78 @@
+// Shared test plumbing: a private MariaDB per test file, and running the real CLI as a
+// child process (exit codes, stdout and stderr exactly as a user sees them).
+import { afterAll, beforeAll } from "bun:test";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { startPrivateServer, type PrivateServer, type ServerOptions } from "../../src/devdb/private-server.ts";
+
+export const ROOT = resolve(import.meta.dir, "../..");
+export const MAIN = join(ROOT, "src/main.ts");
+
+/** Starts a private server before the file's tests and removes it after. */
+export function usePrivateServer(options: ServerOptions = {}): () => PrivateServer {
+  let server: PrivateServer | undefined;
+  beforeAll(async () => {
+    server = await startPrivateServer(options);
+  });
+  afterAll(async () => {
+    await server?.stop();
+  });
+  return () => {
+    if (!server) throw new Error("server not started yet");
+    return server;
+  };
+}
+
+/** A temporary directory removed after the file's tests. */
+export function useTempDir(): () => string {
+  let dir: string | undefined;
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), "gd-test-"));
+  });
+  afterAll(() => {
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+  return () => dir!;
+}
+
+export interface RunResult {
+  code: number;
+  stdout: Buffer;
+  stderr: string;
+}
+
+export interface RunOptions {
+  env?: Record<string, string | undefined>;
+  cwd?: string;
+  /** Kill the child if it runs longer (a hang is a failure, not a stuck suite). */
+  timeoutMs?: number;
+}
+
+/** Environment without the variables the CLI reads, so the host's settings cannot leak in. */
+export function cleanEnv(extra: Record<string, string | undefined> = {}): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [k, v] of Object.entries(process.env)) {
+    if (v !== undefined && !["DATABASE_URL", "DATABASE_QUERY", "OUTPUT_FILE", "GOLD_DIGGER_FAULT", "NO_COLOR"].includes(k)) env[k] = v;
+  }
+  for (const [k, v] of Object.entries(extra)) if (v !== undefined) env[k] = v;
+  return env;
+}
+
+export async function gd(args: string[], options: RunOptions = {}): Promise<RunResult> {
+  const child = Bun.spawn(["bun", MAIN, ...args], {
+    env: cleanEnv(options.env),
+    cwd: options.cwd ?? ROOT,
+    stdout: "pipe",
+    stderr: "pipe",
+    stdin: "ignore",
+  });
+  const timer = setTimeout(() => child.kill("SIGKILL"), options.timeoutMs ?? 30_000);
+  const [stdout, stderr, code] = await Promise.all([
+    new Response(child.stdout).arrayBuffer(),
+    new Response(child.stderr).text(),
+    child.exited,
+  ]);
+  clearTimeout(timer);
+  return { code, stdout: Buffer.from(stdout), stderr };
+}

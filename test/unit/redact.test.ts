@@ -1,0 +1,132 @@
+import { describe, expect, test } from "bun:test";
+import { redactSecrets, redactSql, redactUrl } from "../../src/redact.ts";
+
+describe("redactUrl", () => {
+  test("masks the password and keeps the rest", () => {
+    expect(redactUrl("mysql://alice:hunter2@db:3306/shop?ssl-mode=REQUIRED")).toBe(
+      "mysql://alice:***@db:3306/shop?ssl-mode=REQUIRED",
+    );
+  });
+
+  test("masks inside arbitrary text, every occurrence, any scheme", () => {
+    expect(redactUrl("connect mysql://a:x1@h1/d failed; retry mariadb://b:x2@h2 and https://c:x3@proxy")).toBe(
+      "connect mysql://a:***@h1/d failed; retry mariadb://b:***@h2 and https://c:***@proxy",
+    );
+  });
+
+  test("covers passwords with raw @ : / ? # up to the last '@'", () => {
+    expect(redactUrl("mysql://u:p@s:s/w?o#rd@host/db")).toBe("mysql://u:***@host/db");
+    expect(redactUrl("mysql://:pw@host")).toBe("mysql://:***@host");
+  });
+
+  test("covers percent-encoded passwords", () => {
+    expect(redactUrl("mysql://u:p%40ss%2Fword@h")).toBe("mysql://u:***@h");
+  });
+
+  test("leaves URLs without a password alone", () => {
+    for (const text of ["mysql://u@h:3306/db", "mysql://h:3306/db", "mysql://u:@h/db", "no url here: a@b"]) {
+      expect(redactUrl(text)).toBe(text);
+    }
+  });
+
+  test("stops at whitespace, so text after the URL survives", () => {
+    expect(redactUrl("mysql://u:pw@h/db, mail admin@example.com")).toBe("mysql://u:***@h/db, mail admin@example.com");
+  });
+});
+
+describe("redactSecrets", () => {
+  test("replaces every occurrence of every secret", () => {
+    expect(redactSecrets("pw is hunter2, again hunter2; token abc", ["hunter2", "abc"])).toBe(
+      "pw is ***, again ***; token ***",
+    );
+  });
+
+  test("also finds the percent-encoded form, in either hex case or mixed with raw", () => {
+    const secret = "p@ss/w rd";
+    for (const form of ["p%40ss%2Fw%20rd", "p%40ss%2fw%20rd", "p@ss%2Fw rd", encodeURIComponent(secret)]) {
+      expect(redactSecrets(`url=mysql://u:${form}@h`, [secret])).toBe("url=mysql://u:***@h");
+    }
+  });
+
+  test("encodes non-ASCII secrets as UTF-8", () => {
+    expect(redactSecrets("x:p%C3%A4ss@h and pÄss", ["päss"])).toBe("x:***@h and pÄss");
+  });
+
+  test("treats regex metacharacters literally", () => {
+    expect(redactSecrets("a.b a+b a*b (x) [y]", ["a.b", "(x)", "[y]"])).toBe("*** a+b a*b *** ***");
+  });
+
+  test("masks a secret that contains another one whole", () => {
+    expect(redactSecrets("secret123", ["secret", "secret123"])).toBe("***");
+  });
+
+  test("ignores empty secrets and keeps text without secrets", () => {
+    expect(redactSecrets("nothing to see", ["", "absent"])).toBe("nothing to see");
+    expect(redactSecrets("nothing to see", [])).toBe("nothing to see");
+  });
+});
+
+describe("redactSql", () => {
+  const cases: [string, string][] = [
+    ["CREATE USER 'bob'@'%' IDENTIFIED BY 'hunter2'", "CREATE USER 'bob'@'%' IDENTIFIED BY '***'"],
+    ['create user bob identified by "hunter2"', 'create user bob identified by "***"'],
+    ["ALTER USER u IDENTIFIED BY 'new' REPLACE 'old'", "ALTER USER u IDENTIFIED BY '***' REPLACE '***'"],
+    [
+      "CREATE USER a IDENTIFIED BY 'p1', 'b'@'h' IDENTIFIED BY 'p2'",
+      "CREATE USER a IDENTIFIED BY '***', 'b'@'h' IDENTIFIED BY '***'",
+    ],
+    [
+      "CREATE USER u IDENTIFIED VIA ed25519 USING PASSWORD('pw') OR unix_socket",
+      "CREATE USER u IDENTIFIED VIA ed25519 USING PASSWORD('***') OR unix_socket",
+    ],
+    ["CREATE USER u IDENTIFIED VIA mysql_native_password USING '*ABC'", "CREATE USER u IDENTIFIED VIA mysql_native_password USING '***'"],
+    ["CREATE USER u IDENTIFIED WITH caching_sha2_password AS '$A$005$x'", "CREATE USER u IDENTIFIED WITH caching_sha2_password AS '***'"],
+    ["GRANT ALL ON *.* TO u IDENTIFIED BY PASSWORD '*94BD'", "GRANT ALL ON *.* TO u IDENTIFIED BY PASSWORD '***'"],
+    ["SET PASSWORD = PASSWORD('pw')", "SET PASSWORD = PASSWORD('***')"],
+    ["SET PASSWORD = 'pw'", "SET PASSWORD = '***'"],
+    ["SET PASSWORD FOR 'bob'@'localhost' = 'pw'", "SET PASSWORD FOR 'bob'@'localhost' = '***'"],
+    ["SET PASSWORD FOR bob = PASSWORD('pw')", "SET PASSWORD FOR bob = PASSWORD('***')"],
+    ["CHANGE MASTER TO MASTER_USER='r', MASTER_PASSWORD='pw'", "CHANGE MASTER TO MASTER_USER='r', MASTER_PASSWORD='***'"],
+    ["CREATE SERVER s OPTIONS (USER 'u', PASSWORD 'pw')", "CREATE SERVER s OPTIONS (USER 'u', PASSWORD '***')"],
+    ["SELECT id FROM users WHERE `password` = 'pw' AND name = 'bob'", "SELECT id FROM users WHERE `password` = '***' AND name = 'bob'"],
+    ["SELECT AES_DECRYPT(col, 'key'), 'visible'", "SELECT AES_DECRYPT(col, '***'), 'visible'"],
+    ["SELECT aes_encrypt('plain', concat('k', 'ey'))", "SELECT aes_encrypt('***', concat('***', '***'))"],
+    ["SET PASSWORD = _utf8mb4'pw'", "SET PASSWORD = _utf8mb4'***'"],
+  ];
+  for (const [sql, expected] of cases) {
+    test(sql, () => expect(redactSql(sql)).toBe(expected));
+  }
+
+  test("escaped quotes stay inside the masked literal", () => {
+    expect(redactSql("CREATE USER u IDENTIFIED BY 'it''s' -- done")).toBe("CREATE USER u IDENTIFIED BY '***' -- done");
+    expect(redactSql("CREATE USER u IDENTIFIED BY 'a\\'b' COMMENT")).toBe("CREATE USER u IDENTIFIED BY '***' COMMENT");
+    expect(redactSql('SET PASSWORD = "a\\"b""c"; SELECT 1')).toBe('SET PASSWORD = "***"; SELECT 1');
+  });
+
+  test("an unterminated literal is masked to the end", () => {
+    expect(redactSql("IDENTIFIED BY 'abc")).toBe("IDENTIFIED BY '***'");
+  });
+
+  test("a statement separator ends the IDENTIFIED clause", () => {
+    expect(redactSql("CREATE USER u IDENTIFIED BY 'pw'; SELECT 'keep'")).toBe("CREATE USER u IDENTIFIED BY '***'; SELECT 'keep'");
+  });
+
+  test("keywords inside literals, identifiers or comments do not trigger masking", () => {
+    for (const sql of [
+      "SELECT 'IDENTIFIED BY' AS x, 'y'",
+      "SELECT `identified by` FROM t WHERE a = 'keep'",
+      "SELECT 1 /* PASSWORD = */, 'keep'",
+      "SELECT 1 -- PASSWORD\n, 'keep'",
+      "SELECT 1 # password\n= 'keep'",
+      "SELECT password FROM users WHERE name = 'bob'",
+      "SELECT password_hash = 'keep' FROM t",
+    ]) {
+      expect(redactSql(sql)).toBe(sql);
+    }
+  });
+
+  test("keeps text without secrets byte for byte", () => {
+    const sql = "SELECT a, \"b\", `c d` FROM t -- note\nWHERE x = 'it''s' /* c */ AND y := 1;";
+    expect(redactSql(sql)).toBe(sql);
+  });
+});
