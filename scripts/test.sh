@@ -7,7 +7,7 @@ bash scripts/setup.sh || exit 1
 log=$(mktemp)
 bun run typecheck 2>&1 | tee "$log.tsc"
 tsc_status=${PIPESTATUS[0]}
-bun test "$@" 2>&1 | tee "$log"
+bun test --timeout 60000 "$@" 2>&1 | tee "$log"
 test_status=${PIPESTATUS[0]}
 
 passed=$(grep -Eo '^ *[0-9]+ pass$' "$log" | grep -Eo '[0-9]+' | tail -1)

@@ -18,19 +18,21 @@ export interface ColumnSpec {
   kind: Kind;
 }
 
-/** JSON object keys: duplicate column names get _2, _3... so no value is lost. */
+/** JSON object keys: duplicate column names get _2, _3... (never a name another column has). */
 export function uniqueKeys(names: string[]): { keys: string[]; renamed: string[] } {
-  const seen = new Set<string>();
+  const taken = new Set(names);
+  const used = new Set<string>();
   const renamed: string[] = [];
   const keys = names.map((name) => {
-    if (!seen.has(name)) {
-      seen.add(name);
+    if (!used.has(name)) {
+      used.add(name);
       return name;
     }
     let n = 2;
-    while (seen.has(`${name}_${n}`)) n++;
+    while (taken.has(`${name}_${n}`)) n++;
     const key = `${name}_${n}`;
-    seen.add(key);
+    taken.add(key);
+    used.add(key);
     renamed.push(`${name} -> ${key}`);
     return key;
   });

@@ -1,0 +1,163 @@
+// The command line as a user meets it: flags, environment, exit codes, stdout.
+import { beforeAll, describe, expect, test } from "bun:test";
+import { existsSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { gd, usePrivateServer, useTempDir } from "../support/harness.ts";
+
+const server = usePrivateServer();
+const tmp = useTempDir();
+let url: string;
+
+beforeAll(async () => {
+  await server().sql([
+    "CREATE DATABASE app",
+    "CREATE TABLE app.people (id INT PRIMARY KEY, name VARCHAR(20), score DECIMAL(5,2))",
+    "INSERT INTO app.people VALUES (1, 'Ann', 1.50), (2, 'Bob, Jr.', NULL), (3, 'Çelik', -0.25)",
+    "CREATE TABLE app.empty_table (id INT, label TEXT)",
+  ]);
+  url = server().url("app");
+});
+
+const QUERY = "SELECT * FROM people ORDER BY id";
+const out = (name: string) => `${tmp()}/${name}`;
+
+describe("exit 0", () => {
+  test("exports to a file inferred from its extension, case-insensitively", async () => {
+    const r = await gd(["--db-url", url, "-q", QUERY, "-o", out("people.CSV")]);
+    expect(r).toMatchObject({ code: 0, stderr: "" });
+    expect(r.stdout.length).toBe(0);
+    expect(readFileSync(out("people.CSV"), "utf8")).toBe("id,name,score\r\n1,Ann,1.50\r\n2,\"Bob, Jr.\",\r\n3,Çelik,-0.25\r\n");
+  });
+
+  test("-o - writes only the data to stdout", async () => {
+    const r = await gd(["--db-url", url, "-q", QUERY, "-o", "-", "-f", "ndjson"]);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe("");
+    expect(r.stdout.toString()).toBe(
+      '{"id":1,"name":"Ann","score":1.50}\n{"id":2,"name":"Bob, Jr.","score":null}\n{"id":3,"name":"Çelik","score":-0.25}\n',
+    );
+  });
+
+  test("--csv-lf ends records with LF; .txt and .tab are TSV; .jsonl is NDJSON", async () => {
+    await gd(["--db-url", url, "-q", QUERY, "-o", out("lf.csv"), "--csv-lf"]);
+    expect(readFileSync(out("lf.csv"), "utf8")).toStartWith("id,name,score\n1,Ann,1.50\n");
+    for (const name of ["t.txt", "t.tab"]) {
+      expect((await gd(["--db-url", url, "-q", QUERY, "-o", out(name)])).code).toBe(0);
+      expect(readFileSync(out(name), "utf8")).toStartWith("id\tname\tscore\n1\tAnn\t1.50\n");
+    }
+    expect((await gd(["--db-url", url, "-q", QUERY, "-o", out("t.jsonl")])).code).toBe(0);
+    expect(readFileSync(out("t.jsonl"), "utf8").split("\n").length).toBe(4);
+  });
+
+  test("a flag beats its environment variable; the environment alone is enough", async () => {
+    const env = { DATABASE_URL: "mysql://nobody:wrong@127.0.0.1:1/none", DATABASE_QUERY: "SELECT 'env'", OUTPUT_FILE: out("env.csv") };
+    const flagged = await gd(["--db-url", url, "-q", "SELECT 'flag' AS v", "-o", out("flag.csv")], { env });
+    expect(flagged.code).toBe(0);
+    expect(readFileSync(out("flag.csv"), "utf8")).toBe("v\r\nflag\r\n");
+    const fromEnv = await gd([], { env: { DATABASE_URL: url, DATABASE_QUERY: "SELECT 'env' AS v", OUTPUT_FILE: out("env.csv") } });
+    expect(fromEnv.code).toBe(0);
+    expect(readFileSync(out("env.csv"), "utf8")).toBe("v\r\nenv\r\n");
+  });
+
+  test("--query-file reads the query", async () => {
+    writeFileSync(out("q.sql"), "SELECT name FROM people WHERE id = 3\n");
+    const r = await gd(["--db-url", url, "--query-file", out("q.sql"), "-o", out("qf.csv")]);
+    expect(r.code).toBe(0);
+    expect(readFileSync(out("qf.csv"), "utf8")).toBe("name\r\nÇelik\r\n");
+  });
+
+  test("--force replaces an existing file", async () => {
+    writeFileSync(out("old.csv"), "old contents");
+    const r = await gd(["--db-url", url, "-q", "SELECT 1 AS one", "-o", out("old.csv"), "--force"]);
+    expect(r.code).toBe(0);
+    expect(readFileSync(out("old.csv"), "utf8")).toBe("one\r\n1\r\n");
+  });
+
+  test.each([
+    ["csv", "id,label\r\n"],
+    ["tsv", "id\tlabel\n"],
+    ["json", '{"data":[]}\n'],
+    ["ndjson", ""],
+  ])("--allow-empty writes an empty %s export", async (format, expected) => {
+    const r = await gd(["--db-url", url, "-q", "SELECT * FROM empty_table", "-o", out(`empty.${format}`), "--allow-empty"]);
+    expect(r.code).toBe(0);
+    expect(readFileSync(out(`empty.${format}`), "utf8")).toBe(expected);
+  });
+
+  test("--pretty --allow-empty is the same as JSON.stringify with 2 spaces", async () => {
+    await gd(["--db-url", url, "-q", "SELECT * FROM empty_table", "-o", out("empty-pretty.json"), "--allow-empty", "-p"]);
+    expect(readFileSync(out("empty-pretty.json"), "utf8")).toBe(JSON.stringify({ data: [] }, null, 2) + "\n");
+  });
+
+  test("duplicate column names get suffixes in JSON, with a warning", async () => {
+    const r = await gd(["--db-url", url, "-q", "SELECT 1 AS a, 2 AS a, 3 AS a_2", "-o", out("dup.json")]);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain("duplicate column names renamed");
+    expect(readFileSync(out("dup.json"), "utf8")).toBe('{"data":[{"a":1,"a_3":2,"a_2":3}]}\n');
+  });
+
+  test("--help, --version, completion and --dump-config", async () => {
+    const help = await gd(["--help"]);
+    expect(help.code).toBe(0);
+    for (const flag of ["--db-url", "--query-file", "--allow-empty", "--tls-ca-file", "--workers", "DATABASE_URL", "Exit codes"]) {
+      expect(help.stdout.toString()).toContain(flag);
+    }
+    const version = await gd(["-V"]);
+    expect(version.stdout.toString()).toMatch(/^gold-digger \d+\.\d+\.\d+\n$/);
+    const completion = await gd(["completion", "bash"]);
+    expect(completion.code).toBe(0);
+    expect(completion.stdout.toString()).toContain("complete");
+    const dump = await gd(["--dump-config", "--db-url", "mysql://u:s3cr%40t@db.example:3307/x", "-q", "SET PASSWORD = PASSWORD('hunter2')", "-o", "x.json"]);
+    expect(dump.code).toBe(0);
+    const text = dump.stdout.toString();
+    expect(text).not.toContain("s3cr");
+    expect(text).not.toContain("hunter2");
+    expect(JSON.parse(text)).toMatchObject({ dbUrl: "mysql://u:***@db.example:3307/x", format: "json", output: "x.json" });
+  });
+});
+
+test("exit 1: zero rows without --allow-empty, and no file", async () => {
+  const r = await gd(["--db-url", url, "-q", "SELECT * FROM empty_table", "-o", out("none.csv")]);
+  expect(r.code).toBe(1);
+  expect(r.stderr).toContain("no rows");
+  expect(r.stderr.trim().split("\n").length).toBe(1);
+  expect(existsSync(out("none.csv"))).toBe(false);
+  expect(readdirSync(tmp()).filter((f) => f.includes("none.csv"))).toEqual([]);
+});
+
+describe("exit 2", () => {
+  const base = () => ["--db-url", url, "-q", QUERY];
+  test.each([
+    ["missing URL", ["-q", "SELECT 1", "-o", "x.csv"], "DATABASE_URL"],
+    ["missing query", ["--db-url", "mysql://u@h/d", "-o", "x.csv"], "query"],
+    ["missing output", ["--db-url", "mysql://u@h/d", "-q", "SELECT 1"], "output"],
+    ["unknown extension", ["--db-url", "mysql://u@h/d", "-q", "SELECT 1", "-o", "x.xlsx"], ".csv"],
+    ["unknown format", ["--db-url", "mysql://u@h/d", "-q", "SELECT 1", "-o", "x.csv", "-f", "xml"], "xml"],
+    ["stdout without a format", ["--db-url", "mysql://u@h/d", "-q", "SELECT 1", "-o", "-"], "--format"],
+    ["query and query file", ["--db-url", "mysql://u@h/d", "-q", "SELECT 1", "--query-file", "q.sql", "-o", "x.csv"], "conflict"],
+    ["verbose and quiet", ["--db-url", "mysql://u@h/d", "-q", "SELECT 1", "-o", "x.csv", "-v", "--quiet"], "conflict"],
+    ["two TLS modes", ["--db-url", "mysql://u@h/d", "-q", "SELECT 1", "-o", "x.csv", "--allow-invalid-certificate", "--insecure-skip-hostname-verify"], "conflict"],
+    ["unknown option", ["--db-url", "mysql://u@h/d", "-q", "SELECT 1", "-o", "x.csv", "--frobnicate"], "--frobnicate"],
+    ["bad URL", ["--db-url", "postgres://u:pw@h/d", "-q", "SELECT 1", "-o", "x.csv"], "mysql://"],
+    ["bad worker count", ["--db-url", "mysql://u@h/d", "-q", "SELECT 1", "-o", "x.csv", "--workers", "many"], "--workers"],
+  ])("%s", async (_name, args, mentions) => {
+    const r = await gd(args, { cwd: tmp() });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(mentions);
+    expect(r.stderr.trim().split("\n").length).toBe(1);
+    expect(r.stdout.length).toBe(0);
+  });
+
+  test("an existing output without --force is left untouched", async () => {
+    writeFileSync(out("keep.csv"), "precious");
+    const r = await gd([...base(), "-o", out("keep.csv")]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("--force");
+    expect(readFileSync(out("keep.csv"), "utf8")).toBe("precious");
+  });
+
+  test("a missing CA file", async () => {
+    const r = await gd([...base(), "-o", out("ca.csv"), "--tls-ca-file", out("missing-ca.pem")]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("--tls-ca-file");
+  });
+});
