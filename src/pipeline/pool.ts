@@ -41,11 +41,17 @@ export interface PoolOptions {
   workerUrl?: string | URL;
 }
 
+// In a binary built by `bun build --compile src/main.ts src/pipeline/worker.ts` the worker
+// is embedded under a path relative to the entry points' common folder (src/), not beside
+// this module as it is when run from source.
+const WORKER_ENTRY = import.meta.url.includes("/$bunfs/")
+  ? "./pipeline/worker.ts"
+  : new URL("./worker.ts", import.meta.url);
+
 const workerFailure = (detail: string) => new GdError(ExitCode.Query, `serializer worker failed: ${detail}`);
 
 export function workerPool(spec: ProcessorSpec, size: number, options: PoolOptions = {}): Serializer {
-  // The compiled binary embeds this entry point (see "build" in package.json).
-  const url = options.workerUrl ?? new URL("./worker.ts", import.meta.url);
+  const url = options.workerUrl ?? WORKER_ENTRY;
   const slots: Slot[] = [];
   let nextId = 0;
 

@@ -1,0 +1,40 @@
+// Compressed exports decompress with the system's gzip and zstd to exactly the plain export.
+import { beforeAll, expect, test } from "bun:test";
+import { readFileSync } from "node:fs";
+import { gd, usePrivateServer, useTempDir } from "../support/harness.ts";
+
+const server = usePrivateServer();
+const tmp = useTempDir();
+let url: string;
+// Enough rows for several batches, so the file is many gzip members / zstd frames.
+const QUERY = "SELECT seq, CONCAT('row \"', seq, '\", ünï') AS label, seq / 7 AS ratio FROM seq_1_to_30000";
+
+beforeAll(async () => {
+  await server().sql("CREATE DATABASE c");
+  url = server().url("c");
+});
+
+const decompress = (tool: string, path: string) => Bun.spawnSync([tool, "-dc", path]).stdout.toString();
+
+test.each([
+  ["gz", "gzip"],
+  ["zst", "zstd"],
+])("a .%s suffix compresses while streaming, in workers or not", async (suffix, tool) => {
+  for (const format of ["csv", "json"]) {
+    const plain = `${tmp()}/plain.${format}`;
+    expect((await gd(["--db-url", url, "-q", QUERY, "-o", plain, "--batch-rows", "1000", "--force"])).code).toBe(0);
+    for (const workers of ["0", "2"]) {
+      const packed = `${tmp()}/out-${workers}.${format}.${suffix}`;
+      const r = await gd(["--db-url", url, "-q", QUERY, "-o", packed, "--workers", workers, "--batch-rows", "1000", "--force"]);
+      expect(r).toMatchObject({ code: 0, stderr: "" });
+      expect(readFileSync(packed).length).toBeLessThan(readFileSync(plain).length / 2);
+      expect(decompress(tool, packed)).toBe(readFileSync(plain, "utf8"));
+    }
+  }
+});
+
+test("--compress applies to stdout", async () => {
+  const r = await gd(["--db-url", url, "-q", "SELECT 1 AS one", "-o", "-", "-f", "csv", "--compress", "zstd"]);
+  expect(r.code).toBe(0);
+  expect(Bun.zstdDecompressSync(r.stdout).toString()).toBe("one\r\n1\r\n");
+});

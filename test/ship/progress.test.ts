@@ -1,0 +1,49 @@
+// Progress appears only on a terminal (run under a pseudo-terminal with `script`), never on
+// stdout, and honours NO_COLOR and --quiet.
+import { beforeAll, expect, test } from "bun:test";
+import { cleanEnv, MAIN, usePrivateServer, useTempDir } from "../support/harness.ts";
+import { gd } from "../support/harness.ts";
+
+const server = usePrivateServer();
+const tmp = useTempDir();
+let url: string;
+// Slow enough (SLEEP per 100k rows) that the live line is drawn several times.
+const QUERY = "SELECT seq, IF(seq % 100000 = 0, SLEEP(0.3), 0) AS s FROM seq_1_to_400000";
+
+beforeAll(async () => {
+  await server().sql("CREATE DATABASE p");
+  url = server().url("p");
+});
+
+/** Runs the CLI with stdin/stdout/stderr on a pseudo-terminal; returns what the terminal showed. */
+function underTerminal(args: string[], env: Record<string, string> = {}): { code: number; screen: string } {
+  const command = ["bun", MAIN, ...args].map((a) => `'${a.replaceAll("'", "'\\''")}'`).join(" ");
+  const r = Bun.spawnSync(["script", "-qefc", command, "/dev/null"], { env: cleanEnv(env) });
+  return { code: r.exitCode, screen: r.stdout.toString() };
+}
+
+test("a live line with rows, bytes, rate and time, then a summary", () => {
+  const { code, screen } = underTerminal(["--db-url", url, "-q", QUERY, "-o", `${tmp()}/a.csv`]);
+  expect(code).toBe(0);
+  const frames = screen.split("\r").filter((f) => f.includes("rows/s"));
+  expect(frames.length).toBeGreaterThanOrEqual(3);
+  expect(screen).toMatch(/\d[\d,]* rows +[\d.]+ (B|KiB|MiB) +[\d,]+ rows\/s +[\d.]+ s/);
+  expect(screen).toMatch(/400000 rows, \d+ bytes in [\d.]+ s \(\d+ rows\/s\)/);
+  expect(screen).toContain("\x1b[2m");
+});
+
+test("NO_COLOR draws the line without escape styling; --quiet draws nothing", () => {
+  const plain = underTerminal(["--db-url", url, "-q", QUERY, "-o", `${tmp()}/b.csv`], { NO_COLOR: "1" });
+  expect(plain.code).toBe(0);
+  expect(plain.screen).toContain("rows/s");
+  expect(plain.screen).not.toContain("\x1b[2m");
+  const quiet = underTerminal(["--db-url", url, "-q", QUERY, "-o", `${tmp()}/c.csv`, "--quiet"]);
+  expect(quiet).toEqual({ code: 0, screen: "" });
+});
+
+test("no progress when stderr is not a terminal; -v prints the summary alone", async () => {
+  const silent = await gd(["--db-url", url, "-q", "SELECT 1 AS x", "-o", `${tmp()}/d.csv`]);
+  expect(silent.stderr).toBe("");
+  const verbose = await gd(["--db-url", url, "-q", "SELECT 1 AS x", "-o", `${tmp()}/e.csv`, "-v"]);
+  expect(verbose.stderr).toMatch(/^connected: .*\n1 rows, \d+ bytes in [\d.]+ s \(\d+ rows\/s\)\n$/);
+});
