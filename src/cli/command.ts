@@ -3,7 +3,7 @@
 import { defineCommand, parseArgs, renderUsage, type ArgsDef } from "citty";
 import pkg from "../../package.json" with { type: "json" };
 import { configError } from "../errors.ts";
-import { FLAGS, SUBCOMMANDS } from "./flags.ts";
+import { FLAGS } from "./flags.ts";
 import type { ParsedFlags } from "./resolve-config.ts";
 
 export const VERSION: string = pkg.version;
@@ -23,8 +23,7 @@ args.version = { type: "boolean", alias: "V", description: "Show the version" };
 export const command = defineCommand({
   meta: { name: "gold-digger", version: VERSION, description: "Export one MySQL/MariaDB query result to CSV, TSV, JSON or NDJSON" },
   args,
-  subCommands: Object.fromEntries(SUBCOMMANDS.map((s) => [s.name, defineCommand({ meta: { name: s.name, description: s.description } })])),
-});
+  });
 
 const HELP_FOOTER = `
 Examples:
@@ -32,12 +31,18 @@ Examples:
   DATABASE_URL=mysql://... gold-digger --query-file report.sql -o report.ndjson.zst
   gold-digger --db-url mysql://... -q 'SELECT 1' -o - -f json --pretty
 
+Subcommands:
+  gold-digger completion bash|zsh|fish|powershell   print a completion script
+  gold-digger demo [--dir DIR]                      export a sample table in every format
+
 Exit codes: 0 ok, 1 no rows (without --allow-empty), 2 configuration error, 3 cannot connect,
 4 query or streaming failed, 5 output I/O failed, 130/143 interrupted.
 `;
 
-export async function helpText(): Promise<string> {
-  return (await renderUsage(command)) + "\n" + HELP_FOOTER;
+/** citty colours its usage text; plain when stdout is not a terminal or NO_COLOR is set. */
+export async function helpText(color: boolean): Promise<string> {
+  const text = (await renderUsage(command)) + "\n" + HELP_FOOTER;
+  return color ? text : text.replace(/\x1b\[[0-9;]*m/g, "");
 }
 
 const known = new Set<string>(["_", "help", "h", "version", "V"]);

@@ -13,13 +13,21 @@ export interface CliIo {
   env: Record<string, string | undefined>;
   stdout: (text: string) => void;
   stderr: (text: string) => void;
+  stdoutIsTty: boolean;
   stderrIsTty: boolean;
 }
+
+const COMPLETION_USAGE = "usage: gold-digger completion bash|zsh|fish|powershell\n";
+const DEMO_USAGE =
+  "usage: gold-digger demo [--dir DIR]\n" +
+  "Starts a throwaway MariaDB, loads a sample table, exports it in every format into DIR\n" +
+  "(default ./gold-digger-demo), shows what it ran, and removes the server.\n";
 
 export const processIo = (): CliIo => ({
   env: process.env,
   stdout: (t) => process.stdout.write(t),
   stderr: (t) => process.stderr.write(t),
+  stdoutIsTty: process.stdout.isTTY === true,
   stderrIsTty: process.stderr.isTTY === true,
 });
 
@@ -60,8 +68,12 @@ export async function runCli(argv: string[], io: CliIo, signal?: AbortSignal): P
   const say = (line: string) => io.stderr(redactSecrets(redactUrl(line), secrets) + "\n");
   try {
     if (argv[0] === "completion") {
-      if (argv.length !== 2) throw new GdError(ExitCode.Config, "usage: gold-digger completion bash|zsh|fish|powershell");
+      if (argv.length !== 2) throw new GdError(ExitCode.Config, COMPLETION_USAGE.trim());
       io.stdout(completionScript(argv[1]!));
+      return ExitCode.Ok;
+    }
+    if ((argv[0] === "completion" || argv[0] === "demo") && argv.includes("--help")) {
+      io.stdout(argv[0] === "demo" ? DEMO_USAGE : COMPLETION_USAGE);
       return ExitCode.Ok;
     }
     if (argv[0] === "demo") {
@@ -70,7 +82,7 @@ export async function runCli(argv: string[], io: CliIo, signal?: AbortSignal): P
     }
     const { flags, verbosity } = parseFlags(argv);
     if (flags.help) {
-      io.stdout(await helpText());
+      io.stdout(await helpText(io.stdoutIsTty && !io.env.NO_COLOR));
       return ExitCode.Ok;
     }
     if (flags.version) {
