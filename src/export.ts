@@ -36,11 +36,13 @@ export async function runExport(cfg: ExportConfig, hooks: ExportHooks): Promise<
   // Fail on an existing output or a missing directory before any database work.
   checkTarget(cfg.output, cfg.force);
   hooks.signal?.throwIfAborted();
-  const { conn, tls } = await openConnection(cfg);
+  const { conn, tls } = await connectUnlessAborted(cfg, hooks.signal);
   if (tls.warning) hooks.log(tls.warning);
   if (cfg.verbosity > 0) hooks.log(`connected: ${tls.description}`);
   let sink: Sink | undefined;
   try {
+    // A signal that came while connecting: streamQuery only listens for future ones.
+    hooks.signal?.throwIfAborted();
     sink = openSink(cfg.output, cfg.force);
     await streamQuery(conn, cfg, sink, hooks, stats);
     await sink.commit();
@@ -53,6 +55,34 @@ export async function runExport(cfg: ExportConfig, hooks: ExportHooks): Promise<
     if (error instanceof ReaderGone) return stats;
     throw error;
   }
+}
+
+/**
+ * Connecting may take the whole --connect-timeout (a silent server); Ctrl-C meanwhile must stop
+ * at once with 130/143, not wait for the timeout and then report a connection failure.
+ */
+function connectUnlessAborted(cfg: ExportConfig, signal?: AbortSignal): ReturnType<typeof openConnection> {
+  if (!signal) return openConnection(cfg);
+  signal.throwIfAborted();
+  const pending = openConnection(cfg);
+  return new Promise((resolve, reject) => {
+    const onAbort = () => {
+      reject(signal.reason);
+      // The attempt goes on in the background: close whatever it opens.
+      pending.then(({ conn }) => conn.destroy(), () => {});
+    };
+    signal.addEventListener("abort", onAbort, { once: true });
+    pending.then(
+      (opened) => {
+        signal.removeEventListener("abort", onAbort);
+        resolve(opened);
+      },
+      (error) => {
+        signal.removeEventListener("abort", onAbort);
+        reject(error);
+      },
+    );
+  });
 }
 
 function streamQuery(

@@ -58,6 +58,9 @@ function summary(stats: ExportStats): string {
   return `${stats.rows} rows, ${stats.bytes} bytes in ${s.toFixed(2)} s (${Math.round(stats.rows / Math.max(s, 1e-3))} rows/s)`;
 }
 
+/** The contract promises one line per failure, whatever a library put in a message. */
+const oneLine = (message: string) => message.split("\n").find((l) => l.trim() !== "")?.trim() ?? message;
+
 function faultBatch(env: CliIo["env"]): number | undefined {
   // Test hook: lets the test suite crash a real worker mid-export.
   return env.GOLD_DIGGER_FAULT === "worker-crash" ? 1 : undefined;
@@ -105,11 +108,10 @@ export async function runCli(argv: string[], io: CliIo, signal?: AbortSignal): P
     return ExitCode.Ok;
   } catch (error) {
     if (error instanceof GdError) {
-      say(`gold-digger: ${error.message}`);
+      say(`gold-digger: ${oneLine(error.message)}`);
       return error.exitCode;
     }
-    const detail = (error instanceof Error ? error.message : String(error)).replace(/\s*\n[\s\S]*$/, "");
-    say(`gold-digger: unexpected error: ${detail}`);
+    say(`gold-digger: unexpected error: ${oneLine(error instanceof Error ? error.message : String(error))}`);
     return ExitCode.Query;
   }
 }

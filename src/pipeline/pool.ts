@@ -48,6 +48,13 @@ const WORKER_ENTRY = import.meta.url.includes("/$bunfs/")
   ? "./pipeline/worker.ts"
   : new URL("./worker.ts", import.meta.url);
 
+/** Bun puts a source excerpt and a stack into the message of a worker's uncaught error. */
+function crashReason(event: ErrorEvent): string {
+  if (event.error instanceof Error) return event.error.message;
+  const thrown = /(?:^|\n)\s*(?:\w*Error|error): (.+)/.exec(event.message ?? "");
+  return thrown?.[1]?.trim() ?? (event.message?.split("\n")[0] || "crashed");
+}
+
 const workerFailure = (detail: string) => new GdError(ExitCode.Query, `serializer worker failed: ${detail}`);
 
 export function workerPool(spec: ProcessorSpec, size: number, options: PoolOptions = {}): Serializer {
@@ -74,7 +81,7 @@ export function workerPool(spec: ProcessorSpec, size: number, options: PoolOptio
       if ("error" in reply) pending.reject(workerFailure(reply.error));
       else pending.resolve(reply.bytes);
     };
-    worker.onerror = (event: ErrorEvent) => kill(slot, workerFailure(event.message || "crashed"));
+    worker.onerror = (event: ErrorEvent) => kill(slot, workerFailure(crashReason(event)));
     worker.addEventListener("close", () => kill(slot, workerFailure("exited unexpectedly")));
     worker.postMessage({ type: "init", spec } satisfies WorkerRequest);
     slots.push(slot);

@@ -7,6 +7,7 @@ import { parseDbUrl, type DbTarget } from "./db-url.ts";
 import { planTls, type TlsPlan } from "./tls.ts";
 
 const SERVER_SSL_DISABLED = 45023;
+const ACCESS_DENIED = 1045;
 
 interface ConnectorError extends Error {
   code?: string;
@@ -43,7 +44,12 @@ function tlsHint(reason: string, plan: TlsPlan): string {
 function connectFailure(error: unknown, target: DbTarget, plan: TlsPlan): GdError {
   const reason = connectorReason(error);
   const where = target.socketPath ?? `${target.host}:${target.port}`;
-  const hint = TLS_CODES.test(reason) || plan.ssl === false ? tlsHint(reason, plan) : "";
+  let hint = TLS_CODES.test(reason) || plan.ssl === false ? tlsHint(reason, plan) : "";
+  // MariaDB (10.11) refuses a plain login under require_secure_transport with a bare "Access
+  // denied", which would send the user hunting for a wrong password.
+  if (!hint && target.sslMode === "DISABLED" && (error as ConnectorError).errno === ACCESS_DENIED) {
+    hint = " (if the server requires TLS, remove ssl-mode=DISABLED)";
+  }
   return new GdError(ExitCode.Connect, `cannot connect to ${where}: ${reason}${hint}`);
 }
 

@@ -18,7 +18,7 @@ export interface DbTarget {
 
 const SSL_MODES: readonly SslMode[] = ["DISABLED", "PREFERRED", "REQUIRED", "VERIFY_CA", "VERIFY_IDENTITY"];
 const DEFAULT_PORT = 3306;
-const SHAPE = "mysql://user:password@host:port/database";
+const SHAPE = "mysql://HOST:PORT/DATABASE (credentials go before the host, as USER:PASSWORD@)";
 
 /**
  * `mysql://` or `mariadb://` URL to connection target. User, password, database and query

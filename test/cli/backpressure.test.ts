@@ -55,4 +55,4 @@ test("a stalled reader pauses the socket and memory stays bounded", async () => 
     exporter.kill();
     reader.kill();
   }
-});
+}, 60_000);

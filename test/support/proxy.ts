@@ -15,16 +15,15 @@ export interface FaultProxy {
   readonly port: number;
   /** Server->client bytes forwarded so far, over all connections. */
   readonly forwarded: number;
-  /** Resolves once the fault has been applied (the cut made, the stall begun). */
-  readonly triggered: Promise<void>;
+  /** Client connections accepted so far. */
+  readonly accepted: number;
   close(): Promise<void>;
 }
 
 export async function startFaultProxy(target: { host: string; port: number }, fault: ProxyFault): Promise<FaultProxy> {
   const sockets = new Set<Socket>();
   let forwarded = 0;
-  let trigger!: () => void;
-  const triggered = new Promise<void>((resolve) => (trigger = resolve));
+  let accepted = 0;
   const track = (s: Socket) => {
     sockets.add(s);
     s.on("close", () => sockets.delete(s));
@@ -34,6 +33,7 @@ export async function startFaultProxy(target: { host: string; port: number }, fa
 
   const server: Server = createServer((client) => {
     track(client);
+    accepted++;
     if (fault.kind === "silent") return;
     const upstream = createConnection({ host: target.host, port: target.port });
     track(upstream);
@@ -64,21 +64,21 @@ export async function startFaultProxy(target: { host: string; port: number }, fa
         // Stop reading from the server too: it blocks on a full socket, as behind a dead link.
         upstream.pause();
       }
-      trigger();
     });
   });
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(0, "127.0.0.1", () => resolve());
   });
-  if (fault.kind === "silent") trigger();
   const { port } = server.address() as { port: number };
   return {
     port,
     get forwarded() {
       return forwarded;
     },
-    triggered,
+    get accepted() {
+      return accepted;
+    },
     close: () =>
       new Promise<void>((resolve) => {
         for (const s of sockets) s.destroy();

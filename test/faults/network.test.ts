@@ -1,0 +1,75 @@
+// The network fails between gold-digger and the server: a proxy (test/support/proxy.ts) cuts
+// or stalls the connection at a chosen byte, or never answers at all.
+import { afterEach, beforeAll, expect, test } from "bun:test";
+import { join } from "node:path";
+import { addSweepAccounts, expectFailure, HANG_MS, sweepUrl, TEST_MS, timed } from "../support/faults.ts";
+import { gd, usePrivateServer, useTempDir } from "../support/harness.ts";
+import { startFaultProxy, type FaultProxy, type ProxyFault } from "../support/proxy.ts";
+
+const server = usePrivateServer();
+const dir = useTempDir();
+beforeAll(() => addSweepAccounts(server()));
+
+// ~25 MB of CSV: long enough that every cut below lands while rows stream.
+const BIG_QUERY = "SELECT * FROM seq_1_to_3000000";
+// Past the handshake (~100 bytes of greeting, ~10 for OK) by far, well before the result ends.
+const MID_STREAM = 1_000_000;
+
+let proxy: FaultProxy | undefined;
+afterEach(async () => {
+  await proxy?.close();
+  proxy = undefined;
+});
+
+async function throughProxy(fault: ProxyFault, name: string, extraArgs: string[] = []) {
+  proxy = await startFaultProxy({ host: server().host, port: server().port }, fault);
+  const output = join(dir(), `${name}.csv`);
+  const { value: result, ms } = await timed(() =>
+    gd(["--db-url", sweepUrl(proxy!.port), "-q", BIG_QUERY, "-o", output, ...extraArgs], { timeoutMs: HANG_MS }),
+  );
+  return { result, ms, output };
+}
+
+test(
+  "connection cut mid-stream -> 4",
+  async () => {
+    const { result, output } = await throughProxy({ kind: "cut", afterBytes: MID_STREAM }, "cut-mid-stream");
+    expectFailure(result, { code: 4, output, message: /query failed: .*closed/ });
+    expect(proxy!.forwarded).toBeGreaterThanOrEqual(MID_STREAM);
+  },
+  TEST_MS,
+);
+
+test(
+  "connection cut during the handshake -> 3",
+  async () => {
+    // 20 bytes: inside the server's greeting packet.
+    const { result, output } = await throughProxy({ kind: "cut", afterBytes: 20 }, "cut-handshake");
+    expectFailure(result, { code: 3, output, message: /cannot connect to 127\.0\.0\.1:\d+/ });
+  },
+  TEST_MS,
+);
+
+test(
+  "connection stalls mid-stream with --read-timeout 1 -> 4 quickly",
+  async () => {
+    const { result, ms, output } = await throughProxy({ kind: "stall", afterBytes: MID_STREAM }, "stall", [
+      "--read-timeout",
+      "1",
+    ]);
+    expectFailure(result, { code: 4, output, message: /no data from the server for 1 s \(--read-timeout\)/ });
+    // 1 s of silence, a watchdog tick, Bun's start-up: anything near 4 s would be a hang.
+    expect(ms).toBeLessThan(4_000);
+  },
+  TEST_MS,
+);
+
+test(
+  "server accepts but never speaks, --connect-timeout 1 -> 3 within ~2 s",
+  async () => {
+    const { result, ms, output } = await throughProxy({ kind: "silent" }, "silent", ["--connect-timeout", "1"]);
+    expectFailure(result, { code: 3, output, message: /timeout/i });
+    expect(ms).toBeLessThan(2_500);
+  },
+  TEST_MS,
+);

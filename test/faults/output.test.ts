@@ -1,0 +1,119 @@
+// Output failures: missing or read-only directory, a disk that fills up mid-export, an existing
+// target, and a stdout reader that goes away (| head).
+import { afterAll, beforeAll, expect, test } from "bun:test";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import {
+  addSweepAccounts,
+  expectFailure,
+  expectNoSecrets,
+  HANG_MS,
+  runningQueries,
+  sweepUrl,
+  TEST_MS,
+  timed,
+  waitUntil,
+} from "../support/faults.ts";
+import { readOnlyDir, smallFsDir } from "../support/fs-faults.ts";
+import { cleanEnv, gd, MAIN, ROOT, usePrivateServer } from "../support/harness.ts";
+
+const server = usePrivateServer();
+beforeAll(() => addSweepAccounts(server()));
+
+// Made at load time, not in beforeAll: whether the mounts work decides which tests are skipped.
+const base = mkdtempSync(join(tmpdir(), "gd-faults-output-"));
+const readOnly = readOnlyDir(base);
+const smallFs = smallFsDir(base, "1m");
+afterAll(() => {
+  for (const d of [readOnly, smallFs]) if ("cleanup" in d) d.cleanup();
+  rmSync(base, { recursive: true, force: true });
+});
+
+const BIG_QUERY = "SELECT * FROM seq_1_to_3000000"; // ~25 MB of CSV
+const run = (output: string, extra: string[] = []) =>
+  gd(["--db-url", sweepUrl(server().port), "-q", BIG_QUERY, "-o", output, ...extra], { timeoutMs: HANG_MS });
+
+test(
+  "output directory missing -> 5",
+  async () => {
+    const output = join(base, "no-such-dir", "out.csv");
+    expectFailure(await run(output), { code: 5, output, message: /directory .*no-such-dir does not exist/ });
+  },
+  TEST_MS,
+);
+
+test.skipIf("skip" in readOnly)(
+  `read-only output directory -> 5${"skip" in readOnly ? ` (skipped: ${readOnly.skip})` : ""}`,
+  async () => {
+    if (!("dir" in readOnly)) return;
+    const output = join(readOnly.dir, "out.csv");
+    expectFailure(await run(output), {
+      code: 5,
+      output,
+      message: /cannot write .*out\.csv: (read-only file system|permission denied)/,
+    });
+  },
+  TEST_MS,
+);
+
+test.skipIf("skip" in smallFs)(
+  `disk full mid-export -> 5, temp file removed${"skip" in smallFs ? ` (skipped: ${smallFs.skip})` : ""}`,
+  async () => {
+    if (!("dir" in smallFs)) return;
+    const output = join(smallFs.dir, "out.csv");
+    expectFailure(await run(output), { code: 5, output, message: /no space left on device/ });
+  },
+  TEST_MS,
+);
+
+test(
+  "existing target without --force -> 2, file untouched",
+  async () => {
+    const output = join(base, "existing.csv");
+    writeFileSync(output, "precious\n");
+    const result = await run(output);
+    expectFailure(result, { code: 2, output, message: /exists; use --force/, outputExisted: true });
+    expect(readFileSync(output, "utf8")).toBe("precious\n");
+  },
+  TEST_MS,
+);
+
+test(
+  "-o - into `head -c 100`: quiet exit 0, the query stops at once",
+  async () => {
+    // ~17 s of rows if read to the end. bash reports gold-digger's own exit status.
+    const query = "SELECT * FROM seq_1_to_50000000";
+    const script = 'bun "$0" "$@" | head -c 100 >/dev/null; echo ${PIPESTATUS[0]}';
+    const { value: result, ms } = await timed(async () => {
+      const child = Bun.spawn(
+        ["bash", "-c", script, MAIN, "--db-url", sweepUrl(server().port), "-q", query, "-o", "-", "-f", "csv"],
+        {
+          env: cleanEnv(),
+          cwd: ROOT,
+          stdout: "pipe",
+          stderr: "pipe",
+          stdin: "ignore",
+        },
+      );
+      const timer = setTimeout(() => child.kill("SIGKILL"), 15_000);
+      const [stdout, stderr] = await Promise.all([
+        new Response(child.stdout).text(),
+        new Response(child.stderr).text(),
+        child.exited,
+      ]);
+      clearTimeout(timer);
+      return { stdout, stderr };
+    });
+    expect(result).toEqual({ stdout: "0\n", stderr: "" });
+    expect(ms).toBeLessThan(3_000);
+    // Stopped means the server stopped too, not just our process.
+    await waitUntil(
+      "the server to drop the query",
+      async () => (await runningQueries(server(), "seq_1_to_50000000")) === 0,
+      3_000,
+    );
+    expectNoSecrets({ stdout: Buffer.from(result.stdout), stderr: result.stderr });
+  },
+  TEST_MS,
+);

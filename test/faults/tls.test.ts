@@ -1,0 +1,148 @@
+// TLS modes against private servers with a test CA (test/support/certs.ts): what verifies, what
+// fails with exit 3 and a hint, and what the insecure modes warn about.
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { addSweepAccounts, expectFailure, expectNoSecrets, HANG_MS, sweepUrl, TEST_MS } from "../support/faults.ts";
+import { makeTestPki } from "../support/certs.ts";
+import { gd, usePrivateServer, useTempDir } from "../support/harness.ts";
+
+// Made at load time: the servers below need the files when they start.
+const pkiDir = mkdtempSync(join(tmpdir(), "gd-pki-"));
+const pki = makeTestPki(pkiDir);
+afterAll(() => rmSync(pkiDir, { recursive: true, force: true }));
+
+const tlsServer = usePrivateServer({ tls: pki });
+const requireTlsServer = usePrivateServer({ tls: pki, requireTls: true });
+const wrongNameServer = usePrivateServer({ tls: { ca: pki.ca, cert: pki.wrongNameCert, key: pki.wrongNameKey } });
+const plainServer = usePrivateServer(); // --skip-ssl
+const dir = useTempDir();
+beforeAll(async () => {
+  for (const s of [tlsServer, requireTlsServer, wrongNameServer, plainServer]) await addSweepAccounts(s());
+});
+
+// The export itself says whether the session is encrypted: the cipher, or "" for plain.
+const CIPHER_QUERY = "SELECT VARIABLE_VALUE AS cipher FROM information_schema.SESSION_STATUS WHERE VARIABLE_NAME = 'Ssl_cipher'";
+
+/** Exports the cipher to stdout: [exit code, cipher, stderr]. */
+async function cipherOf(url: string, flags: string[] = [], env: Record<string, string> = {}) {
+  const r = await gd(["--db-url", url, "-q", CIPHER_QUERY, "-o", "-", "-f", "csv", "--allow-empty", ...flags], {
+    env,
+    timeoutMs: HANG_MS,
+  });
+  expectNoSecrets(r);
+  const [header, cipher] = r.stdout.toString().split("\r\n");
+  if (r.code === 0) expect(header).toBe("cipher");
+  return { code: r.code, cipher: cipher ?? "", stderr: r.stderr };
+}
+
+let n = 0;
+async function failing(url: string, flags: string[] = [], env: Record<string, string> = {}) {
+  const output = join(dir(), `tls-${++n}.csv`);
+  const result = await gd(["--db-url", url, "-q", "SELECT 1", "-o", output, ...flags], { env, timeoutMs: HANG_MS });
+  return { result, output };
+}
+
+describe("--tls-ca-file", () => {
+  test.each(["127.0.0.1", "localhost"])(
+    "verifies a server whose certificate names %s",
+    async (host) => {
+      const r = await cipherOf(sweepUrl(tlsServer().port, { host }), ["--tls-ca-file", pki.ca]);
+      expect(r).toEqual({ code: 0, cipher: expect.stringMatching(/\S/), stderr: "" });
+    },
+    TEST_MS,
+  );
+
+  test(
+    "another CA -> 3, with a hint naming a flag",
+    async () => {
+      const { result, output } = await failing(sweepUrl(tlsServer().port), ["--tls-ca-file", pki.otherCa]);
+      expectFailure(result, {
+        code: 3,
+        output,
+        message: /not trusted: pass its CA with --tls-ca-file, or use --allow-invalid-certificate/,
+      });
+    },
+    TEST_MS,
+  );
+
+  test(
+    "certificate for another host name -> 3, with a hint naming a flag",
+    async () => {
+      const { result, output } = await failing(sweepUrl(wrongNameServer().port), ["--tls-ca-file", pki.ca]);
+      expectFailure(result, { code: 3, output, message: /does not name this host: .*--insecure-skip-hostname-verify/ });
+    },
+    TEST_MS,
+  );
+});
+
+describe("--insecure-skip-hostname-verify (chain checked against the system store)", () => {
+  test(
+    "host name mismatch, CA trusted through NODE_EXTRA_CA_CERTS: works, with a warning",
+    async () => {
+      // Bun honours NODE_EXTRA_CA_CERTS: it is how a test (or a user) adds a private CA to "the system store".
+      const r = await cipherOf(sweepUrl(wrongNameServer().port), ["--insecure-skip-hostname-verify"], {
+        NODE_EXTRA_CA_CERTS: pki.ca,
+      });
+      expect(r).toEqual({
+        code: 0,
+        cipher: expect.stringMatching(/\S/),
+        stderr: "warning: --insecure-skip-hostname-verify: the server's host name is not checked\n",
+      });
+    },
+    TEST_MS,
+  );
+
+  test(
+    "chain not trusted -> 3: the name is skipped, the chain is not",
+    async () => {
+      const { result, output } = await failing(sweepUrl(wrongNameServer().port), ["--insecure-skip-hostname-verify"]);
+      expectFailure(result, { code: 3, output, message: /not trusted/ });
+    },
+    TEST_MS,
+  );
+});
+
+test(
+  "--allow-invalid-certificate encrypts an untrusted server, with a warning",
+  async () => {
+    const r = await cipherOf(sweepUrl(wrongNameServer().port), ["--allow-invalid-certificate"]);
+    expect(r).toEqual({
+      code: 0,
+      cipher: expect.stringMatching(/\S/),
+      stderr: "warning: --allow-invalid-certificate: the server's certificate is not verified\n",
+    });
+  },
+  TEST_MS,
+);
+
+test(
+  "?ssl-mode=DISABLED against a server that requires TLS -> 3",
+  async () => {
+    const { result, output } = await failing(sweepUrl(requireTlsServer().port, { params: "?ssl-mode=DISABLED" }));
+    expectFailure(result, { code: 3, output, message: /remove ssl-mode=DISABLED/ });
+  },
+  TEST_MS,
+);
+
+describe("default mode to a loopback host (PREFERRED)", () => {
+  test(
+    "server without TLS: plain",
+    async () => {
+      expect(await cipherOf(sweepUrl(plainServer().port))).toEqual({ code: 0, cipher: "", stderr: "" });
+    },
+    TEST_MS,
+  );
+
+  test.each([
+    ["offers", tlsServer],
+    ["requires", requireTlsServer],
+  ] as const)(
+    "server that %s TLS: encrypted",
+    async (_, server) => {
+      expect(await cipherOf(sweepUrl(server().port))).toEqual({ code: 0, cipher: expect.stringMatching(/\S/), stderr: "" });
+    },
+    TEST_MS,
+  );
+});
