@@ -1,6 +1,9 @@
 // The benchmark table: mixed types, ~10% NULLs, awkward text (quotes, commas, tabs,
 // newlines, Unicode) and about 180 bytes a row as TSV. 10M rows are derived from it by a
 // cross join with a 10-row sequence, so they are never stored.
+import type { PrivateServer } from "../src/devdb/private-server.ts";
+
+export const BENCH_DATABASE = "bench";
 export const BENCH_TABLE = "bench";
 
 export function createBenchTableSql(rows: number): string[] {
@@ -42,4 +45,9 @@ export function createBenchTableSql(rows: number): string[] {
 export function benchQuery(multiplier = 1): string {
   if (multiplier === 1) return `SELECT * FROM ${BENCH_TABLE}`;
   return `SELECT b.* FROM ${BENCH_TABLE} b CROSS JOIN seq_1_to_${multiplier} s`;
+}
+
+/** Creates the database and fills the table; seq_1_to_N (the Sequence engine) needs a current database. */
+export async function loadBenchTable(server: PrivateServer, rows: number): Promise<void> {
+  await server.sql([`CREATE DATABASE IF NOT EXISTS ${BENCH_DATABASE}`, `USE ${BENCH_DATABASE}`, ...createBenchTableSql(rows)]);
 }

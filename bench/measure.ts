@@ -1,0 +1,97 @@
+// Runs one command as a child process and measures it. GNU time reports the child's CPU
+// time and peak RSS from wait4() (for Bun that includes its worker threads, which share the
+// process); wall time is taken here with a finer clock than time's 10 ms. The server's CPU
+// time over the same interval comes from /proc, which shows who is the bottleneck.
+import { closeSync, openSync, readFileSync, rmSync, statSync } from "node:fs";
+import { join } from "node:path";
+import type { Subprocess } from "bun";
+
+export interface Command {
+  argv: string[];
+  /** Where the child's stdout goes (the mariadb client writes its result there). */
+  stdoutFile?: string;
+  /** The file whose size is the output; removed after measuring, to keep the disk free. */
+  output?: string;
+  /** The child prints one JSON object of counters on stdout (the probes do). */
+  reportsJson?: boolean;
+}
+
+export interface Measurement {
+  wallS: number;
+  userS: number;
+  sysS: number;
+  peakRssMb: number;
+  /** CPU the server spent during the run. */
+  serverCpuS: number;
+  outputBytes: number;
+  /** Counters the child printed (rows seen, payload bytes). */
+  reported?: Record<string, number>;
+}
+
+// Linux reports /proc/<pid>/stat times in USER_HZ, which is 100 on every mainstream arch.
+const USER_HZ = 100;
+
+function processCpuSeconds(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+  // Fields after the parenthesised command name; utime and stime are fields 14 and 15.
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return (Number(fields[11]) + Number(fields[12])) / USER_HZ;
+}
+
+/** The environment without the variables gold-digger reads, so the host's cannot leak in. */
+function childEnv(): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [k, v] of Object.entries(process.env)) {
+    if (v !== undefined && !["DATABASE_URL", "DATABASE_QUERY", "OUTPUT_FILE", "GOLD_DIGGER_FAULT"].includes(k)) env[k] = v;
+  }
+  return env;
+}
+
+let active: Subprocess | undefined;
+
+/** For the interrupt handler: stop whatever is being measured. */
+export function killActiveChild(): void {
+  active?.kill("SIGKILL");
+}
+
+export async function measure(cmd: Command, serverPid: number, scratchDir: string): Promise<Measurement> {
+  const timeFile = join(scratchDir, "time.out");
+  const stdoutFd = cmd.stdoutFile ? openSync(cmd.stdoutFile, "w") : undefined;
+  const serverBefore = processCpuSeconds(serverPid);
+  const started = performance.now();
+  const child = Bun.spawn(["/usr/bin/time", "-f", "%U %S %M", "-o", timeFile, ...cmd.argv], {
+    env: childEnv(),
+    stdin: "ignore",
+    stdout: stdoutFd ?? "pipe",
+    stderr: "pipe",
+  });
+  active = child;
+  const [stdout, stderr, code] = await Promise.all([
+    stdoutFd === undefined ? new Response(child.stdout as ReadableStream).text() : Promise.resolve(""),
+    new Response(child.stderr).text(),
+    child.exited,
+  ]);
+  const wallS = (performance.now() - started) / 1000;
+  active = undefined;
+  const serverCpuS = processCpuSeconds(serverPid) - serverBefore;
+  if (stdoutFd !== undefined) closeSync(stdoutFd);
+  if (code !== 0) throw new Error(`exit ${code}: ${cmd.argv.join(" ")}\n${stderr.trim().slice(-2000)}`);
+
+  // time writes "Command exited with non-zero status" lines first; the numbers are last.
+  const [userS, sysS, rssKb] = readFileSync(timeFile, "utf8").trim().split("\n").at(-1)!.split(" ").map(Number);
+  let outputBytes = 0;
+  const output = cmd.output ?? cmd.stdoutFile;
+  if (output) {
+    outputBytes = statSync(output).size;
+    rmSync(output, { force: true });
+  }
+  return {
+    wallS,
+    userS: userS!,
+    sysS: sysS!,
+    peakRssMb: rssKb! / 1024,
+    serverCpuS,
+    outputBytes,
+    reported: cmd.reportsJson ? (JSON.parse(stdout) as Record<string, number>) : undefined,
+  };
+}

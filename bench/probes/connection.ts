@@ -1,0 +1,29 @@
+// The connection the probes use: gold-digger's decoding options (src/source/connect.ts),
+// which are also the cheapest that keep every value exact: arrays, not objects; dates,
+// big numbers and JSON left as the server's text (autoJsonMap: false = jsonStrings).
+import mariadb, { type Connection } from "mariadb";
+import { BENCH_DATABASE } from "../dataset.ts";
+
+export function probeConnection(port: number): Promise<Connection> {
+  return mariadb.createConnection({
+    host: "127.0.0.1",
+    port,
+    user: "root",
+    database: BENCH_DATABASE,
+    charset: "utf8mb4",
+    rowsAsArray: true,
+    dateStrings: true,
+    autoJsonMap: false,
+    supportBigNumbers: true,
+    bigNumberStrings: true,
+    decimalAsNumber: false,
+    bigIntAsNumber: false,
+  });
+}
+
+/** argv of a probe: port, query, then probe-specific arguments. */
+export function probeArgs(): { port: number; query: string; rest: string[] } {
+  const [port, query, ...rest] = Bun.argv.slice(2);
+  if (!port || !query) throw new Error("usage: bun bench/probes/<probe>.ts PORT QUERY ...");
+  return { port: Number(port), query, rest };
+}

@@ -1,0 +1,143 @@
+// Turns measurements into medians, ratios, a markdown table and the JSON record.
+import type { CompressionCheck } from "./compression-check.ts";
+import type { MachineInfo } from "./machine.ts";
+import type { Measurement } from "./measure.ts";
+import type { BenchOptions } from "./options.ts";
+import { CEILING_ID, REFERENCE_ID, type Group, type Variant } from "./variants.ts";
+
+export interface Stats {
+  wallS: number;
+  rowsPerS: number;
+  outputMBps: number;
+  outputMB: number;
+  /** User + system CPU of the client process, all its threads. */
+  clientCpuS: number;
+  serverCpuS: number;
+  peakRssMb: number;
+}
+
+export interface Summary {
+  id: string;
+  group: Group;
+  command: string;
+  samples: Measurement[];
+  /** Each statistic's median over the samples, taken independently. */
+  median: Stats;
+  /** Median wall time divided by the reference's: above 1 is slower. */
+  wallVsMariadbCli: number;
+  wallVsRawCeiling: number;
+}
+
+export interface MemoryScaling {
+  format: string;
+  small: Measurement;
+  large: Measurement;
+  /** Peak RSS at rows x multiplier over peak RSS at rows: 1 means flat memory. */
+  rssRatio: number;
+}
+
+export interface BenchResult {
+  date: string;
+  options: BenchOptions;
+  machine: MachineInfo;
+  dataset: { rows: number; query: string; loadS: number };
+  compressionCheck: CompressionCheck[];
+  comparison: Summary[];
+  memoryScaling: MemoryScaling[];
+  durationS: number;
+  /** 1-minute load average at the end, next to machine.loadBefore. */
+  loadAfter: number;
+}
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+};
+
+function stats(m: Measurement, rows: number): Stats {
+  return {
+    wallS: m.wallS,
+    rowsPerS: rows / m.wallS,
+    outputMBps: m.outputBytes / 1e6 / m.wallS,
+    outputMB: m.outputBytes / 1e6,
+    clientCpuS: m.userS + m.sysS,
+    serverCpuS: m.serverCpuS,
+    peakRssMb: m.peakRssMb,
+  };
+}
+
+export function summarize(variants: Variant[], samples: Map<string, Measurement[]>, rows: number): Summary[] {
+  const medians = variants.map((v) => {
+    const all = samples.get(v.id)!.map((m) => stats(m, rows));
+    const med = Object.fromEntries(Object.keys(all[0]!).map((k) => [k, median(all.map((s) => s[k as keyof Stats]))])) as unknown as Stats;
+    return { v, med };
+  });
+  const wallOf = (id: string) => medians.find((m) => m.v.id === id)!.med.wallS;
+  const [reference, ceiling] = [wallOf(REFERENCE_ID), wallOf(CEILING_ID)];
+  return medians.map(({ v, med }) => ({
+    id: v.id,
+    group: v.group,
+    command: v.command.argv.join(" ") + (v.command.stdoutFile ? ` > ${v.command.stdoutFile}` : ""),
+    samples: samples.get(v.id)!,
+    median: med,
+    wallVsMariadbCli: med.wallS / reference,
+    wallVsRawCeiling: med.wallS / ceiling,
+  }));
+}
+
+const f = (n: number, digits = 2) => n.toFixed(digits);
+const row = (cells: (string | number)[]) => `| ${cells.join(" | ")} |`;
+
+export function markdown(r: BenchResult): string {
+  const m = r.machine;
+  const lines = [
+    `## gold-digger benchmark, ${r.date}`,
+    "",
+    `${r.dataset.rows.toLocaleString("en-US")} rows (\`${r.dataset.query}\`), median of ${r.options.repeat} interleaved round(s). ` +
+      `${m.nproc} cores (${m.cpuModel}), Bun ${m.bun}, ${m.mariadbServer}, connector ${m.connector}, ` +
+      `commit ${m.gitCommit}${m.gitDirty ? " + local changes" : ""}, load ${f(m.loadBefore)} -> ${f(r.loadAfter)}.`,
+    "",
+    row(["variant", "wall s", "rows/s", "out MB", "out MB/s", "client CPU s", "server CPU s", "peak RSS MB", "x mariadb", "x raw ceiling"]),
+    row(Array(10).fill("---")),
+    ...r.comparison.map((s) =>
+      row([
+        s.id,
+        f(s.median.wallS),
+        Math.round(s.median.rowsPerS).toLocaleString("en-US"),
+        s.median.outputMB ? f(s.median.outputMB, 0) : "-",
+        s.median.outputMB ? f(s.median.outputMBps, 0) : "-",
+        f(s.median.clientCpuS),
+        f(s.median.serverCpuS),
+        f(s.median.peakRssMb, 0),
+        f(s.wallVsMariadbCli),
+        f(s.wallVsRawCeiling),
+      ]),
+    ),
+    "",
+    ...r.compressionCheck.map((c) => `- compression check ${c.ext}: ${c.ok ? "ok" : "BROKEN"} (${c.detail})`),
+  ];
+  if (r.memoryScaling.length > 0) {
+    const big = r.dataset.rows * r.options.multiplier;
+    lines.push(
+      "",
+      `Memory scaling, workers default, one run each: ${r.dataset.rows.toLocaleString("en-US")} vs ${big.toLocaleString("en-US")} rows`,
+      "",
+      row(["format", "peak RSS MB (small)", "peak RSS MB (large)", "ratio", "wall s (large)", "rows/s (large)", "client CPU s (large)", "server CPU s (large)"]),
+      row(Array(8).fill("---")),
+      ...r.memoryScaling.map((s) =>
+        row([
+          s.format,
+          f(s.small.peakRssMb, 0),
+          f(s.large.peakRssMb, 0),
+          f(s.rssRatio),
+          f(s.large.wallS),
+          Math.round(big / s.large.wallS).toLocaleString("en-US"),
+          f(s.large.userS + s.large.sysS),
+          f(s.large.serverCpuS),
+        ]),
+      ),
+    );
+  }
+  return lines.join("\n") + "\n";
+}

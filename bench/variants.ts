@@ -1,0 +1,89 @@
+// What the benchmark compares. Every variant is a separate child process reading the same
+// query from the same server, so start-up, connection and exit are paid by all alike.
+import { join, resolve } from "node:path";
+import { BENCH_DATABASE } from "./dataset.ts";
+import type { Command } from "./measure.ts";
+
+export const ROOT = resolve(import.meta.dir, "..");
+const MAIN = join(ROOT, "src/main.ts");
+const PROBES = join(import.meta.dir, "probes");
+
+export const FORMATS = ["csv", "tsv", "json", "ndjson"] as const;
+const WORKERS = [0, 1, 2];
+
+export type Group = "reference" | "ceiling" | "gold-digger" | "compression" | "load-all";
+
+export interface Variant {
+  id: string;
+  group: Group;
+  command: Command;
+}
+
+export interface Target {
+  port: number;
+  url: string;
+  query: string;
+  /** Directory for outputs; each is deleted right after it is measured. */
+  scratch: string;
+}
+
+const slug = (id: string) => id.replace(/[^a-z0-9]+/gi, "-");
+
+/** gold-digger writing `ext` (which also picks format and compression); workers undefined = default. */
+export function goldDigger(t: Target, ext: string, workers: number | undefined, group: Group = "gold-digger"): Variant {
+  const id = `gold-digger ${ext}, workers ${workers ?? "default"}`;
+  const output = join(t.scratch, `${slug(id)}.${ext}`);
+  const argv = [process.execPath, MAIN, "--db-url", t.url, "-q", t.query, "-o", output, "--force"];
+  if (workers !== undefined) argv.push("--workers", String(workers));
+  return { id, group, command: { argv, output } };
+}
+
+export const REFERENCE_ID = "mariadb --batch --quick > file";
+export const CEILING_ID = "queryStream, raw rows, count only";
+
+/** `compressed`: the extensions (csv.gz, csv.zst) whose output passed the round-trip check. */
+export function comparisonVariants(t: Target, compressed: string[]): Variant[] {
+  const variants: Variant[] = [
+    {
+      id: REFERENCE_ID,
+      group: "reference",
+      command: {
+        argv: ["mariadb", "--batch", "--quick", "-h127.0.0.1", `-P${t.port}`, "-uroot", BENCH_DATABASE, "-e", t.query],
+        stdoutFile: join(t.scratch, "mariadb.tsv"),
+      },
+    },
+    {
+      id: "queryStream, decoded rows, count only",
+      group: "ceiling",
+      command: { argv: [process.execPath, join(PROBES, "stream-count.ts"), String(t.port), t.query, "decoded"], reportsJson: true },
+    },
+    {
+      id: CEILING_ID,
+      group: "ceiling",
+      command: { argv: [process.execPath, join(PROBES, "stream-count.ts"), String(t.port), t.query, "raw"], reportsJson: true },
+    },
+  ];
+  for (const format of FORMATS) for (const w of WORKERS) variants.push(goldDigger(t, format, w));
+  // Same bytes as the mariadb client's case: stdout redirected to a file, no temp file,
+  // no fsync, no rename. The difference to "csv, workers default" is the atomic sink's cost.
+  variants.push({
+    id: "gold-digger csv, workers default, -o - > file",
+    group: "gold-digger",
+    command: {
+      argv: [process.execPath, MAIN, "--db-url", t.url, "-q", t.query, "-o", "-", "-f", "csv"],
+      stdoutFile: join(t.scratch, "stdout.csv"),
+    },
+  });
+  for (const ext of compressed) for (const w of WORKERS) variants.push(goldDigger(t, ext, w, "compression"));
+  const loadAllOutput = join(t.scratch, "load-all.csv");
+  variants.push({
+    id: "load all rows, then papaparse CSV",
+    group: "load-all",
+    command: {
+      argv: [process.execPath, join(PROBES, "load-all.ts"), String(t.port), t.query, loadAllOutput],
+      output: loadAllOutput,
+      reportsJson: true,
+    },
+  });
+  return variants;
+}
