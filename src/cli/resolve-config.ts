@@ -48,6 +48,15 @@ function seconds(flag: string, raw: string | undefined, fallback: number): numbe
   return Math.round(n * 1000);
 }
 
+/**
+ * The byte-level serializers cost less than handing a batch to another thread, so plain
+ * output is fastest on the main thread; compression is where worker threads pay off
+ * (bench/: README "Performance").
+ */
+function defaultWorkers(compression: Compression): number {
+  return compression === "none" ? 0 : Math.max(1, availableParallelism() - 1);
+}
+
 function resolveQuery(flags: ParsedFlags, env: Record<string, string | undefined>): string {
   const inline = str(flags.query);
   const file = str(flags["query-file"]);
@@ -104,14 +113,15 @@ export function resolveConfig(
   if (compressFlag !== undefined && !["none", "gzip", "zstd"].includes(compressFlag)) {
     throw configError(`unknown compression '${compressFlag}': use none, gzip or zstd`);
   }
-  const workers = integer("workers", str(flags.workers), Math.max(1, availableParallelism() - 1), 0, 64);
+  const compression = (compressFlag as Compression | undefined) ?? inferred.compression;
+  const workers = integer("workers", str(flags.workers), defaultWorkers(compression), 0, 64);
 
   return {
     dbUrl,
     query,
     output,
     format,
-    compression: (compressFlag as Compression | undefined) ?? inferred.compression,
+    compression,
     pretty: flags.pretty === true,
     allowEmpty: flags["allow-empty"] === true,
     force: flags.force === true,

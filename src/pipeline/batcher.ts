@@ -7,7 +7,7 @@ export interface Batch {
 }
 
 export class Batcher {
-  private buf: Uint8Array;
+  private buf: Uint8Array<ArrayBuffer>;
   private len = 0;
   private count = 0;
 
@@ -33,8 +33,9 @@ export class Batcher {
   flush(): void {
     if (this.count === 0) return;
     this.emit({ rows: this.buf.subarray(0, this.len), rowCount: this.count });
-    // The emitted buffer is handed over (possibly transferred); start a fresh one.
-    this.buf = new Uint8Array(this.maxBytes);
+    // A batch sent to a worker was transferred (its buffer is now detached): take a fresh
+    // one. One serialized on the spot is done with: reuse it, which keeps memory steady.
+    if (this.buf.buffer.detached || this.buf.length !== this.maxBytes) this.buf = new Uint8Array(this.maxBytes);
     this.len = 0;
     this.count = 0;
   }

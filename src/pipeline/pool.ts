@@ -41,7 +41,7 @@ export interface PoolOptions {
   workerUrl?: string | URL;
 }
 
-// In a binary built by `bun build --compile src/main.ts src/pipeline/worker.ts` the worker
+// In a binary built by `bun build --compile --root src src/main.ts src/pipeline/worker.ts` the worker
 // is embedded under a path relative to the entry points' common folder (src/), not beside
 // this module as it is when run from source.
 const WORKER_ENTRY = import.meta.url.includes("/$bunfs/")
