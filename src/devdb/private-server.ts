@@ -121,8 +121,21 @@ export async function startPrivateServer(options: ServerOptions = {}): Promise<P
     ...(options.extraArgs ?? []),
   ];
   const child = spawn(serverBinary(), args, { stdio: "ignore", detached: false });
+  // If our process dies without stop() (a crash, an uncaught error), the server must not
+  // outlive it.
+  const orphanGuard = () => {
+    child.kill("SIGKILL");
+    rmSync(dir, { recursive: true, force: true });
+  };
+  process.once("exit", orphanGuard);
   const log = () => (existsSync(logFile) ? readFileSync(logFile, "utf8").slice(-2000) : "");
-  await waitReady(socket, child, log);
+  try {
+    await waitReady(socket, child, log);
+  } catch (error) {
+    child.kill("SIGKILL");
+    rmSync(dir, { recursive: true, force: true });
+    throw error;
+  }
 
   let stopped = false;
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
@@ -147,6 +160,7 @@ export async function startPrivateServer(options: ServerOptions = {}): Promise<P
     async stop() {
       if (stopped) return;
       stopped = true;
+      process.off("exit", orphanGuard);
       if (child.exitCode === null) {
         child.kill("SIGTERM");
         const timer = setTimeout(() => child.kill("SIGKILL"), 10_000);
