@@ -62,6 +62,28 @@ interface Token {
  * their kin. The rest of the text, comments and spacing included, is kept byte for byte.
  */
 export function redactSql(sql: string): string {
+  let out = "";
+  let copied = 0;
+  for (const token of sensitiveLiterals(sql)) {
+    const quote = sql[token.start];
+    out += sql.slice(copied, token.start) + quote + MASK + quote;
+    copied = token.end;
+  }
+  return out + sql.slice(copied);
+}
+
+/**
+ * The contents of the literals redactSql masks. A server error may quote the SQL near the
+ * error ("... near 'hunter2' at line 1"), so these are secrets for redactSecrets as well.
+ */
+export function sqlSecrets(sql: string): string[] {
+  return sensitiveLiterals(sql)
+    .map((token) => sql.slice(token.start + 1, token.end - 1))
+    .filter((secret) => secret.length >= 3);
+}
+
+/** The credential-carrying string literals of `sql`, in order. */
+function sensitiveLiterals(sql: string): Token[] {
   const tokens = tokenize(sql).filter((token) => token.kind !== "skip");
   const masked = new Set<Token>();
 
@@ -102,14 +124,7 @@ export function redactSql(sql: string): string {
     else if (tokens[i]?.text === "(") maskCall(i);
   }
 
-  let out = "";
-  let copied = 0;
-  for (const token of [...masked].sort((a, b) => a.start - b.start)) {
-    const quote = sql[token.start];
-    out += sql.slice(copied, token.start) + quote + MASK + quote;
-    copied = token.end;
-  }
-  return out + sql.slice(copied);
+  return [...masked].sort((a, b) => a.start - b.start);
 }
 
 const CIPHER_FUNCTIONS = new Set(["AES_ENCRYPT", "AES_DECRYPT", "DES_ENCRYPT", "DES_DECRYPT", "ENCODE", "DECODE"]);

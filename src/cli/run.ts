@@ -3,7 +3,7 @@
 import type { ExportConfig } from "../config.ts";
 import { ExitCode, GdError } from "../errors.ts";
 import { runExport, type ExportStats } from "../export.ts";
-import { redactSecrets, redactSql, redactUrl } from "../redact.ts";
+import { redactSecrets, redactSql, redactUrl, sqlSecrets } from "../redact.ts";
 import { helpText, parseFlags, VERSION } from "./command.ts";
 import { completionScript } from "./completion.ts";
 import { startProgress } from "./progress.ts";
@@ -93,6 +93,7 @@ export async function runCli(argv: string[], io: CliIo, signal?: AbortSignal): P
       return ExitCode.Ok;
     }
     const cfg = resolveConfig(flags, io.env, verbosity, io.stderrIsTty);
+    secrets.push(...sqlSecrets(cfg.query));
     if (flags["dump-config"]) {
       io.stdout(dumpConfig(cfg));
       return ExitCode.Ok;

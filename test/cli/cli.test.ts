@@ -161,3 +161,14 @@ describe("exit 2", () => {
     expect(r.stderr).toContain("--tls-ca-file");
   });
 });
+
+test("exit 4: a server error quoting the SQL does not echo its secrets", async () => {
+  // The syntax error makes the server quote the text after it, password literal included.
+  const query = "SELECT PASSWORD('Sup3r-Secret-42') oops oops FROM people";
+  const r = await gd(["--db-url", url, "-q", query, "-o", out("secret.csv")]);
+  expect(r.code).toBe(4);
+  expect(r.stderr).toContain("SQL syntax");
+  expect(r.stderr).toContain("oops");
+  expect(r.stderr).not.toContain("Sup3r-Secret-42");
+  expect(existsSync(out("secret.csv"))).toBe(false);
+});

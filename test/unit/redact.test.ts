@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { redactSecrets, redactSql, redactUrl } from "../../src/redact.ts";
+import { redactSecrets, redactSql, redactUrl, sqlSecrets } from "../../src/redact.ts";
 
 describe("redactUrl", () => {
   test("masks the password and keeps the rest", () => {
@@ -128,5 +128,13 @@ describe("redactSql", () => {
   test("keeps text without secrets byte for byte", () => {
     const sql = "SELECT a, \"b\", `c d` FROM t -- note\nWHERE x = 'it''s' /* c */ AND y := 1;";
     expect(redactSql(sql)).toBe(sql);
+  });
+});
+
+describe("sqlSecrets", () => {
+  test("lists the literals redactSql masks, so they can be masked in server messages too", () => {
+    const sql = "CREATE USER 'app'@'%' IDENTIFIED BY 'n0t-in-logs'; SELECT AES_ENCRYPT(data, 'k3y-material') FROM t WHERE name = 'public'";
+    expect(sqlSecrets(sql)).toEqual(["n0t-in-logs", "k3y-material"]);
+    expect(sqlSecrets("SELECT 'plain' FROM t")).toEqual([]);
   });
 });
