@@ -24,7 +24,7 @@ export const FLAGS: FlagSpec[] = [
   { name: "force", type: "boolean", description: "Overwrite an existing output file" },
   { name: "compress", type: "string", valueHint: "ALGO", choices: ["none", "gzip", "zstd"], description: "Compress the output (default: from a .gz or .zst extension)" },
   { name: "csv-lf", type: "boolean", description: "End CSV records with LF instead of CRLF" },
-  { name: "workers", type: "string", valueHint: "N", description: "Serializer threads; 0 serializes on the main thread (default: 0 for plain output, one per spare core when compressing)" },
+  { name: "workers", type: "string", valueHint: "N", description: "Serializer threads; 0 serializes on the main thread (default: 0, or one per core for gzip)" },
   { name: "batch-rows", type: "string", valueHint: "N", description: "Rows per batch handed to a serializer (default 4096)" },
   { name: "connect-timeout", type: "string", valueHint: "SECONDS", description: "Give up connecting after SECONDS (default 10)" },
   { name: "read-timeout", type: "string", valueHint: "SECONDS", description: "Fail if the server sends nothing for SECONDS while the query runs (default 300)" },

@@ -49,12 +49,12 @@ function seconds(flag: string, raw: string | undefined, fallback: number): numbe
 }
 
 /**
- * The byte-level serializers cost less than handing a batch to another thread, so plain
- * output is fastest on the main thread; compression is where worker threads pay off
- * (bench/: README "Performance").
+ * The byte-level serializers (and zstd) cost less than handing a batch to another thread, so
+ * they are fastest on the main thread; gzip is ~4x costlier and gains from a worker per core
+ * even on 2 cores (bench/: README "Performance").
  */
 function defaultWorkers(compression: Compression): number {
-  return compression === "none" ? 0 : Math.max(1, availableParallelism() - 1);
+  return compression === "gzip" ? availableParallelism() : 0;
 }
 
 function resolveQuery(flags: ParsedFlags, env: Record<string, string | undefined>): string {
