@@ -2,7 +2,7 @@
 import type { Connection } from "mariadb";
 import type { ExportConfig } from "./config.ts";
 import { ExitCode, GdError } from "./errors.ts";
-import { uniqueKeys } from "./format/columns.ts";
+import { uniqueKeys, type ColumnSpec } from "./format/columns.ts";
 import { checkTarget, openSink, ReaderGone, type Sink } from "./output/sink.ts";
 import { createBatchProcessor, type ProcessorSpec } from "./pipeline/batch-processor.ts";
 import { Batcher } from "./pipeline/batcher.ts";
@@ -148,10 +148,8 @@ function streamQuery(
       stats.bytes += chunk.length;
     };
 
-    stream.on("fields", (meta: ColumnMeta[]) => {
-      lastActivity = Date.now();
-      if (ring) return finish(new GdError(ExitCode.Query, "the query returned more than one result set"));
-      const columns = describeColumns(meta);
+    /** Sets up serializers, ring and batcher for the result's columns, and queues the header. */
+    const start = (columns: ColumnSpec[]) => {
       if (cfg.format === "json" || cfg.format === "ndjson") {
         const { renamed } = uniqueKeys(columns.map((c) => c.name));
         if (renamed.length > 0 && !cfg.quiet) hooks.log(`warning: duplicate column names renamed: ${renamed.join(", ")}`);
@@ -166,11 +164,11 @@ function streamQuery(
       const processor = createBatchProcessor(spec);
       footer = processor.footer;
       serializer = cfg.workers > 0 ? workerPool(spec, cfg.workers, { crashAtBatch: hooks.crashAtBatch }) : inlineSerializer(spec);
-      ring = new OrderedRing(
+      const newRing = new OrderedRing(
         cfg.ringSize,
         write,
         () => {
-          if (paused && !ring!.full) {
+          if (paused && !newRing.full) {
             paused = false;
             lastActivity = Date.now();
             stream.resume();
@@ -178,23 +176,32 @@ function streamQuery(
         },
         (error) => finish(error),
       );
-      ring.submit(Promise.resolve(processor.header()));
+      newRing.submit(Promise.resolve(processor.header()));
       batcher = new Batcher(cfg.batchRows, BATCH_BYTES, (batch) => {
         bytesSinceGc += batch.rows.length;
-        ring!.submit(serializer!.serialize(batch.rows, batch.rowCount, batches++ === 0));
+        newRing.submit(serializer!.serialize(batch.rows, batch.rowCount, batches++ === 0));
         if (bytesSinceGc >= GC_EVERY_BYTES) {
           bytesSinceGc = 0;
           Bun.gc(true);
         }
-        if (ring!.full && !paused) {
+        if (newRing.full && !paused) {
           paused = true;
           stream.pause();
         }
       });
+      return newRing;
+    };
+
+    stream.on("fields", (meta: ColumnMeta[]) => {
+      lastActivity = Date.now();
+      if (ring) return finish(new GdError(ExitCode.Query, "the query returned more than one result set"));
+      ring = start(describeColumns(meta));
     });
 
-    stream.on("data", (row: Uint8Array) => {
+    stream.on("data", (row: Uint8Array | object) => {
       lastActivity = Date.now();
+      // A statement without a result set (UPDATE, CALL's final status) streams an OK packet.
+      if (!(row instanceof Uint8Array)) return;
       stats.rows++;
       batcher!.add(row);
     });
@@ -207,13 +214,13 @@ function streamQuery(
         if (stats.rows === 0 && !cfg.allowEmpty) {
           throw new GdError(ExitCode.NoRows, "the query returned no rows (use --allow-empty to write an empty export)");
         }
-        if (ring && batcher) {
-          await ring.space();
-          batcher.flush();
-          await ring.space();
-          ring.submit(Promise.resolve(footer(stats.rows > 0)));
-          await ring.drain();
-        }
+        // No result set at all (an UPDATE with --allow-empty): an export of no columns.
+        ring ??= start([]);
+        await ring.space();
+        batcher!.flush();
+        await ring.space();
+        ring.submit(Promise.resolve(footer(stats.rows > 0)));
+        await ring.drain();
         finish();
       } catch (error) {
         finish(error);

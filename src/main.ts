@@ -13,6 +13,12 @@ for (const [sig, code] of [
     controller.abort(new GdError(code, `interrupted by ${sig}`));
   });
 }
+// A bug that throws inside an event handler must still end the export cleanly (temp file
+// removed, connection closed, exit 4), not print a stack trace and hang.
+process.on("uncaughtException", (error) => {
+  if (controller.signal.aborted) process.exit(ExitCode.Query);
+  controller.abort(new GdError(ExitCode.Query, `unexpected error: ${error instanceof Error ? error.message : String(error)}`));
+});
 // A closed stdout (| head) must not crash the process; the sink reports it and we stop quietly.
 process.stdout.on?.("error", () => {});
 

@@ -48,6 +48,8 @@ export class ByteSink {
 
 const NULL_MARKER = 0xfb;
 
+const malformed = (at: number, end: number) => new Error(`malformed row data: byte ${at} of ${end}`);
+
 /**
  * Walks the length-encoded fields of concatenated text-protocol row packets.
  * After next() returns a length >= 0, the value is buf[pos - length, pos).
@@ -65,6 +67,7 @@ export class FieldCursor {
   next(): number {
     const buf = this.buf;
     let p = this.pos;
+    if (p >= buf.length) throw malformed(p, buf.length);
     const b = buf[p++]!;
     let len: number;
     if (b < NULL_MARKER) len = b;
@@ -82,8 +85,14 @@ export class FieldCursor {
       len = (buf[p]! | (buf[p + 1]! << 8) | (buf[p + 2]! << 16)) + buf[p + 3]! * 0x1000000;
       p += 8;
     }
+    if (p + len > buf.length) throw malformed(p + len, buf.length);
     this.pos = p + len;
     return len;
+  }
+
+  /** A batch must hold exactly the rows it claims: anything else would be silent corruption. */
+  expectEnd(end: number): void {
+    if (this.pos !== end) throw malformed(this.pos, end);
   }
 }
 

@@ -50,6 +50,8 @@ export function delimitedEncoder(columns: ColumnSpec[], delimiter: string, newli
 
   return {
     header() {
+      // No result set, no columns: an empty file rather than an empty record.
+      if (columns.length === 0) return new Uint8Array(0);
       const out = new ByteSink(256);
       columns.forEach((c, i) => {
         if (i > 0) out.byte(delim);
@@ -86,6 +88,7 @@ export function delimitedEncoder(columns: ColumnSpec[], delimiter: string, newli
         }
         out.chunk(eol);
       }
+      cur.expectEnd(rows.length);
       return out.take();
     },
 

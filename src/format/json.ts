@@ -230,6 +230,7 @@ export function jsonEncoder(columns: ColumnSpec[], style: "compact" | "pretty" |
         }
         out.chunk(rowClose);
       }
+      cur.expectEnd(rows.length);
       return out.take();
     },
 

@@ -13,6 +13,8 @@ beforeAll(async () => {
     "CREATE TABLE app.people (id INT PRIMARY KEY, name VARCHAR(20), score DECIMAL(5,2))",
     "INSERT INTO app.people VALUES (1, 'Ann', 1.50), (2, 'Bob, Jr.', NULL), (3, 'Çelik', -0.25)",
     "CREATE TABLE app.empty_table (id INT, label TEXT)",
+    "CREATE PROCEDURE app.list_people() BEGIN SELECT id, name FROM app.people ORDER BY id; END",
+    "CREATE PROCEDURE app.two_results() BEGIN SELECT 1 AS a; SELECT 2 AS b; END",
   ]);
   url = server().url("app");
 });
@@ -171,4 +173,31 @@ test("exit 4: a server error quoting the SQL does not echo its secrets", async (
   expect(r.stderr).toContain("oops");
   expect(r.stderr).not.toContain("Sup3r-Secret-42");
   expect(existsSync(out("secret.csv"))).toBe(false);
+});
+
+describe("statements other than a plain SELECT", () => {
+  test("CALL of a procedure returning rows exports them (its trailing status is not a row)", async () => {
+    const r = await gd(["--db-url", url, "-q", "CALL list_people()", "-o", "-", "-f", "csv"]);
+    expect(r).toMatchObject({ code: 0, stderr: "" });
+    expect(r.stdout.toString()).toBe('id,name\r\n1,Ann\r\n2,"Bob, Jr."\r\n3,Çelik\r\n');
+  });
+
+  test("no result set (UPDATE) is zero rows: exit 1 and no file, or an empty export with --allow-empty", async () => {
+    const update = "UPDATE people SET score = score WHERE id = 0";
+    const strict = await gd(["--db-url", url, "-q", update, "-o", out("update.csv")]);
+    expect(strict.code).toBe(1);
+    expect(existsSync(out("update.csv"))).toBe(false);
+    for (const [format, expected] of [["csv", ""], ["json", '{"data":[]}\n'], ["ndjson", ""]]) {
+      const r = await gd(["--db-url", url, "-q", update, "-o", out(`update.${format}`), "--allow-empty"]);
+      expect(r).toMatchObject({ code: 0, stderr: "" });
+      expect(readFileSync(out(`update.${format}`), "utf8")).toBe(expected!);
+    }
+  });
+
+  test("a second result set is refused rather than mixed into the first: exit 4, no file", async () => {
+    const r = await gd(["--db-url", url, "-q", "CALL two_results()", "-o", out("two.csv")]);
+    expect(r.code).toBe(4);
+    expect(r.stderr).toBe("gold-digger: the query returned more than one result set\n");
+    expect(existsSync(out("two.csv"))).toBe(false);
+  });
 });
