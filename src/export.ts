@@ -10,6 +10,7 @@ import { inlineSerializer, workerPool, type Serializer } from "./pipeline/pool.t
 import { OrderedRing } from "./pipeline/ring.ts";
 import { describeColumns, type ColumnMeta } from "./source/columns.ts";
 import { openConnection, queryFailure } from "./source/connect.ts";
+import { IdleWatchdog } from "./source/idle-watchdog.ts";
 import { RAW_ROWS } from "./source/raw-rows.ts";
 
 /**
@@ -48,7 +49,7 @@ export async function runExport(cfg: ExportConfig, hooks: ExportHooks): Promise<
   // Fail on an existing output or a missing directory before any database work.
   checkTarget(cfg.output, cfg.force);
   hooks.signal?.throwIfAborted();
-  const { conn, tls } = await connectUnlessAborted(cfg, hooks.signal);
+  const { conn, tls } = await openConnection(cfg, hooks.signal);
   if (tls.warning) hooks.log(tls.warning);
   if (cfg.verbosity > 0) hooks.log(`connected: ${tls.description}`);
   let sink: Sink | undefined;
@@ -69,34 +70,6 @@ export async function runExport(cfg: ExportConfig, hooks: ExportHooks): Promise<
   }
 }
 
-/**
- * Connecting may take the whole --connect-timeout (a silent server); Ctrl-C meanwhile must stop
- * at once with 130/143, not wait for the timeout and then report a connection failure.
- */
-function connectUnlessAborted(cfg: ExportConfig, signal?: AbortSignal): ReturnType<typeof openConnection> {
-  if (!signal) return openConnection(cfg);
-  signal.throwIfAborted();
-  const pending = openConnection(cfg);
-  return new Promise((resolve, reject) => {
-    const onAbort = () => {
-      reject(signal.reason);
-      // The attempt goes on in the background: close whatever it opens.
-      pending.then(({ conn }) => conn.destroy(), () => {});
-    };
-    signal.addEventListener("abort", onAbort, { once: true });
-    pending.then(
-      (opened) => {
-        signal.removeEventListener("abort", onAbort);
-        resolve(opened);
-      },
-      (error) => {
-        signal.removeEventListener("abort", onAbort);
-        reject(error);
-      },
-    );
-  });
-}
-
 function streamQuery(
   conn: Connection,
   cfg: ExportConfig,
@@ -114,12 +87,11 @@ function streamQuery(
     let bytesSinceGc = 0;
     let paused = false;
     let settled = false;
-    let lastActivity = Date.now();
 
     const finish = (error?: unknown) => {
       if (settled) return;
       settled = true;
-      clearInterval(watchdog);
+      watchdog.stop();
       hooks.signal?.removeEventListener("abort", onAbort);
       void serializer?.close();
       if (error === undefined) resolve();
@@ -131,17 +103,10 @@ function streamQuery(
     };
     hooks.signal?.addEventListener("abort", onAbort, { once: true });
 
-    // Idle-read timeout that does not count time we spend paused for a slow output.
-    const watchdog = setInterval(() => {
-      if (paused || cfg.readTimeoutMs <= 0) {
-        lastActivity = Date.now();
-        return;
-      }
-      if (Date.now() - lastActivity > cfg.readTimeoutMs) {
-        finish(new GdError(ExitCode.Query, `no data from the server for ${cfg.readTimeoutMs / 1000} s (--read-timeout)`));
-        conn.destroy();
-      }
-    }, Math.min(1000, Math.max(50, cfg.readTimeoutMs / 4)));
+    const watchdog = new IdleWatchdog(cfg.readTimeoutMs, () => {
+      finish(new GdError(ExitCode.Query, `no data from the server for ${cfg.readTimeoutMs / 1000} s (--read-timeout)`));
+      conn.destroy();
+    });
 
     const write = async (chunk: Uint8Array) => {
       await sink.write(chunk);
@@ -170,7 +135,7 @@ function streamQuery(
         () => {
           if (paused && !newRing.full) {
             paused = false;
-            lastActivity = Date.now();
+            watchdog.setPaused(false);
             stream.resume();
           }
         },
@@ -186,6 +151,7 @@ function streamQuery(
         }
         if (newRing.full && !paused) {
           paused = true;
+          watchdog.setPaused(true);
           stream.pause();
         }
       });
@@ -193,13 +159,13 @@ function streamQuery(
     };
 
     stream.on("fields", (meta: ColumnMeta[]) => {
-      lastActivity = Date.now();
+      watchdog.activity();
       if (ring) return finish(new GdError(ExitCode.Query, "the query returned more than one result set"));
       ring = start(describeColumns(meta));
     });
 
     stream.on("data", (row: Uint8Array | object) => {
-      lastActivity = Date.now();
+      watchdog.activity();
       // A statement without a result set (UPDATE, CALL's final status) streams an OK packet.
       if (!(row instanceof Uint8Array)) return;
       stats.rows++;

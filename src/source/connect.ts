@@ -65,7 +65,35 @@ export interface OpenedConnection {
   tls: TlsPlan;
 }
 
-export async function openConnection(cfg: ExportConfig): Promise<OpenedConnection> {
+/**
+ * Connecting may take the whole --connect-timeout (a silent server); Ctrl-C meanwhile must stop
+ * at once with 130/143, not wait for the timeout and then report a connection failure.
+ */
+export function openConnection(cfg: ExportConfig, signal?: AbortSignal): Promise<OpenedConnection> {
+  if (!signal) return connect(cfg);
+  signal.throwIfAborted();
+  const pending = connect(cfg);
+  return new Promise((resolve, reject) => {
+    const onAbort = () => {
+      reject(signal.reason);
+      // The attempt goes on in the background: close whatever it opens.
+      pending.then(({ conn }) => conn.destroy(), () => {});
+    };
+    signal.addEventListener("abort", onAbort, { once: true });
+    pending.then(
+      (opened) => {
+        signal.removeEventListener("abort", onAbort);
+        resolve(opened);
+      },
+      (error) => {
+        signal.removeEventListener("abort", onAbort);
+        reject(error);
+      },
+    );
+  });
+}
+
+async function connect(cfg: ExportConfig): Promise<OpenedConnection> {
   const target = parseDbUrl(cfg.dbUrl);
   const tls = planTls(target, cfg.tls);
   const options = {
