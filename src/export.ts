@@ -83,6 +83,14 @@ function streamQuery(
     let ring: OrderedRing | undefined;
     let batcher: Batcher | undefined;
     let footer: (wroteRows: boolean) => Uint8Array = () => new Uint8Array(0);
+    // Held back until the first batch or the end: with zero rows and no --allow-empty nothing
+    // at all may reach stdout (a temp file would just be dropped, stdout cannot be).
+    let pendingHeader: Uint8Array | undefined;
+    const submitHeader = () => {
+      if (pendingHeader === undefined) return;
+      ring!.submit(Promise.resolve(pendingHeader));
+      pendingHeader = undefined;
+    };
     let batches = 0;
     let bytesSinceGc = 0;
     let paused = false;
@@ -141,8 +149,9 @@ function streamQuery(
         },
         (error) => finish(error),
       );
-      newRing.submit(Promise.resolve(processor.header()));
+      pendingHeader = processor.header();
       batcher = new Batcher(cfg.batchRows, BATCH_BYTES, (batch) => {
+        submitHeader();
         bytesSinceGc += batch.rows.length;
         newRing.submit(serializer!.serialize(batch.rows, batch.rowCount, batches++ === 0));
         if (bytesSinceGc >= GC_EVERY_BYTES) {
@@ -185,6 +194,7 @@ function streamQuery(
         await ring.space();
         batcher!.flush();
         await ring.space();
+        submitHeader(); // zero rows: the ring is empty, so header and footer both fit
         ring.submit(Promise.resolve(footer(stats.rows > 0)));
         await ring.drain();
         finish();

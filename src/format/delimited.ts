@@ -1,7 +1,8 @@
 // CSV (RFC 4180) and TSV. Quoting follows papaparse's unparse() exactly, so the output is
-// byte-identical to it (test/format/papaparse-identity.test.ts proves it): a field is quoted
-// when it holds the delimiter, a quote, CR, LF or a byte-order mark, or starts or ends
-// with a space; quotes are doubled.
+// byte-identical to it (test/format/adversarial.test.ts proves it): a field is quoted when it
+// holds the delimiter, a quote, CR, LF or a byte-order mark, or starts or ends with a space;
+// quotes are doubled. One deliberate difference: a record of a single empty field is written
+// as "" (like Rust's csv crate), because as a blank line CSV readers drop it.
 import { ByteSink, FieldCursor, utf8, writeBitAsDecimal, writeHex } from "./bytes.ts";
 import { Kind, type ColumnSpec } from "./columns.ts";
 import type { Encoder } from "./encoder.ts";
@@ -11,6 +12,7 @@ const CR = 0x0d;
 const LF = 0x0a;
 const SPACE = 0x20;
 const BOM0 = 0xef;
+const EMPTY_QUOTED = utf8('""');
 
 function needsQuotes(src: Uint8Array, start: number, end: number, delimiter: number): boolean {
   if (start === end) return false;
@@ -56,7 +58,8 @@ export function delimitedEncoder(columns: ColumnSpec[], delimiter: string, newli
       columns.forEach((c, i) => {
         if (i > 0) out.byte(delim);
         const name = utf8(c.name);
-        writeField(out, name, 0, name.length, delim);
+        if (name.length === 0 && columns.length === 1) out.chunk(EMPTY_QUOTED);
+        else writeField(out, name, 0, name.length, delim);
       });
       out.chunk(eol);
       return out.take();
@@ -69,7 +72,11 @@ export function delimitedEncoder(columns: ColumnSpec[], delimiter: string, newli
         for (let c = 0; c < n; c++) {
           if (c > 0) out.byte(delim);
           const len = cur.next();
-          if (len < 0) continue; // NULL: empty field
+          if (len <= 0) {
+            // NULL or empty: an empty field; alone on its record, "" so it is not a blank line.
+            if (n === 1) out.chunk(EMPTY_QUOTED);
+            continue;
+          }
           const end = cur.pos;
           const start = end - len;
           switch (kinds[c]) {

@@ -3,6 +3,7 @@
 // embedded as JSON, everything else becomes a JSON string.
 import { ByteSink, FieldCursor, utf8, writeBitAsDecimal, writeHex } from "./bytes.ts";
 import { Kind, uniqueKeys, type ColumnSpec } from "./columns.ts";
+import { isValidJson } from "./json-check.ts";
 import type { Encoder } from "./encoder.ts";
 
 const QUOTE = 0x22;
@@ -53,10 +54,6 @@ function writeJsonNumber(out: ByteSink, src: Uint8Array, start: number, end: num
 /** JSON text from the server, embedded. Raw CR/LF can only be insignificant whitespace in
  *  valid JSON, so they become spaces: NDJSON needs one record per line. */
 function writeEmbeddedJson(out: ByteSink, src: Uint8Array, start: number, end: number): void {
-  if (start === end) {
-    out.chunk(NULL_BYTES);
-    return;
-  }
   const from = out.len;
   out.bytes(src, start, end);
   const buf = out.buf;
@@ -213,7 +210,9 @@ export function jsonEncoder(columns: ColumnSpec[], style: "compact" | "pretty" |
               writeJsonNumber(out, rows, start, end);
               break;
             case Kind.Json:
-              if (pretty && len > 0) writeIndentedJson(out, rows, start, end, PRETTY_VALUE_DEPTH);
+              // Text the server let through as JSON but that is not: kept, as a string.
+              if (!isValidJson(rows, start, end)) writeJsonString(out, rows, start, end);
+              else if (pretty) writeIndentedJson(out, rows, start, end, PRETTY_VALUE_DEPTH);
               else writeEmbeddedJson(out, rows, start, end);
               break;
             case Kind.Bit:

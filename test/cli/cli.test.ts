@@ -117,6 +117,14 @@ describe("exit 0", () => {
   });
 });
 
+test("exit 1 to stdout: not even a header or an opening bracket is written", async () => {
+  for (const format of ["csv", "json"]) {
+    const r = await gd(["--db-url", url, "-q", "SELECT * FROM empty_table", "-o", "-", "-f", format]);
+    expect(r.code).toBe(1);
+    expect(r.stdout.length).toBe(0);
+  }
+});
+
 test("exit 1: zero rows without --allow-empty, and no file", async () => {
   const r = await gd(["--db-url", url, "-q", "SELECT * FROM empty_table", "-o", out("none.csv")]);
   expect(r.code).toBe(1);
