@@ -72,11 +72,12 @@ export function delimitedEncoder(columns: ColumnSpec[], delimiter: string, newli
         for (let c = 0; c < n; c++) {
           if (c > 0) out.byte(delim);
           const len = cur.next();
-          if (len <= 0) {
-            // NULL or empty: an empty field; alone on its record, "" so it is not a blank line.
-            if (n === 1) out.chunk(EMPTY_QUOTED);
+          // An empty field (NULL, or empty text) alone on its record is "", not a blank line.
+          if (n === 1 && (len < 0 || (len === 0 && kinds[0] !== Kind.Binary))) {
+            out.chunk(EMPTY_QUOTED);
             continue;
           }
+          if (len < 0) continue; // NULL: empty field
           const end = cur.pos;
           const start = end - len;
           switch (kinds[c]) {

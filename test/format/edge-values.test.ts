@@ -42,4 +42,7 @@ test("a single-column record that is NULL or empty is written as \"\", not as a 
   // Python's csv module, an independent RFC 4180 reader, sees four records.
   const python = Bun.spawnSync(["python3", "-c", "import csv,sys,json; print(json.dumps(list(csv.reader(open(sys.argv[1], newline='')))))", out]);
   expect(JSON.parse(python.stdout.toString())).toEqual([["c"], ["ab"], [""], [""], ["cd"]]);
+  // An empty binary value is 0x, not empty; a NULL one is "".
+  const binary = await gd(["--db-url", url, "-q", "SELECT IF(id = 3, NULL, UNHEX(IF(id = 2, '', 'ff'))) AS b FROM single ORDER BY id", "-o", "-", "-f", "csv"]);
+  expect(binary.stdout.toString()).toBe('b\r\n0xff\r\n0x\r\n""\r\n0xff\r\n');
 });
