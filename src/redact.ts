@@ -7,18 +7,28 @@ const MASK = "***";
 // `@`, `/`, `?` or `#` inside it (a URL the user forgot to percent-encode) is still covered.
 const URL_PASSWORD = /(:\/\/[^\s:/@]*:)\S+(?=@)/g;
 
-/** Replaces the password of every `scheme://user:password@` in `text` with `***`. */
+// A password passed as a URL parameter (`?password=...`), which some drivers accept.
+const PARAM_PASSWORD = /([?&;](?:password|passwd|pass|pwd)=)[^&;\s#]*/gi;
+
+/** Replaces the password of every `scheme://user:password@` (or `?password=`) in `text` with `***`. */
 export function redactUrl(text: string): string {
-  return text.replace(URL_PASSWORD, `$1${MASK}`);
+  return text.replace(URL_PASSWORD, `$1${MASK}`).replace(PARAM_PASSWORD, `$1${MASK}`);
 }
 
 /**
- * Replaces every occurrence of each non-empty secret with `***`, whether written raw,
+ * Secrets shorter than this are not hunted for in free text: masking every "a" or "root" in a
+ * message garbles it and, by what it hides, gives the secret away. URLs and SQL literals are
+ * still masked by their structure, whatever the length.
+ */
+const MIN_FREE_TEXT_SECRET = 6;
+
+/**
+ * Replaces every occurrence of each secret (of at least MIN_FREE_TEXT_SECRET characters) with `***`, whether written raw,
  * percent-encoded (either hex case) or a mix of both, as it may appear inside a URL.
  */
 export function redactSecrets(text: string, secrets: string[]): string {
   const patterns = secrets
-    .filter((secret) => secret !== "")
+    .filter((secret) => secret.length >= MIN_FREE_TEXT_SECRET)
     // Longest first, so a secret that contains another is masked whole.
     .sort((a, b) => b.length - a.length)
     .map(secretPattern);
@@ -79,7 +89,7 @@ export function redactSql(sql: string): string {
 export function sqlSecrets(sql: string): string[] {
   return sensitiveLiterals(sql)
     .map((token) => sql.slice(token.start + 1, token.end - 1))
-    .filter((secret) => secret.length >= 3);
+    .filter((secret) => secret.length >= MIN_FREE_TEXT_SECRET);
 }
 
 /** The credential-carrying string literals of `sql`, in order. */

@@ -43,6 +43,13 @@ function tlsHint(reason: string, plan: TlsPlan): string {
 
 function connectFailure(error: unknown, target: DbTarget, plan: TlsPlan): GdError {
   const reason = connectorReason(error);
+  if ((error as ConnectorError).errno === SERVER_SSL_DISABLED) {
+    return new GdError(
+      ExitCode.Connect,
+      `cannot connect to ${target.socketPath ?? `${target.host}:${target.port}`}: the server does not offer TLS ` +
+        "(if a plain connection is acceptable, add ?ssl-mode=DISABLED, or ?ssl-mode=PREFERRED to use TLS only when offered)",
+    );
+  }
   const where = target.socketPath ?? `${target.host}:${target.port}`;
   let hint = TLS_CODES.test(reason) || plan.ssl === false ? tlsHint(reason, plan) : "";
   // MariaDB (10.11) refuses a plain login under require_secure_transport with a bare "Access
@@ -130,5 +137,23 @@ async function connect(cfg: ExportConfig): Promise<OpenedConnection> {
     return { conn: await mariadb.createConnection({ ...options, ssl: false }), target, tls: plain };
   } catch (error) {
     throw connectFailure(error, target, plain);
+  }
+}
+
+/**
+ * Best effort, after an interrupted or failed export: asks the server to stop the query. Closing
+ * our socket only stops a query the next time the server writes to it; one that is still
+ * computing (a sort, a SLEEP) would run on, for nobody.
+ */
+export async function cancelQuery(cfg: ExportConfig, threadId: number): Promise<void> {
+  try {
+    const { conn } = await connect({ ...cfg, connectTimeoutMs: Math.min(cfg.connectTimeoutMs, 2000) });
+    try {
+      await conn.query(`KILL QUERY ${Math.trunc(threadId)}`);
+    } finally {
+      conn.destroy();
+    }
+  } catch {
+    // The server or the network is gone: there is nothing left to stop.
   }
 }

@@ -45,6 +45,20 @@ for (const [signal, code] of [
   );
 }
 
+test(
+  "SIGINT while the server is still computing (no rows yet) -> 130, and the query is killed on the server",
+  async () => {
+    // SLEEP sends nothing, so closing our socket alone would leave it running for 20 s.
+    const marker = "SLEEP(20)";
+    const run = startGd(["--db-url", sweepUrl(server().port), "-q", `SELECT ${marker} AS s`, "-o", join(dir(), "sleep.csv")]);
+    await waitUntil("the query to start", async () => (await runningQueries(server(), marker)) === 1);
+    run.child.kill("SIGINT");
+    expectFailure(await run.result, { code: 130, output: join(dir(), "sleep.csv"), message: /interrupted by SIGINT/ });
+    expect(await runningQueries(server(), marker)).toBe(0);
+  },
+  TEST_MS,
+);
+
 let proxy: FaultProxy | undefined;
 afterEach(async () => {
   await proxy?.close();

@@ -32,9 +32,10 @@ async function cipherOf(url: string, flags: string[] = [], env: Record<string, s
     timeoutMs: HANG_MS,
   });
   expectNoSecrets(r);
+  // One column: an empty cipher (no TLS) is written as "" (see src/format/delimited.ts).
   const [header, cipher] = r.stdout.toString().split("\r\n");
   if (r.code === 0) expect(header).toBe("cipher");
-  return { code: r.code, cipher: cipher ?? "", stderr: r.stderr };
+  return { code: r.code, cipher: cipher === '""' ? "" : (cipher ?? ""), stderr: r.stderr };
 }
 
 let n = 0;
@@ -122,6 +123,15 @@ test(
   async () => {
     const { result, output } = await failing(sweepUrl(requireTlsServer().port, { params: "?ssl-mode=DISABLED" }));
     expectFailure(result, { code: 3, output, message: /remove ssl-mode=DISABLED/ });
+  },
+  TEST_MS,
+);
+
+test(
+  "?ssl-mode=REQUIRED against a server without TLS -> 3, saying which ssl-mode would connect",
+  async () => {
+    const { result, output } = await failing(sweepUrl(plainServer().port, { params: "?ssl-mode=REQUIRED" }));
+    expectFailure(result, { code: 3, output, message: /does not offer TLS.*ssl-mode=DISABLED/ });
   },
   TEST_MS,
 );

@@ -36,7 +36,7 @@ describe("redactUrl", () => {
 
 describe("redactSecrets", () => {
   test("replaces every occurrence of every secret", () => {
-    expect(redactSecrets("pw is hunter2, again hunter2; token abc", ["hunter2", "abc"])).toBe(
+    expect(redactSecrets("pw is hunter2, again hunter2; token abcdef", ["hunter2", "abcdef"])).toBe(
       "pw is ***, again ***; token ***",
     );
   });
@@ -49,21 +49,33 @@ describe("redactSecrets", () => {
   });
 
   test("encodes non-ASCII secrets as UTF-8", () => {
-    expect(redactSecrets("x:p%C3%A4ss@h and pÄss", ["päss"])).toBe("x:***@h and pÄss");
+    expect(redactSecrets("x:p%C3%A4sswd@h and pÄsswd", ["pässwd"])).toBe("x:***@h and pÄsswd");
   });
 
   test("treats regex metacharacters literally", () => {
-    expect(redactSecrets("a.b a+b a*b (x) [y]", ["a.b", "(x)", "[y]"])).toBe("*** a+b a*b *** ***");
+    expect(redactSecrets("a.b.c. a+b+c+ (x)(x) [y][y]", ["a.b.c.", "(x)(x)", "[y][y]"])).toBe("*** a+b+c+ *** ***");
   });
 
   test("masks a secret that contains another one whole", () => {
     expect(redactSecrets("secret123", ["secret", "secret123"])).toBe("***");
   });
 
+  test("leaves secrets under 6 characters to the structural redaction: masking every 'a' garbles and reveals", () => {
+    expect(redactSecrets("cannot connect (using password: YES)", ["a", "root", "pass"])).toBe(
+      "cannot connect (using password: YES)",
+    );
+    expect(redactUrl("mysql://root:a@127.0.0.1/db")).toBe("mysql://root:***@127.0.0.1/db");
+  });
+
   test("ignores empty secrets and keeps text without secrets", () => {
     expect(redactSecrets("nothing to see", ["", "absent"])).toBe("nothing to see");
     expect(redactSecrets("nothing to see", [])).toBe("nothing to see");
   });
+});
+
+test("redactUrl also masks a password given as a URL parameter", () => {
+  expect(redactUrl("mysql://u@h/db?ssl-mode=REQUIRED&password=Secr3tB&x=1")).toBe("mysql://u@h/db?ssl-mode=REQUIRED&password=***&x=1");
+  expect(redactUrl("mysql://u@h/db?PWD=abc")).toBe("mysql://u@h/db?PWD=***");
 });
 
 describe("redactSql", () => {
