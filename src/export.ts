@@ -52,7 +52,10 @@ export async function runExport(cfg: ExportConfig, hooks: ExportHooks): Promise<
   // Fail on an existing output or a missing directory before any database work.
   checkTarget(cfg.output, cfg.force);
   hooks.signal?.throwIfAborted();
-  const { conn, tls } = await openConnection(cfg, hooks.signal);
+  const { conn, tls, target } = await openConnection(cfg, hooks.signal);
+  if (target.ignoredParams.length > 0 && !cfg.quiet) {
+    hooks.log(`warning: ignored URL parameters: ${target.ignoredParams.join(", ")} (known: ssl-mode, socketPath)`);
+  }
   if (tls.warning) hooks.log(tls.warning);
   if (cfg.verbosity > 0) hooks.log(`connected: ${tls.description}`);
   let sink: Sink | undefined;

@@ -23,7 +23,7 @@ args.version = { type: "boolean", alias: "V", description: "Show the version" };
 export const command = defineCommand({
   meta: { name: "gold-digger", version: VERSION, description: "Export one MySQL/MariaDB query result to CSV, TSV, JSON or NDJSON" },
   args,
-  });
+});
 
 const HELP_FOOTER = `
 Examples:
@@ -53,6 +53,28 @@ for (const f of FLAGS) {
 // citty also answers to the camelCase spelling of each flag.
 const camel = (s: string) => s.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
 
+/** Every spelling of a flag whose value may be the next argument (`-q -v` queries "-v"). */
+const VALUE_FLAGS = new Set<string>(
+  FLAGS.filter((f) => f.type === "string").flatMap((f) => [`--${f.name}`, `--${camel(f.name)}`, ...(f.alias ? [`-${f.alias}`] : [])]),
+);
+
+/**
+ * How many times -v was given (-v -v, -vv, -pv, --verbose): citty only keeps true. Values
+ * are skipped, and in a cluster of short flags only the last may take one (-vq SQL).
+ */
+function countVerbose(argv: string[]): number {
+  let verbosity = 0;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === "--") break;
+    const cluster = /^-[A-Za-z]+$/.test(arg);
+    if (arg === "--verbose") verbosity++;
+    else if (cluster) verbosity += arg.split("v").length - 1;
+    if (VALUE_FLAGS.has(cluster ? `-${arg.at(-1)}` : arg)) i++;
+  }
+  return verbosity;
+}
+
 export function parseFlags(argv: string[]): { flags: ParsedFlags; verbosity: number } {
   const parsed = parseArgs(argv, args) as unknown as Record<string, unknown> & { _: string[] };
   for (const key of Object.keys(parsed)) {
@@ -69,13 +91,7 @@ export function parseFlags(argv: string[]): { flags: ParsedFlags; verbosity: num
       throw configError(`--${f.name} needs a value`);
     }
   }
-  // -v may be repeated (-v -v, -vv); the parser only keeps true.
-  let verbosity = 0;
-  for (const a of argv) {
-    if (a === "--") break;
-    if (a === "--verbose") verbosity++;
-    else if (/^-v+$/.test(a)) verbosity += a.length - 1;
-  }
+  const verbosity = countVerbose(argv);
   const flags: ParsedFlags = {};
   for (const f of FLAGS) {
     const v = parsed[f.name];

@@ -8,11 +8,13 @@ export const COMPLETION_SHELLS = ["bash", "zsh", "fish", "powershell"] as const;
 const COMMANDS = ["gold-digger", "gold_digger"];
 const FUNCTION = "_gold_digger";
 
+const HELP: FlagSpec = { name: "help", alias: "h", type: "boolean", description: "Show help" };
 // citty answers these itself, so they are not in FLAGS.
-const BUILTIN_FLAGS: FlagSpec[] = [
-  { name: "help", alias: "h", type: "boolean", description: "Show help" },
-  { name: "version", alias: "V", type: "boolean", description: "Show the version" },
-];
+const BUILTIN_FLAGS: FlagSpec[] = [HELP, { name: "version", alias: "V", type: "boolean", description: "Show the version" }];
+
+/** `gold-digger demo` takes none of the export flags, only these (src/demo/demo.ts). */
+const DEMO_DIR: FlagSpec = { name: "dir", type: "string", valueHint: "DIR", file: true, description: "Write the sample exports into DIR (default ./gold-digger-demo)" };
+const DEMO_FLAGS: FlagSpec[] = [DEMO_DIR, HELP];
 
 const GENERATORS: Record<(typeof COMPLETION_SHELLS)[number], (flags: FlagSpec[]) => string> = {
   bash,
@@ -47,11 +49,15 @@ function bash(flags: FlagSpec[]): string {
     '  elif [[ $prev == "=" ]] && (( COMP_CWORD > 1 )); then prev="${COMP_WORDS[COMP_CWORD-2]}"',
     "  fi",
     "  COMPREPLY=()",
+    '  if [[ ${COMP_WORDS[1]} == demo ]] && (( COMP_CWORD > 1 )); then',
+    `    if [[ $prev == --${DEMO_DIR.name} ]]; then ${FUNCTION}_files -d; else ${FUNCTION}_words ${sq(DEMO_FLAGS.flatMap(spellings).join(" "))}; fi`,
+    "    return",
+    "  fi",
     '  case "$prev" in',
     ...flags
       .filter((flag) => flag.choices)
       .map((flag) => `    ${spellings(flag).join("|")}) ${FUNCTION}_words ${sq(flag.choices!.join(" "))}; return ;;`),
-    `    ${names((flag) => flag.file === true)}) ${FUNCTION}_files; return ;;`,
+    `    ${names((flag) => flag.file === true)}) ${FUNCTION}_files -f; return ;;`,
     // Free text (a URL, SQL, a number): nothing sensible to offer.
     `    ${names((flag) => takesValue(flag) && !flag.choices && !flag.file)}) return ;;`,
     "  esac",
@@ -68,9 +74,10 @@ function bash(flags: FlagSpec[]): string {
     "  local word",
     '  while IFS= read -r word; do COMPREPLY+=("$word"); done < <(compgen -W "$1" -- "$cur")',
     "}",
+    // $1: -f for files, -d for directories.
     `${FUNCTION}_files() {`,
     "  local file",
-    '  while IFS= read -r file; do COMPREPLY+=("$file"); done < <(compgen -f -- "$cur")',
+    '  while IFS= read -r file; do COMPREPLY+=("$file"); done < <(compgen "$1" -- "$cur")',
     "  compopt -o filenames 2>/dev/null",
     "}",
     `complete -F ${FUNCTION} ${COMMANDS.join(" ")}`,
@@ -107,7 +114,12 @@ function zsh(flags: FlagSpec[]): string {
     "    '1: :->subcommand' '*:: :->argument'",
     "  case $state in",
     "    subcommand) _describe -t commands 'gold-digger command' subcommands ;;",
-    `    argument) [[ $words[1] == completion ]] && _values shell ${COMPLETION_SHELLS.join(" ")} ;;`,
+    // After `*::` the words are the subcommand's own: $words[1] is its name.
+    "    argument)",
+    "      case $words[1] in",
+    `        completion) _values shell ${COMPLETION_SHELLS.join(" ")} ;;`,
+    `        demo) _arguments ${DEMO_FLAGS.map(spec).join(" ")} ;;`,
+    "      esac ;;",
     "  esac",
     "}",
     "",
@@ -124,8 +136,10 @@ function zsh(flags: FlagSpec[]): string {
 function fish(flags: FlagSpec[]): string {
   const [command, ...aliases] = COMMANDS;
   const fq = (text: string) => `'${text.replace(/[\\']/g, "\\$&")}'`;
-  const line = (flag: FlagSpec) => {
-    const parts = [`complete -c ${command}`, `-l ${flag.name}`];
+  // Each flag belongs to the export command or to one subcommand: `demo --` offers only demo's.
+  const exportOnly = fq(`not __fish_seen_subcommand_from ${SUBCOMMANDS.map((s) => s.name).join(" ")}`);
+  const line = (condition: string) => (flag: FlagSpec) => {
+    const parts = [`complete -c ${command}`, `-n ${condition}`, `-l ${flag.name}`];
     if (flag.alias) parts.push(`-s ${flag.alias}`);
     // -x: needs a value and offers no files; -r -F: needs a value, offers files.
     if (takesValue(flag)) parts.push(flag.file ? "-r -F" : "-x");
@@ -138,7 +152,8 @@ function fish(flags: FlagSpec[]): string {
     `complete -c ${command} -f`,
     ...SUBCOMMANDS.map((s) => `complete -c ${command} -n __fish_use_subcommand -a ${s.name} -d ${fq(s.description)}`),
     `complete -c ${command} -n '__fish_seen_subcommand_from completion' -a ${fq(COMPLETION_SHELLS.join(" "))}`,
-    ...flags.map(line),
+    ...flags.map(line(exportOnly)),
+    ...DEMO_FLAGS.map(line(fq("__fish_seen_subcommand_from demo"))),
     ...aliases.map((alias) => `complete -c ${alias} -w ${command}`),
     "",
   ].join("\n");

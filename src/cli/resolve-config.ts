@@ -19,19 +19,48 @@ const FORMAT_BY_EXTENSION: Record<string, Format> = {
 const COMPRESSION_BY_EXTENSION: Record<string, Compression> = { gz: "gzip", zst: "zstd" };
 const KNOWN_EXTENSIONS = ".csv, .tsv, .tab, .txt, .json, .ndjson, .jsonl (each optionally followed by .gz or .zst)";
 
+const READ_ERRORS: Record<string, string> = {
+  ENOENT: "no such file",
+  EACCES: "permission denied",
+  EISDIR: "is a directory",
+};
+
 const str = (v: string | boolean | undefined): string | undefined => (typeof v === "string" ? v : undefined);
+
+/** Own keys only: a name like `x.constructor` must not find Object's prototype. */
+const lookup = <T>(table: Record<string, T>, key: string | undefined): T | undefined =>
+  key !== undefined && Object.hasOwn(table, key) ? table[key] : undefined;
+
+/** The extensions of a file name, lowercase: `dir/Out.CSV.gz` -> ["csv", "gz"]. */
+const extensionsOf = (path: string) => path.toLowerCase().split("/").pop()!.split(".").slice(1);
 
 /** Format and compression from a file name such as out.CSV.gz. */
 export function inferFromPath(path: string): { format?: Format; compression: Compression } {
-  const parts = path.toLowerCase().split("/").pop()!.split(".");
-  let compression: Compression = "none";
-  const last = parts.at(-1)!;
-  if (parts.length > 2 && COMPRESSION_BY_EXTENSION[last]) {
-    compression = COMPRESSION_BY_EXTENSION[last]!;
-    parts.pop();
+  const extensions = extensionsOf(path);
+  // A lone `.gz` names no format: it is read as one, and found unknown.
+  const compression = extensions.length > 1 ? lookup(COMPRESSION_BY_EXTENSION, extensions.at(-1)) : undefined;
+  if (compression) extensions.pop();
+  return { format: lookup(FORMAT_BY_EXTENSION, extensions.at(-1)), compression: compression ?? "none" };
+}
+
+/**
+ * Where --format or --compress contradicts the output's name (`-f json -o out.csv`): allowed,
+ * since the user asked for it, but more often a slip that leaves a misleading file name.
+ */
+export function configWarnings(cfg: ExportConfig): string[] {
+  if (cfg.output === "-") return [];
+  const named = inferFromPath(cfg.output);
+  const extensions = extensionsOf(cfg.output);
+  const warnings: string[] = [];
+  if (named.format && named.format !== cfg.format) {
+    const formatExtension = extensions.at(named.compression === "none" ? -1 : -2);
+    warnings.push(`writing ${cfg.format} to a .${formatExtension} file`);
   }
-  const format = parts.length > 1 ? FORMAT_BY_EXTENSION[parts.at(-1)!] : undefined;
-  return { format, compression };
+  // Only a name with a known extension says anything about compression: `-o dump` does not.
+  if ((named.format || named.compression !== "none") && named.compression !== cfg.compression) {
+    warnings.push(`writing ${cfg.compression === "none" ? "uncompressed data" : cfg.compression} to a .${extensions.at(-1)} file`);
+  }
+  return warnings;
 }
 
 function integer(flag: string, raw: string | undefined, fallback: number, min: number, max: number): number {
@@ -62,11 +91,17 @@ function resolveQuery(flags: ParsedFlags, env: Record<string, string | undefined
   const file = str(flags["query-file"]);
   if (inline !== undefined && file !== undefined) throw configError("--query and --query-file conflict: give one");
   if (file !== undefined) {
+    let text: string;
     try {
-      return readFileSync(file, "utf8");
+      text = readFileSync(file, "utf8");
     } catch (error) {
-      throw configError(`cannot read --query-file ${file}: ${(error as NodeJS.ErrnoException).code ?? error}`);
+      const code = (error as NodeJS.ErrnoException).code ?? "";
+      throw configError(`cannot read --query-file ${file}: ${READ_ERRORS[code] ?? (error as Error).message}`);
     }
+    // Editors on Windows start UTF-8 files with a byte-order mark; the server would reject it as SQL.
+    text = text.replace(/^\uFEFF/, "");
+    if (!text.trim()) throw configError(`query file ${file} is empty`);
+    return text;
   }
   const query = inline ?? env.DATABASE_QUERY;
   if (!query?.trim()) throw configError("missing query: pass --query, --query-file or set DATABASE_QUERY");

@@ -7,7 +7,7 @@ import { redactSecrets, redactSql, redactUrl, sqlSecrets } from "../redact.ts";
 import { helpText, parseFlags, VERSION } from "./command.ts";
 import { completionScript } from "./completion.ts";
 import { startProgress } from "./progress.ts";
-import { resolveConfig } from "./resolve-config.ts";
+import { configWarnings, resolveConfig } from "./resolve-config.ts";
 
 export interface CliIo {
   env: Record<string, string | undefined>;
@@ -55,7 +55,7 @@ export function dumpConfig(cfg: ExportConfig): string {
 
 function summary(stats: ExportStats): string {
   const s = (performance.now() - stats.startedAt) / 1000;
-  return `${stats.rows} rows, ${stats.bytes} bytes in ${s.toFixed(2)} s (${Math.round(stats.rows / Math.max(s, 1e-3))} rows/s)`;
+  return `${stats.rows} ${stats.rows === 1 ? "row" : "rows"}, ${stats.bytes} bytes in ${s.toFixed(2)} s (${Math.round(stats.rows / Math.max(s, 1e-3))} rows/s)`;
 }
 
 /** The contract promises one line per failure, whatever a library put in a message. */
@@ -70,13 +70,13 @@ export async function runCli(argv: string[], io: CliIo, signal?: AbortSignal): P
   const secrets = secretsOf(argv, io.env);
   const say = (line: string) => io.stderr(redactSecrets(redactUrl(line), secrets) + "\n");
   try {
+    if ((argv[0] === "completion" || argv[0] === "demo") && argv.includes("--help")) {
+      io.stdout(argv[0] === "demo" ? DEMO_USAGE : COMPLETION_USAGE);
+      return ExitCode.Ok;
+    }
     if (argv[0] === "completion") {
       if (argv.length !== 2) throw new GdError(ExitCode.Config, COMPLETION_USAGE.trim());
       io.stdout(completionScript(argv[1]!));
-      return ExitCode.Ok;
-    }
-    if ((argv[0] === "completion" || argv[0] === "demo") && argv.includes("--help")) {
-      io.stdout(argv[0] === "demo" ? DEMO_USAGE : COMPLETION_USAGE);
       return ExitCode.Ok;
     }
     if (argv[0] === "demo") {
@@ -93,6 +93,7 @@ export async function runCli(argv: string[], io: CliIo, signal?: AbortSignal): P
       return ExitCode.Ok;
     }
     const cfg = resolveConfig(flags, io.env, verbosity, io.stderrIsTty);
+    if (!cfg.quiet) for (const warning of configWarnings(cfg)) say(`warning: ${warning}`);
     secrets.push(...sqlSecrets(cfg.query));
     if (flags["dump-config"]) {
       io.stdout(dumpConfig(cfg));

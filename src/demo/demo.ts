@@ -2,9 +2,11 @@
 // sample table, exports it in every format with the real CLI, shows the results, cleans up.
 import { mkdirSync, readFileSync, statSync } from "node:fs";
 import { resolve } from "node:path";
+import { parseArgs } from "node:util";
 import { startPrivateServer } from "../devdb/private-server.ts";
-import { ExitCode } from "../errors.ts";
+import { configError, ExitCode } from "../errors.ts";
 import type { CliIo } from "../cli/run.ts";
+import { formatHostPort } from "../source/db-url.ts";
 
 const SAMPLE = [
   `CREATE DATABASE shop`,
@@ -34,9 +36,22 @@ const SAMPLE = [
 
 const FORMATS = ["csv", "tsv", "json", "ndjson"] as const;
 
+/** The demo's only option is --dir DIR (run.ts answers --help); anything else is exit 2 before any work. */
+function demoDir(argv: string[]): string {
+  let dir: string | undefined;
+  try {
+    dir = parseArgs({ args: argv, options: { dir: { type: "string" } }, strict: true }).values.dir;
+  } catch (error) {
+    // Node's messages run over several lines; the first says what is wrong.
+    const reason = (error as Error).message.split("\n")[0]!.replace(/\.$/, "");
+    throw configError(`${reason} (usage: gold-digger demo [--dir DIR])`);
+  }
+  if (dir === "") throw configError("--dir needs a value (usage: gold-digger demo [--dir DIR])");
+  return resolve(dir ?? "gold-digger-demo");
+}
+
 export async function runDemo(argv: string[], io: CliIo, run: (argv: string[], io: CliIo) => Promise<number>): Promise<number> {
-  const dirFlag = argv.indexOf("--dir");
-  const dir = resolve(dirFlag >= 0 && argv[dirFlag + 1] ? argv[dirFlag + 1]! : "gold-digger-demo");
+  const dir = demoDir(argv);
   mkdirSync(dir, { recursive: true });
   io.stderr("demo: starting a private MariaDB server...\n");
   const server = await startPrivateServer();
@@ -44,7 +59,7 @@ export async function runDemo(argv: string[], io: CliIo, run: (argv: string[], i
     await server.sql(SAMPLE);
     const url = server.url("shop");
     const query = "SELECT * FROM orders ORDER BY id";
-    io.stderr(`demo: loaded 1000 rows into shop.orders on ${server.host}:${server.port}\n\n`);
+    io.stderr(`demo: loaded 1000 rows into shop.orders on ${formatHostPort(server)}\n\n`);
     for (const format of FORMATS) {
       const out = `${dir}/orders.${format}`;
       const args = ["--db-url", url, "--query", query, "--output", out, "--force"];

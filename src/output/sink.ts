@@ -1,10 +1,25 @@
 // Where the bytes go. A regular file is written to a private temporary file beside the
 // target and renamed into place only after the last byte is flushed, so a failed or
-// interrupted export never leaves a partial file under the final name. Devices and FIFOs
-// are written directly; "-" is stdout.
-import { closeSync, constants, fchmodSync, fsyncSync, openSync, renameSync, statSync, unlinkSync, write } from "node:fs";
-import { basename, dirname, join } from "node:path";
-import { GdError, configError, outputError } from "../errors.ts";
+// interrupted export never leaves a partial file under the final name. A symbolic link is
+// written through, as open(2) would: its target is replaced and the link stays. Devices and
+// FIFOs are written directly; "-" is stdout.
+import {
+  closeSync,
+  constants,
+  fchmodSync,
+  fsyncSync,
+  lstatSync,
+  openSync,
+  readlinkSync,
+  realpathSync,
+  renameSync,
+  statSync,
+  unlinkSync,
+  write,
+  type Stats,
+} from "node:fs";
+import { basename, dirname, join, resolve } from "node:path";
+import { configError, outputError } from "../errors.ts";
 
 export interface Sink {
   write(chunk: Uint8Array): Promise<void>;
@@ -23,20 +38,26 @@ export class ReaderGone extends Error {
   }
 }
 
-function describeIoError(error: unknown, path: string): string {
+const IO_REASONS: Record<string, string> = {
+  ENOSPC: "no space left on device",
+  EDQUOT: "disk quota exceeded",
+  EACCES: "permission denied",
+  EPERM: "permission denied",
+  EROFS: "read-only file system",
+  ENOENT: "no such file or directory",
+  ENOTDIR: "a parent is not a directory",
+  EISDIR: "is a directory",
+  EIO: "input/output error",
+  ELOOP: "too many levels of symbolic links",
+};
+
+function ioReason(error: unknown): string {
   const e = error as NodeJS.ErrnoException;
-  const reason: Record<string, string> = {
-    ENOSPC: "no space left on device",
-    EDQUOT: "disk quota exceeded",
-    EACCES: "permission denied",
-    EPERM: "permission denied",
-    EROFS: "read-only file system",
-    ENOENT: "directory does not exist",
-    ENOTDIR: "a parent is not a directory",
-    EISDIR: "is a directory",
-    EIO: "input/output error",
-  };
-  return `cannot write ${path}: ${reason[e?.code ?? ""] ?? e?.message ?? String(error)}`;
+  return IO_REASONS[e?.code ?? ""] ?? e?.message ?? String(error);
+}
+
+function describeIoError(error: unknown, path: string): string {
+  return `cannot write ${path}: ${ioReason(error)}`;
 }
 
 function writeAll(fd: number, chunk: Uint8Array): Promise<void> {
@@ -82,13 +103,16 @@ function stdoutSink(): Sink {
 }
 
 interface FdSinkOptions {
-  /** fsync before finishing: a regular file must be on disk before it is renamed into place. */
-  sync: boolean;
+  /**
+   * Set for a temporary file: it is given this mode (it is 0600 while partial) and fsynced
+   * before finish() renames it into place, so the rename never exposes unwritten data.
+   */
+  finalMode?: number;
   finish: () => void;
   discard: () => void;
 }
 
-function fdSink(fd: number, path: string, { sync, finish, discard }: FdSinkOptions): Sink {
+function fdSink(fd: number, path: string, { finalMode, finish, discard }: FdSinkOptions): Sink {
   let closed = false;
   const close = () => {
     if (closed) return;
@@ -106,9 +130,8 @@ function fdSink(fd: number, path: string, { sync, finish, discard }: FdSinkOptio
     },
     async commit() {
       try {
-        if (sync) {
-          // The temp file is private (0600) while partial; the result gets the usual mode.
-          fchmodSync(fd, 0o666 & ~process.umask());
+        if (finalMode !== undefined) {
+          fchmodSync(fd, finalMode);
           fsyncSync(fd);
         }
         close();
@@ -128,55 +151,108 @@ function fdSink(fd: number, path: string, { sync, finish, discard }: FdSinkOptio
   };
 }
 
+/** Symbolic links make no sense to follow forever; Linux gives up after 40 too (ELOOP). */
+const MAX_LINK_HOPS = 40;
+
+/**
+ * lstat (or stat, following links), with "does not exist" as undefined and any other failure
+ * as an output error.
+ */
+function statIfExists(path: string, shownPath: string, follow: boolean): Stats | undefined {
+  try {
+    return follow ? statSync(path) : lstatSync(path);
+  } catch (error) {
+    // ENOTDIR: a parent is a file, so nothing exists here; the parent check names it.
+    if (["ENOENT", "ENOTDIR"].includes((error as NodeJS.ErrnoException).code ?? "")) return undefined;
+    throw outputError(describeIoError(error, shownPath));
+  }
+}
+
+/**
+ * Where open(2) on `path` would create or replace a file: the final target of its symbolic
+ * links, which need not exist yet (a dangling link). Each link is read relative to the real
+ * directory holding it.
+ */
+function followLinks(path: string): string {
+  let file = path;
+  for (let hops = 0; hops < MAX_LINK_HOPS; hops++) {
+    if (!statIfExists(file, path, false)?.isSymbolicLink()) return file;
+    try {
+      file = resolve(realpathSync(dirname(file)), readlinkSync(file));
+    } catch (error) {
+      throw outputError(describeIoError(error, path));
+    }
+  }
+  throw outputError(`cannot write ${path}: ${IO_REASONS.ELOOP}`);
+}
+
+interface Target {
+  /** The file to create or replace: `path` itself, or the final target of a link at `path`. */
+  file: string;
+  /** What is there now (links followed), if anything. */
+  existing?: Stats;
+}
+
+/**
+ * Where the output goes, with the checks that can fail before any database work is done:
+ * exit 2 for an existing entry without --force, 5 for an unwritable place.
+ */
+function resolveTarget(path: string, force: boolean): Target {
+  const entry = statIfExists(path, path, false);
+  const link = entry?.isSymbolicLink() === true;
+  // The kernel follows links that readlink cannot (/dev/stdout -> /proc/self/fd/1 -> "pipe:[…]").
+  const existing = link ? statIfExists(path, path, true) : entry;
+  if (existing?.isDirectory()) throw outputError(`cannot write ${path}: is a directory`);
+  const replaced = !existing || existing.isFile();
+  // Only a file to create or replace needs the link's target by name: the temp file goes beside it.
+  const file = link && replaced ? followLinks(path) : path;
+  // Anything the export would replace needs --force: a file, or a link, even a dangling one.
+  // A device or FIFO (also behind a link, such as /dev/stdout) is written in place, never replaced.
+  if (entry && replaced && !force) {
+    const what = link ? `${path} exists (a symbolic link to ${file})` : `file ${path} exists`;
+    throw configError(`output ${what}; use --force to overwrite it`);
+  }
+  if (!existing) {
+    const dir = dirname(file);
+    const parent = statIfExists(dir, path, true);
+    if (!parent) throw outputError(`cannot write ${path}: directory ${dir} does not exist`);
+    if (!parent.isDirectory()) throw outputError(`cannot write ${path}: ${dir} is not a directory`);
+  }
+  return { file, existing };
+}
+
 /** Checks that can fail before any database work is done: exit 2 or 5 early. */
 export function checkTarget(path: string, force: boolean): void {
-  if (path === "-") return;
-  let stat;
-  try {
-    stat = statSync(path);
-  } catch {
-    const dir = dirname(path);
-    try {
-      if (!statSync(dir).isDirectory()) throw outputError(`cannot write ${path}: ${dir} is not a directory`);
-    } catch (error) {
-      if (error instanceof GdError) throw error;
-      throw outputError(`cannot write ${path}: directory ${dir} does not exist`);
-    }
-    return;
-  }
-  if (stat.isDirectory()) throw outputError(`cannot write ${path}: is a directory`);
-  if (stat.isFile() && !force) throw configError(`output file ${path} exists; use --force to overwrite it`);
+  if (path !== "-") resolveTarget(path, force);
 }
 
 export function openSink(path: string, force: boolean): Sink {
   if (path === "-") return stdoutSink();
-  checkTarget(path, force);
-  let existing;
-  try {
-    existing = statSync(path);
-  } catch {
-    existing = undefined;
-  }
+  const { file, existing } = resolveTarget(path, force);
   if (existing && !existing.isFile()) {
     // /dev/null, a FIFO, a terminal: write in place, never replace.
     let fd: number;
     try {
-      fd = openSync(path, constants.O_WRONLY);
+      fd = openSync(file, constants.O_WRONLY);
     } catch (error) {
       throw outputError(describeIoError(error, path));
     }
-    return fdSink(fd, path, { sync: false, finish: () => {}, discard: () => {} });
+    return fdSink(fd, path, { finish: () => {}, discard: () => {} });
   }
-  const temp = join(dirname(path), `.${basename(path)}.${process.pid}.${Date.now().toString(36)}.tmp`);
+  // Beside the final file (a link's target), so the rename stays within one directory.
+  const dir = dirname(file);
+  const temp = join(dir, `.${basename(file)}.${process.pid}.${Date.now().toString(36)}.tmp`);
   let fd: number;
   try {
     fd = openSync(temp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o600);
   } catch (error) {
-    throw outputError(describeIoError(error, path));
+    // Not describeIoError's words alone: /proc says ENOENT although both it and the target exist.
+    throw outputError(`cannot write ${path}: cannot create a file in ${dir}: ${ioReason(error)}`);
   }
   return fdSink(fd, path, {
-    sync: true,
-    finish: () => renameSync(temp, path),
+    // A replaced file keeps its mode (a private 0600 export stays private); a new one gets the usual.
+    finalMode: existing ? existing.mode & 0o7777 : 0o666 & ~process.umask(),
+    finish: () => renameSync(temp, file),
     discard: () => {
       try {
         unlinkSync(temp);

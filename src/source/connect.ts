@@ -3,7 +3,7 @@
 import mariadb, { type Connection } from "mariadb";
 import type { ExportConfig } from "../config.ts";
 import { ExitCode, GdError } from "../errors.ts";
-import { parseDbUrl, type DbTarget } from "./db-url.ts";
+import { formatHostPort, parseDbUrl, type DbTarget } from "./db-url.ts";
 import { planTls, type TlsPlan } from "./tls.ts";
 
 const SERVER_SSL_DISABLED = 45023;
@@ -43,14 +43,14 @@ function tlsHint(reason: string, plan: TlsPlan): string {
 
 function connectFailure(error: unknown, target: DbTarget, plan: TlsPlan): GdError {
   const reason = connectorReason(error);
+  const where = target.socketPath ?? formatHostPort(target);
   if ((error as ConnectorError).errno === SERVER_SSL_DISABLED) {
     return new GdError(
       ExitCode.Connect,
-      `cannot connect to ${target.socketPath ?? `${target.host}:${target.port}`}: the server does not offer TLS ` +
+      `cannot connect to ${where}: the server does not offer TLS ` +
         "(if a plain connection is acceptable, add ?ssl-mode=DISABLED, or ?ssl-mode=PREFERRED to use TLS only when offered)",
     );
   }
-  const where = target.socketPath ?? `${target.host}:${target.port}`;
   let hint = TLS_CODES.test(reason) || plan.ssl === false ? tlsHint(reason, plan) : "";
   // MariaDB (10.11) refuses a plain login under require_secure_transport with a bare "Access
   // denied", which would send the user hunting for a wrong password.

@@ -14,6 +14,8 @@ export interface DbTarget {
   database?: string;
   socketPath?: string;
   sslMode?: SslMode;
+  /** Query parameter names we do not use (`?ssl-ca=...`), as written: worth a warning. */
+  ignoredParams: string[];
 }
 
 const SSL_MODES: readonly SslMode[] = ["DISABLED", "PREFERRED", "REQUIRED", "VERIFY_CA", "VERIFY_IDENTITY"];
@@ -68,9 +70,11 @@ export function parseDbUrl(url: string): DbTarget {
 
   let socketPath: string | undefined;
   let sslMode: SslMode | undefined;
+  const ignoredParams: string[] = [];
   for (const param of queryStart < 0 ? [] : tail.slice(queryStart + 1).split("&")) {
     const eq = param.indexOf("=");
-    const key = decode(eq < 0 ? param : param.slice(0, eq), "query parameter name").toLowerCase();
+    const name = decode(eq < 0 ? param : param.slice(0, eq), "query parameter name");
+    const key = name.toLowerCase();
     const value = eq < 0 ? "" : decode(param.slice(eq + 1), `value of ${key}`);
     if (key === "ssl-mode" || key === "sslmode" || key === "ssl_mode") {
       // Other clients spell these `verify-ca`, `required`: accept any case and either separator.
@@ -80,12 +84,20 @@ export function parseDbUrl(url: string): DbTarget {
     } else if (key === "socketpath" || key === "socket") {
       if (value === "") throw fail("socketPath is empty");
       socketPath = value;
+    } else if (name !== "") {
+      // `&&` or a trailing `&` is not a parameter.
+      ignoredParams.push(name);
     }
   }
 
   if (host === "" && socketPath === undefined) throw fail("no host: give one, or a socketPath query parameter");
   // A socket connection has no host; "localhost" is what MySQL clients call it.
-  return { host: host || "localhost", port, user, password, database, socketPath, sslMode };
+  return { host: host || "localhost", port, user, password, database, socketPath, sslMode, ignoredParams };
+}
+
+/** `host:port` for messages; an IPv6 address in brackets (`[::1]:3306`) so the port stands apart. */
+export function formatHostPort({ host, port }: { host: string; port: number }): string {
+  return host.includes(":") ? `[${host}]:${port}` : `${host}:${port}`;
 }
 
 function parseHostPort(text: string, fail: (reason: string) => Error): { host: string; port: number } {

@@ -1,6 +1,7 @@
 // The command line as a user meets it: flags, environment, exit codes, stdout.
 import { beforeAll, describe, expect, test } from "bun:test";
-import { existsSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, lstatSync, mkdirSync, readFileSync, readdirSync, readlinkSync, statSync, symlinkSync, writeFileSync } from "node:fs";
+import { gunzipSync } from "node:zlib";
 import { gd, usePrivateServer, useTempDir } from "../support/harness.ts";
 
 const server = usePrivateServer();
@@ -208,4 +209,149 @@ describe("statements other than a plain SELECT", () => {
     expect(r.stderr).toBe("gold-digger: the query returned more than one result set\n");
     expect(existsSync(out("two.csv"))).toBe(false);
   });
+});
+
+describe("the output path", () => {
+  const mode = (path: string) => statSync(path).mode & 0o7777;
+
+  test("--force keeps the replaced file's mode; a new file gets 0666 less the umask", async () => {
+    writeFileSync(out("private.csv"), "old");
+    chmodSync(out("private.csv"), 0o600);
+    expect((await gd(["--db-url", url, "-q", "SELECT 1 AS one", "-o", out("private.csv"), "--force"])).code).toBe(0);
+    expect(readFileSync(out("private.csv"), "utf8")).toBe("one\r\n1\r\n");
+    expect(mode(out("private.csv"))).toBe(0o600);
+    expect((await gd(["--db-url", url, "-q", "SELECT 1 AS one", "-o", out("fresh.csv")])).code).toBe(0);
+    expect(mode(out("fresh.csv"))).toBe(0o666 & ~process.umask());
+  });
+
+  test("a symbolic link, even a dangling one, needs --force and is left untouched without it", async () => {
+    writeFileSync(out("real.csv"), "precious");
+    symlinkSync("real.csv", out("link.csv"));
+    symlinkSync("nonexistent.csv", out("dangling.csv"));
+    for (const name of ["link.csv", "dangling.csv"]) {
+      const r = await gd(["--db-url", url, "-q", QUERY, "-o", out(name)]);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toBe(`gold-digger: output ${out(name)} exists (a symbolic link to ${tmp()}/${readlinkSync(out(name))}); use --force to overwrite it\n`);
+      expect(lstatSync(out(name)).isSymbolicLink()).toBe(true);
+    }
+    expect(readFileSync(out("real.csv"), "utf8")).toBe("precious");
+    expect(existsSync(out("nonexistent.csv"))).toBe(false);
+  });
+
+  test("--force writes through a link: the target gets the data and keeps its mode, the link stays", async () => {
+    mkdirSync(out("targets"));
+    writeFileSync(out("targets/kept.csv"), "old");
+    chmodSync(out("targets/kept.csv"), 0o640);
+    symlinkSync("targets/kept.csv", out("to-kept.csv"));
+    // A dangling link is read relative to its own directory, not the working directory.
+    symlinkSync("targets/new.csv", out("to-new.csv"));
+    for (const name of ["to-kept.csv", "to-new.csv"]) {
+      const r = await gd(["--db-url", url, "-q", "SELECT 1 AS one", "-o", name, "--force"], { cwd: tmp() });
+      expect(r).toMatchObject({ code: 0, stderr: "" });
+      expect(lstatSync(out(name)).isSymbolicLink()).toBe(true);
+      expect(readFileSync(out(name), "utf8")).toBe("one\r\n1\r\n");
+    }
+    expect(mode(out("targets/kept.csv"))).toBe(0o640);
+    expect(readdirSync(out("targets")).sort()).toEqual(["kept.csv", "new.csv"]);
+    expect(readdirSync(tmp()).filter((f) => f.endsWith(".tmp"))).toEqual([]);
+  });
+
+  test("a new file in a directory reached through a link needs no --force", async () => {
+    symlinkSync("targets", out("targets-link"));
+    const r = await gd(["--db-url", url, "-q", "SELECT 1 AS one", "-o", out("targets-link/via-dir.csv")]);
+    expect(r).toMatchObject({ code: 0, stderr: "" });
+    expect(readFileSync(out("targets/via-dir.csv"), "utf8")).toBe("one\r\n1\r\n");
+  });
+
+  test("a link to a device is written in place without --force, as the device itself is", async () => {
+    symlinkSync("/dev/null", out("null.csv"));
+    const r = await gd(["--db-url", url, "-q", QUERY, "-o", out("null.csv")]);
+    expect(r).toMatchObject({ code: 0, stderr: "" });
+    expect(readlinkSync(out("null.csv"))).toBe("/dev/null");
+  });
+});
+
+describe("--query-file edge cases", () => {
+  test("a leading UTF-8 byte-order mark is not part of the query", async () => {
+    writeFileSync(out("bom.sql"), "\uFEFFSELECT name FROM people WHERE id = 1");
+    const r = await gd(["--db-url", url, "--query-file", out("bom.sql"), "-o", "-", "-f", "csv"]);
+    expect(r).toMatchObject({ code: 0, stderr: "" });
+    expect(r.stdout.toString()).toBe("name\r\nAnn\r\n");
+  });
+
+  test.each([
+    ["an empty file", "empty.sql", "", "is empty"],
+    ["a whitespace-only file", "blank.sql", " \n\t\n", "is empty"],
+    ["a BOM alone", "bom-only.sql", "\uFEFF\n", "is empty"],
+    ["a missing file", "missing.sql", undefined, "no such file"],
+    ["a directory", "", undefined, "is a directory"],
+  ])("%s is exit 2 with a readable reason", async (_name, file, contents, reason) => {
+    if (contents !== undefined) writeFileSync(out(file), contents);
+    const r = await gd(["--db-url", url, "--query-file", out(file), "-o", out("never.csv")]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(out(file));
+    expect(r.stderr).toContain(reason);
+    expect(r.stderr).not.toContain("ENOENT");
+    expect(r.stderr.trim().split("\n").length).toBe(1);
+    expect(existsSync(out("never.csv"))).toBe(false);
+  });
+});
+
+describe("warnings and diagnostics", () => {
+  test("--format or --compress contradicting the file name: a warning, unless --quiet, and the export runs", async () => {
+    const zst = await gd(["--db-url", url, "-q", "SELECT 1 AS one", "-o", out("x.csv.zst"), "--compress", "gzip"]);
+    expect(zst).toMatchObject({ code: 0, stderr: "warning: writing gzip to a .zst file\n" });
+    expect(gunzipSync(readFileSync(out("x.csv.zst"))).toString()).toBe("one\r\n1\r\n");
+    const json = await gd(["--db-url", url, "-q", "SELECT 1 AS one", "-o", out("x.csv"), "-f", "json"]);
+    expect(json).toMatchObject({ code: 0, stderr: "warning: writing json to a .csv file\n" });
+    expect(readFileSync(out("x.csv"), "utf8")).toBe('{"data":[{"one":1}]}\n');
+    const quiet = await gd(["--db-url", url, "-q", "SELECT 1 AS one", "-o", out("x.csv"), "-f", "json", "--force", "--quiet"]);
+    expect(quiet).toMatchObject({ code: 0, stderr: "" });
+  });
+
+  test("-v in a cluster of short flags counts (-pv, -vp); the summary says 1 row, not 1 rows", async () => {
+    for (const cluster of ["-pv", "-vp"]) {
+      const r = await gd(["--db-url", url, "-q", "SELECT 1 AS one", "-o", "-", "-f", "json", cluster]);
+      expect(r.code).toBe(0);
+      expect(r.stdout.toString()).toBe('{\n  "data": [\n    {\n      "one": 1\n    }\n  ]\n}\n');
+      expect(r.stderr).toMatch(/^1 row, \d+ bytes in /m);
+    }
+    const three = await gd(["--db-url", url, "-q", QUERY, "-o", "-", "-f", "csv", "-v"]);
+    expect(three.stderr).toMatch(/^3 rows, \d+ bytes in /m);
+  });
+});
+
+describe("demo and completion arguments", () => {
+  test.each([
+    [["--bogus"], "'--bogus'"],
+    [["--dir"], "--dir"],
+    [["--dir", ""], "--dir needs a value"],
+    [["--dir", "--bogus"], "--dir"],
+    [["extra"], "'extra'"],
+  ])("demo %p is exit 2 with a usage line, before any server starts", async (args, mentions) => {
+    const r = await gd(["demo", ...args], { cwd: tmp() });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toStartWith("gold-digger: ");
+    expect(r.stderr).toContain(mentions);
+    expect(r.stderr).toContain("usage: gold-digger demo [--dir DIR]");
+    expect(r.stderr.trim().split("\n").length).toBe(1);
+    expect(existsSync(`${tmp()}/gold-digger-demo`)).toBe(false);
+  });
+
+  test("demo --help and completion --help print their usage", async () => {
+    const demo = await gd(["demo", "--help"]);
+    expect(demo.code).toBe(0);
+    expect(demo.stdout.toString()).toStartWith("usage: gold-digger demo [--dir DIR]\n");
+    const completion = await gd(["completion", "--help"]);
+    expect(completion).toMatchObject({ code: 0, stderr: "" });
+    expect(completion.stdout.toString()).toBe("usage: gold-digger completion bash|zsh|fish|powershell\n");
+  });
+});
+
+test("unknown URL parameters are named in a warning, not silently ignored", async () => {
+  const r = await gd(["--db-url", `${url}?ssl-ca=/etc/ca.pem&compress=1`, "-q", "SELECT 1 AS one", "-o", "-", "-f", "csv"]);
+  expect(r.code).toBe(0);
+  expect(r.stderr).toBe("warning: ignored URL parameters: ssl-ca, compress (known: ssl-mode, socketPath)\n");
+  const quiet = await gd(["--db-url", `${url}?ssl-ca=x`, "-q", "SELECT 1 AS one", "-o", "-", "-f", "csv", "--quiet"]);
+  expect(quiet.stderr).toBe("");
 });

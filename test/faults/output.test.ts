@@ -51,7 +51,7 @@ test.skipIf("skip" in readOnly)(
     expectFailure(await run(output), {
       code: 5,
       output,
-      message: /cannot write .*out\.csv: (read-only file system|permission denied)/,
+      message: /cannot write .*out\.csv: cannot create a file in .*read-only: (read-only file system|permission denied)/,
     });
   },
   TEST_MS,
@@ -63,6 +63,30 @@ test.skipIf("skip" in smallFs)(
     if (!("dir" in smallFs)) return;
     const output = join(smallFs.dir, "out.csv");
     expectFailure(await run(output), { code: 5, output, message: /no space left on device/ });
+  },
+  TEST_MS,
+);
+
+test(
+  "a directory that refuses new files (/proc) -> 5, saying so, not that it is missing",
+  async () => {
+    for (const output of ["/proc/version", "/proc/gold-digger-test.csv"]) {
+      const result = await run(output, ["-f", "csv", "--force"]);
+      expect(result).toMatchObject({
+        code: 5,
+        stderr: `gold-digger: cannot write ${output}: cannot create a file in /proc: no such file or directory\n`,
+      });
+    }
+  },
+  TEST_MS,
+);
+
+test(
+  "a parent that is a file -> 5",
+  async () => {
+    writeFileSync(join(base, "plain"), "");
+    const output = join(base, "plain", "out.csv");
+    expect(await run(output)).toMatchObject({ code: 5, stderr: `gold-digger: cannot write ${output}: ${join(base, "plain")} is not a directory\n` });
   },
   TEST_MS,
 );

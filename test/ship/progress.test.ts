@@ -45,5 +45,5 @@ test("no progress when stderr is not a terminal; -v prints the summary alone", a
   const silent = await gd(["--db-url", url, "-q", "SELECT 1 AS x", "-o", `${tmp()}/d.csv`]);
   expect(silent.stderr).toBe("");
   const verbose = await gd(["--db-url", url, "-q", "SELECT 1 AS x", "-o", `${tmp()}/e.csv`, "-v"]);
-  expect(verbose.stderr).toMatch(/^connected: .*\n1 rows, \d+ bytes in [\d.]+ s \(\d+ rows\/s\)\n$/);
+  expect(verbose.stderr).toMatch(/^connected: .*\n1 row, \d+ bytes in [\d.]+ s \(\d+ rows\/s\)\n$/);
 });

@@ -110,6 +110,20 @@ describe("bash completion in a real bash", () => {
     }
   });
 
+  test("demo offers only its own flags, and directories after --dir", async () => {
+    expect(complete(["gold-digger", "demo", "--"])).toEqual(["--dir", "--help"]);
+    expect(complete(["gold-digger", "demo", "-"]).sort()).toEqual(["--dir", "--help", "-h"]);
+    const dir = `${process.env.TMPDIR ?? "/tmp"}/gd-completion-demo-${process.pid}`;
+    await Bun.write(`${dir}/out dir/.keep`, "");
+    await Bun.write(`${dir}/out.csv`, "");
+    try {
+      expect(complete(["gold-digger", "demo", "--dir", "ou"], dir)).toEqual(["out dir"]);
+      expect(complete(["gold-digger", "demo", "--dir", "=", "ou"], dir)).toEqual(["out dir"]);
+    } finally {
+      await Bun.$`rm -rf ${dir}`;
+    }
+  });
+
   test("subcommands first, then the shells for completion", () => {
     expect(complete(["gold-digger", ""])).toEqual(SUBCOMMANDS.map((s) => s.name));
     expect(complete(["gold-digger", "completion", "p"])).toEqual(["powershell"]);
@@ -146,5 +160,11 @@ describe.if(has("fish"))("fish script in a real fish", () => {
     expect(complete("gold-digger -f ").sort()).toEqual(["csv", "json", "ndjson", "tsv"]);
     expect(complete("gold-digger completion ").sort()).toEqual(["bash", "fish", "powershell", "zsh"]);
     expect(complete("gold_digger --db")).toEqual(["--db-url"]);
+  });
+
+  test("demo offers only its own flags", () => {
+    expect(complete("gold-digger demo --").sort()).toEqual(["--dir", "--help"]);
+    expect(complete("gold_digger demo --").sort()).toEqual(["--dir", "--help"]);
+    expect(complete("gold-digger --pretty --").length).toBeGreaterThan(FLAGS.length);
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import { ExitCode, GdError } from "../../src/errors.ts";
-import { parseDbUrl } from "../../src/source/db-url.ts";
+import { formatHostPort, parseDbUrl } from "../../src/source/db-url.ts";
 
 /** Asserts a configError (exit 2) whose message never contains `secret`; returns the message. */
 function rejects(url: string, secret = "s3cr3t"): string {
@@ -25,12 +25,13 @@ describe("parseDbUrl", () => {
       user: "alice",
       password: "pw",
       database: "shop",
+      ignoredParams: [],
     });
   });
 
   test("defaults: port 3306, no password, no database", () => {
     const target = parseDbUrl("mariadb://bob@localhost");
-    expect(target).toEqual({ host: "localhost", port: 3306, user: "bob", password: "" });
+    expect(target).toEqual({ host: "localhost", port: 3306, user: "bob", password: "", ignoredParams: [] });
     expect(target.database).toBeUndefined();
     expect(parseDbUrl("mysql://h/").database).toBeUndefined();
   });
@@ -82,14 +83,17 @@ describe("parseDbUrl", () => {
     });
   });
 
-  test("ignores unknown query parameters", () => {
-    expect(parseDbUrl("mysql://u@h/db?charset=utf8mb4&&flag&timeout=5")).toEqual({
+  test("ignores unknown query parameters, listing their names as written", () => {
+    expect(parseDbUrl("mysql://u@h/db?charset=utf8mb4&&flag&Time%20out=5&")).toEqual({
       host: "h",
       port: 3306,
       user: "u",
       password: "",
       database: "db",
+      ignoredParams: ["charset", "flag", "Time out"],
     });
+    const target = parseDbUrl("mysql://u@h/db?ssl-ca=%2Fetc%2Fca.pem&ssl-mode=REQUIRED&socket=/s");
+    expect(target).toMatchObject({ sslMode: "REQUIRED", socketPath: "/s", ignoredParams: ["ssl-ca"] });
   });
 
   test("rejects what is not a URL, without echoing it", () => {
@@ -164,5 +168,14 @@ describe("parseDbUrl", () => {
     expect(rejects("mysql://alice:s3cr3t@h:0/db")).toContain("mysql://alice:***@h:0/db");
     // Percent-encoded passwords are masked as written.
     expect(rejects("mysql://alice:s3cr3t%40x@h:0/db", "s3cr3t")).toContain("alice:***@h");
+  });
+});
+
+describe("formatHostPort", () => {
+  test("brackets an IPv6 address, leaves names and IPv4 alone", () => {
+    expect(formatHostPort(parseDbUrl("mysql://u@[::1]:37600/db"))).toBe("[::1]:37600");
+    expect(formatHostPort(parseDbUrl("mysql://u@[2001:db8::7]/db"))).toBe("[2001:db8::7]:3306");
+    expect(formatHostPort(parseDbUrl("mysql://u@127.0.0.1:3307/db"))).toBe("127.0.0.1:3307");
+    expect(formatHostPort({ host: "db.example", port: 1 })).toBe("db.example:1");
   });
 });
