@@ -177,7 +177,7 @@ function streamQuery(
     };
 
     stream.on("fields", (meta: ColumnMeta[]) => {
-      watchdog.activity();
+      // Not watchdog activity: the server may send the columns, then sort for an hour.
       if (ring) return finish(new GdError(ExitCode.Query, "the query returned more than one result set"));
       ring = start(describeColumns(meta));
     });

@@ -27,7 +27,7 @@ export const FLAGS: FlagSpec[] = [
   { name: "workers", type: "string", valueHint: "N", description: "Serializer threads; 0 serializes on the main thread (default: 0, or one per core for gzip)" },
   { name: "batch-rows", type: "string", valueHint: "N", description: "Rows per batch handed to a serializer (default 4096)" },
   { name: "connect-timeout", type: "string", valueHint: "SECONDS", description: "Give up connecting after SECONDS (default 10)" },
-  { name: "read-timeout", type: "string", valueHint: "SECONDS", description: "Fail if the server sends nothing for SECONDS while the query runs (default 300)" },
+  { name: "read-timeout", type: "string", valueHint: "SECONDS", description: "Fail if the server goes silent for SECONDS in the middle of the result (default 300; 0 = never)" },
   { name: "tls-ca-file", type: "string", valueHint: "PATH", file: true, description: "Verify the server certificate against this CA (PEM)" },
   { name: "insecure-skip-hostname-verify", type: "boolean", description: "Verify the certificate chain but not the host name (insecure)" },
   { name: "allow-invalid-certificate", type: "boolean", description: "Encrypt without verifying the certificate at all (insecure)" },

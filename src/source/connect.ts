@@ -111,6 +111,8 @@ async function connect(cfg: ExportConfig): Promise<OpenedConnection> {
     database: target.database,
     socketPath: target.socketPath,
     connectTimeout: cfg.connectTimeoutMs,
+    // Finds a server that died while computing a result, which --read-timeout does not watch.
+    keepAliveDelay: 30_000,
     charset: "utf8mb4",
     // Raw rows bypass value decoding; these keep any decoded path exact as well.
     rowsAsArray: true,

@@ -1,8 +1,11 @@
-// The --read-timeout: fails an export whose server has gone silent, without counting the time
-// we ourselves keep the stream paused for a slow output. (The connector's socketTimeout
-// cannot tell the two apart, so a slow reader would kill a healthy export.)
+// The --read-timeout: fails an export whose server has gone silent in the middle of its result.
+// It does not count the time we ourselves keep the stream paused for a slow output (the
+// connector's socketTimeout cannot tell the two apart, so a slow reader would kill a healthy
+// export), nor the wait for the first row: a query may rightly compute (sort, group) for an
+// hour before it, and a server that died meanwhile is found by TCP keepalive.
 export class IdleWatchdog {
   private lastActivity = Date.now();
+  private armed = false;
   private paused = false;
   private readonly timer: ReturnType<typeof setInterval> | undefined;
 
@@ -10,7 +13,7 @@ export class IdleWatchdog {
     if (timeoutMs <= 0) return;
     this.timer = setInterval(
       () => {
-        if (this.paused) this.lastActivity = Date.now();
+        if (!this.armed || this.paused) this.lastActivity = Date.now();
         else if (Date.now() - this.lastActivity > timeoutMs) {
           this.stop();
           onIdle();
@@ -20,8 +23,9 @@ export class IdleWatchdog {
     );
   }
 
-  /** The server sent something. */
+  /** The server sent a row; from the first one on, silence counts. */
   activity(): void {
+    this.armed = true;
     this.lastActivity = Date.now();
   }
 

@@ -65,6 +65,19 @@ test(
 );
 
 test(
+  "--read-timeout does not count a query computing before its first row",
+  async () => {
+    // Two seconds of server-side work before any row, with a one-second read timeout.
+    const output = join(dir(), "slow-start.csv");
+    const r = await gd(["--db-url", sweepUrl(server().port), "-q", "SELECT SLEEP(2) AS s, 1 AS one", "-o", output, "--read-timeout", "1"], {
+      timeoutMs: HANG_MS,
+    });
+    expect(r).toMatchObject({ code: 0, stderr: "" });
+  },
+  TEST_MS,
+);
+
+test(
   "server accepts but never speaks, --connect-timeout 1 -> 3 within ~2 s",
   async () => {
     const { result, ms, output } = await throughProxy({ kind: "silent" }, "silent", ["--connect-timeout", "1"]);
