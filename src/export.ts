@@ -178,11 +178,14 @@ function streamQuery(
 
     stream.on("fields", (meta: ColumnMeta[]) => {
       // Not watchdog activity: the server may send the columns, then sort for an hour.
+      if (settled) return;
       if (ring) return finish(new GdError(ExitCode.Query, "the query returned more than one result set"));
       ring = start(describeColumns(meta));
     });
 
     stream.on("data", (row: Uint8Array | object) => {
+      // Rows already parsed keep coming for a moment after a failure or an interrupt.
+      if (settled) return;
       watchdog.activity();
       // A statement without a result set (UPDATE, CALL's final status) streams an OK packet.
       if (!(row instanceof Uint8Array)) return;

@@ -16,7 +16,9 @@ for (const [sig, code] of [
 // A bug that throws inside an event handler must still end the export cleanly (temp file
 // removed, connection closed, exit 4), not print a stack trace and hang.
 process.on("uncaughtException", (error) => {
-  if (controller.signal.aborted) process.exit(ExitCode.Query);
+  // Already tearing down (a signal, an earlier error): a late error from a half-closed stream
+  // must not cut the cleanup short. A second Ctrl-C still exits at once.
+  if (controller.signal.aborted) return;
   controller.abort(new GdError(ExitCode.Query, `unexpected error: ${error instanceof Error ? error.message : String(error)}`));
 });
 // A closed stdout (| head) must not crash the process; the sink reports it and we stop quietly.
