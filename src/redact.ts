@@ -15,6 +15,18 @@ export function redactUrl(text: string): string {
   return text.replace(URL_PASSWORD, `$1${MASK}`).replace(PARAM_PASSWORD, `$1${MASK}`);
 }
 
+/** The passwords of every `scheme://user:password@` in `text`, as written and percent-decoded. */
+export function urlPasswords(text: string): string[] {
+  return [...text.matchAll(URL_PASSWORD)].flatMap((m) => {
+    const written = m[0].slice(m[1]!.length);
+    try {
+      return [written, decodeURIComponent(written)];
+    } catch {
+      return [written];
+    }
+  });
+}
+
 /**
  * Secrets shorter than this are not hunted for in free text: masking every "a" or "root" in a
  * message garbles it and, by what it hides, gives the secret away. URLs and SQL literals are

@@ -7,7 +7,7 @@ interface ProgressIo {
   stderr: (text: string) => void;
 }
 
-export function formatBytes(n: number): string {
+function formatBytes(n: number): string {
   const units = ["B", "KiB", "MiB", "GiB", "TiB"];
   let i = 0;
   while (n >= 1024 && i < units.length - 1) {
@@ -17,7 +17,7 @@ export function formatBytes(n: number): string {
   return `${i === 0 ? n : n.toFixed(1)} ${units[i]}`;
 }
 
-export function progressLine(stats: ExportStats, now: number): string {
+function progressLine(stats: ExportStats, now: number): string {
   const seconds = (now - stats.startedAt) / 1000;
   const rate = Math.round(stats.rows / Math.max(seconds, 1e-3));
   return `${stats.rows.toLocaleString("en-US")} rows  ${formatBytes(stats.bytes)}  ${rate.toLocaleString("en-US")} rows/s  ${seconds.toFixed(1)} s`;

@@ -3,7 +3,7 @@
 import type { ExportConfig } from "../config.ts";
 import { ExitCode, GdError } from "../errors.ts";
 import { runExport, type ExportStats } from "../export.ts";
-import { redactSecrets, redactSql, redactUrl, sqlSecrets } from "../redact.ts";
+import { redactSecrets, redactSql, redactUrl, sqlSecrets, urlPasswords } from "../redact.ts";
 import { helpText, parseFlags, VERSION } from "./command.ts";
 import { completionScript } from "./completion.ts";
 import { startProgress } from "./progress.ts";
@@ -33,23 +33,10 @@ export const processIo = (): CliIo => ({
 
 /** Every secret we know of: what must never be printed. */
 function secretsOf(argv: string[], env: CliIo["env"]): string[] {
-  const secrets: string[] = [];
-  for (const text of [...argv, env.DATABASE_URL ?? ""]) {
-    const m = /^[a-z][a-z0-9+.-]*:\/\/[^:/@]*:([^@]*)@/i.exec(text.replace(/^--db-url=/, ""));
-    if (m?.[1]) secrets.push(m[1], decodeURIComponentSafe(m[1]));
-  }
-  return secrets;
+  return [...argv, env.DATABASE_URL ?? ""].flatMap(urlPasswords);
 }
 
-function decodeURIComponentSafe(s: string): string {
-  try {
-    return decodeURIComponent(s);
-  } catch {
-    return s;
-  }
-}
-
-export function dumpConfig(cfg: ExportConfig): string {
+function dumpConfig(cfg: ExportConfig): string {
   return JSON.stringify({ ...cfg, dbUrl: redactUrl(cfg.dbUrl), query: redactSql(cfg.query) }, null, 2) + "\n";
 }
 

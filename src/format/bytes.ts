@@ -117,9 +117,8 @@ export function writeHex(out: ByteSink, src: Uint8Array, start: number, end: num
 export function writeBitAsDecimal(out: ByteSink, src: Uint8Array, start: number, end: number): void {
   let value = 0n;
   for (let i = start; i < end; i++) value = (value << 8n) | BigInt(src[i]!);
-  out.chunk(ascii(value.toString()));
+  out.chunk(utf8(value.toString()));
 }
 
 const encoder = new TextEncoder();
 export const utf8 = (s: string): Uint8Array => encoder.encode(s);
-export const ascii = utf8;

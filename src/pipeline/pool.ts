@@ -37,8 +37,6 @@ interface Slot {
 export interface PoolOptions {
   /** Test hook: the worker that gets this batch number crashes on it. */
   crashAtBatch?: number;
-  /** Overrides the worker entry (tests use a worker that misbehaves on purpose). */
-  workerUrl?: string | URL;
 }
 
 // In a binary built by `bun build --compile --root src src/main.ts src/pipeline/worker.ts` the worker
@@ -58,7 +56,6 @@ function crashReason(event: ErrorEvent): string {
 const workerFailure = (detail: string) => new GdError(ExitCode.Query, `serializer worker failed: ${detail}`);
 
 export function workerPool(spec: ProcessorSpec, size: number, options: PoolOptions = {}): Serializer {
-  const url = options.workerUrl ?? WORKER_ENTRY;
   const slots: Slot[] = [];
   let nextId = 0;
 
@@ -71,7 +68,7 @@ export function workerPool(spec: ProcessorSpec, size: number, options: PoolOptio
   };
 
   for (let i = 0; i < size; i++) {
-    const worker = new Worker(url);
+    const worker = new Worker(WORKER_ENTRY);
     const slot: Slot = { worker, pending: new Map(), dead: false };
     worker.onmessage = (event: MessageEvent<WorkerReply>) => {
       const reply = event.data;

@@ -16,7 +16,7 @@ const JSON_TYPE = 245; // MySQL's JSON; MariaDB marks JSON columns by format ins
 const GEOMETRY = 255;
 const BINARY_COLLATION = 63;
 
-export function columnKind(col: ColumnMeta): Kind {
+function columnKind(col: ColumnMeta): Kind {
   const t = col.columnType;
   if (NUMBER_TYPES.has(t)) return Kind.Number;
   if (t === BIT) return Kind.Bit;

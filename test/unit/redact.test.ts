@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { redactSecrets, redactSql, redactUrl, sqlSecrets } from "../../src/redact.ts";
+import { redactSecrets, redactSql, redactUrl, sqlSecrets, urlPasswords } from "../../src/redact.ts";
 
 describe("redactUrl", () => {
   test("masks the password and keeps the rest", () => {
@@ -76,6 +76,12 @@ describe("redactSecrets", () => {
 test("redactUrl also masks a password given as a URL parameter", () => {
   expect(redactUrl("mysql://u@h/db?ssl-mode=REQUIRED&password=Secr3tB&x=1")).toBe("mysql://u@h/db?ssl-mode=REQUIRED&password=***&x=1");
   expect(redactUrl("mysql://u@h/db?PWD=abc")).toBe("mysql://u@h/db?PWD=***");
+});
+
+test("urlPasswords finds each URL's password, as written and decoded", () => {
+  expect(urlPasswords("--db-url=mysql://u:p%40ss@h/db and mariadb://v:plain@h2")).toEqual(["p%40ss", "p@ss", "plain", "plain"]);
+  expect(urlPasswords("mysql://u:bad%zz@h")).toEqual(["bad%zz"]);
+  expect(urlPasswords("mysql://u@h/db")).toEqual([]);
 });
 
 describe("redactSql", () => {
