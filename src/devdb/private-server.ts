@@ -132,8 +132,8 @@ export async function startPrivateServer(options: ServerOptions = {}): Promise<P
   try {
     await waitReady(socket, child, log);
   } catch (error) {
-    child.kill("SIGKILL");
-    rmSync(dir, { recursive: true, force: true });
+    process.off("exit", orphanGuard);
+    orphanGuard();
     throw error;
   }
 

@@ -28,15 +28,23 @@ function connectorReason(error: unknown): string {
 
 const TLS_CODES = /CERT|SELF_SIGNED|UNABLE_TO|ALTNAME|HOSTNAME|TLS|SSL|certificate|Hostname\/IP/i;
 
-function tlsHint(reason: string, plan: TlsPlan): string {
+/** What a TLS setting would change about this failure, as " (hint)"; "" when nothing would. */
+function tlsHint(error: unknown, reason: string, target: DbTarget, plan: TlsPlan): string {
   if (/altname|hostname|host name|Hostname\/IP/i.test(reason)) {
     return " (the certificate does not name this host: connect by a name it holds, or use --insecure-skip-hostname-verify)";
   }
   if (/self.signed|unable to (get|verify)|UNABLE_TO|CERT_|certificate/i.test(reason)) {
     return " (the server's certificate is not trusted: pass its CA with --tls-ca-file, or use --allow-invalid-certificate, or ?ssl-mode=REQUIRED)";
   }
-  if (/secure transport|require_secure_transport|SSL is required|insecure transport/i.test(reason) && plan.ssl === false) {
-    return " (the server requires TLS: remove ssl-mode=DISABLED)";
+  if (plan.ssl === false) {
+    // MySQL says why it refuses a plain login; MariaDB (10.11) says only "Access denied", which
+    // would send the user hunting for a wrong password.
+    if (/secure transport|require_secure_transport|SSL is required|insecure transport/i.test(reason)) {
+      return " (the server requires TLS: remove ssl-mode=DISABLED)";
+    }
+    if (target.sslMode === "DISABLED" && (error as ConnectorError).errno === ACCESS_DENIED) {
+      return " (if the server requires TLS, remove ssl-mode=DISABLED)";
+    }
   }
   return "";
 }
@@ -51,12 +59,7 @@ function connectFailure(error: unknown, target: DbTarget, plan: TlsPlan): GdErro
         "(if a plain connection is acceptable, add ?ssl-mode=DISABLED, or ?ssl-mode=PREFERRED to use TLS only when offered)",
     );
   }
-  let hint = TLS_CODES.test(reason) || plan.ssl === false ? tlsHint(reason, plan) : "";
-  // MariaDB (10.11) refuses a plain login under require_secure_transport with a bare "Access
-  // denied", which would send the user hunting for a wrong password.
-  if (!hint && target.sslMode === "DISABLED" && (error as ConnectorError).errno === ACCESS_DENIED) {
-    hint = " (if the server requires TLS, remove ssl-mode=DISABLED)";
-  }
+  const hint = TLS_CODES.test(reason) || plan.ssl === false ? tlsHint(error, reason, target, plan) : "";
   return new GdError(ExitCode.Connect, `cannot connect to ${where}: ${reason}${hint}`);
 }
 
