@@ -42,7 +42,7 @@ function processCpuSeconds(pid: number): number {
 function childEnv(): Record<string, string> {
   const env: Record<string, string> = {};
   for (const [k, v] of Object.entries(process.env)) {
-    if (v !== undefined && !["DATABASE_URL", "DATABASE_QUERY", "OUTPUT_FILE", "GOLD_DIGGER_FAULT"].includes(k)) env[k] = v;
+    if (v !== undefined && !["DATABASE_URL", "DATABASE_QUERY", "OUTPUT_FILE"].includes(k)) env[k] = v;
   }
   return env;
 }

@@ -1,6 +1,7 @@
 // The resolved configuration of one export: what the CLI hands to the exporter.
-export type Format = "csv" | "tsv" | "json" | "ndjson";
-export type Compression = "none" | "gzip" | "zstd";
+import type { Compression, Format } from "./formats.ts";
+
+export type { Compression, Format };
 export type TlsMode = "default" | "ca-file" | "skip-hostname" | "allow-invalid";
 
 export interface ExportConfig {

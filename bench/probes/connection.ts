@@ -1,24 +1,11 @@
-// The connection the probes use: gold-digger's decoding options (src/source/connect.ts),
-// which are also the cheapest that keep every value exact: arrays, not objects; dates,
-// big numbers and JSON left as the server's text (autoJsonMap: false = jsonStrings).
+// The connection the probes use: gold-digger's decoding options (EXACT_VALUES), which are also
+// the cheapest that keep every value exact.
 import mariadb, { type Connection } from "mariadb";
+import { EXACT_VALUES } from "../../src/source/connect.ts";
 import { BENCH_DATABASE } from "../dataset.ts";
 
 export function probeConnection(port: number): Promise<Connection> {
-  return mariadb.createConnection({
-    host: "127.0.0.1",
-    port,
-    user: "root",
-    database: BENCH_DATABASE,
-    charset: "utf8mb4",
-    rowsAsArray: true,
-    dateStrings: true,
-    autoJsonMap: false,
-    supportBigNumbers: true,
-    bigNumberStrings: true,
-    decimalAsNumber: false,
-    bigIntAsNumber: false,
-  });
+  return mariadb.createConnection({ host: "127.0.0.1", port, user: "root", database: BENCH_DATABASE, ...EXACT_VALUES });
 }
 
 /** argv of a probe: port, query, then probe-specific arguments. */

@@ -1,7 +1,8 @@
-// The connector's ceiling: stream the result and only count it. "decoded" lets the
-// connector turn each row into JavaScript values; "raw" hands over the row packets the way
-// src/export.ts asks for them, so it is the most any export built on them can reach.
-import { RAW_ROWS } from "../../src/source/raw-rows.ts";
+// The connector's ceiling: stream the result and only count it. "decoded" lets the connector
+// turn each row into JavaScript values; "raw" takes the rows off the socket in batches the way
+// gold-digger does (src/source/connector-internals.ts), so it is the most any export can reach.
+import { streamRows } from "../../src/source/connector-internals.ts";
+import { BATCH_BYTES } from "../../src/source/query-source.ts";
 import { probeArgs, probeConnection } from "./connection.ts";
 
 const { port, query, rest } = probeArgs();
@@ -11,12 +12,26 @@ if (!raw && rest[0] !== "decoded") throw new Error("mode must be raw or decoded"
 const conn = await probeConnection(port);
 let rows = 0;
 let payloadBytes = 0;
-const stream = conn.queryStream(raw ? ({ sql: query, ...RAW_ROWS } as never) : { sql: query });
 await new Promise<void>((resolve, reject) => {
-  stream.on("data", (row: Uint8Array | unknown[]) => {
-    rows++;
-    if (raw) payloadBytes += (row as Uint8Array).length;
-  });
+  if (raw) {
+    streamRows(
+      conn,
+      query,
+      {
+        columns: () => {},
+        batch: (bytes, rowCount) => {
+          rows += rowCount;
+          payloadBytes += bytes.length;
+        },
+        end: resolve,
+        error: reject,
+      },
+      { batchRows: 4096, batchBytes: BATCH_BYTES },
+    );
+    return;
+  }
+  const stream = conn.queryStream({ sql: query });
+  stream.on("data", () => rows++);
   stream.on("error", reject);
   stream.on("end", () => resolve());
 });

@@ -48,11 +48,6 @@ function summary(stats: ExportStats): string {
 /** The contract promises one line per failure, whatever a library put in a message. */
 const oneLine = (message: string) => message.split("\n").find((l) => l.trim() !== "")?.trim() ?? message;
 
-function faultBatch(env: CliIo["env"]): number | undefined {
-  // Test hook: lets the test suite crash a real worker mid-export.
-  return env.GOLD_DIGGER_FAULT === "worker-crash" ? 1 : undefined;
-}
-
 export async function runCli(argv: string[], io: CliIo, signal?: AbortSignal): Promise<number> {
   const secrets = secretsOf(argv, io.env);
   const say = (line: string) => io.stderr(redactSecrets(redactUrl(line), secrets) + "\n");
@@ -89,7 +84,7 @@ export async function runCli(argv: string[], io: CliIo, signal?: AbortSignal): P
     const stats: ExportStats = { rows: 0, bytes: 0, startedAt: performance.now() };
     const progress = cfg.progress ? startProgress(stats, io) : undefined;
     try {
-      await runExport(cfg, { log: say, signal, stats, crashAtBatch: faultBatch(io.env) });
+      await runExport(cfg, { log: say, signal, stats });
     } finally {
       progress?.stop();
     }

@@ -1,38 +1,64 @@
-// Byte-level building blocks for the serializers. Rows arrive as the server's text-protocol
-// row packets (see source/raw-rows.ts) and leave as output bytes: no JavaScript string is
-// made for a value on the hot path, which is what makes serializing cheap.
+// Byte-level building blocks for the encoders. Rows arrive as the server's text-protocol row
+// payloads (see source/row-capture.ts) and leave as output bytes: no JavaScript string is made
+// for a value, which is what makes encoding cheap.
 
-/** A growable output buffer. */
-export class ByteSink {
-  buf: Uint8Array;
+export const enum Ascii {
+  Tab = 0x09,
+  Lf = 0x0a,
+  Cr = 0x0d,
+  Space = 0x20,
+  Quote = 0x22,
+  Comma = 0x2c,
+  Zero = 0x30,
+  Nine = 0x39,
+  Colon = 0x3a,
+  BracketOpen = 0x5b,
+  Backslash = 0x5c,
+  BracketClose = 0x5d,
+  BraceOpen = 0x7b,
+  BraceClose = 0x7d,
+  LowerU = 0x75,
+  LowerX = 0x78,
+}
+
+/** Values shorter than this are copied by a loop; a native call costs more for them. */
+const SHORT = 32;
+
+/**
+ * An output buffer sized once per batch from a bound on what the batch can become, so it never
+ * grows on the hot path. Writing past the bound would be a bug; take() refuses to hide one.
+ */
+export class OutputBuffer {
+  buf: Uint8Array<ArrayBuffer>;
   len = 0;
 
-  constructor(initialCapacity: number) {
-    this.buf = new Uint8Array(Math.max(64, initialCapacity));
+  constructor(capacity: number) {
+    // Not zero-filled: every byte handed on is written first. Never pooled, so transferable.
+    this.buf = Buffer.allocUnsafeSlow(Math.max(64, capacity));
   }
 
+  /** Room for `extra` more bytes: only output with no linear bound (re-indented JSON) needs it. */
   ensure(extra: number): void {
     const need = this.len + extra;
     if (need <= this.buf.length) return;
-    const next = new Uint8Array(Math.max(need, this.buf.length * 2));
-    next.set(this.buf.subarray(0, this.len));
-    this.buf = next;
+    const grown = Buffer.allocUnsafeSlow(need + (need >> 2));
+    grown.set(this.buf.subarray(0, this.len));
+    this.buf = grown;
   }
 
   byte(b: number): void {
-    this.ensure(1);
     this.buf[this.len++] = b;
   }
 
-  bytes(src: Uint8Array, start = 0, end = src.length): void {
-    const n = end - start;
-    this.ensure(n);
+  bytes(src: Uint8Array, start: number, end: number): void {
     const buf = this.buf;
     let o = this.len;
-    // Short values are the common case; a plain loop beats subarray()+set() for them.
-    if (n < 32) for (let i = start; i < end; i++) buf[o++] = src[i]!;
-    else buf.set(src.subarray(start, end), o);
-    this.len += n;
+    if (end - start < SHORT) for (let i = start; i < end; i++) buf[o++] = src[i]!;
+    else {
+      buf.set(src.subarray(start, end), o);
+      o += end - start;
+    }
+    this.len = o;
   }
 
   /** Pre-encoded UTF-8 (keys, separators). */
@@ -41,7 +67,8 @@ export class ByteSink {
   }
 
   /** The result, as a view whose buffer may be transferred. */
-  take(): Uint8Array {
+  take(): Uint8Array<ArrayBuffer> {
+    if (this.len > this.buf.length) throw new Error(`output bound exceeded: ${this.len} > ${this.buf.length}`);
     return this.buf.subarray(0, this.len);
   }
 }
@@ -51,7 +78,7 @@ const NULL_MARKER = 0xfb;
 const malformed = (at: number, end: number) => new Error(`malformed row data: byte ${at} of ${end}`);
 
 /**
- * Walks the length-encoded fields of concatenated text-protocol row packets.
+ * Walks the length-encoded fields of concatenated text-protocol row payloads.
  * After next() returns a length >= 0, the value is buf[pos - length, pos).
  */
 export class FieldCursor {
@@ -80,11 +107,11 @@ export class FieldCursor {
     } else if (b === 0xfd) {
       len = buf[p]! | (buf[p + 1]! << 8) | (buf[p + 2]! << 16);
       p += 3;
-    } else {
+    } else if (b === 0xfe) {
       // 8-byte length; values are bounded by max_allowed_packet (1 GiB), so 32 bits suffice.
       len = (buf[p]! | (buf[p + 1]! << 8) | (buf[p + 2]! << 16)) + buf[p + 3]! * 0x1000000;
       p += 8;
-    }
+    } else throw malformed(p - 1, buf.length);
     if (p + len > buf.length) throw malformed(p + len, buf.length);
     this.pos = p + len;
     return len;
@@ -96,29 +123,53 @@ export class FieldCursor {
   }
 }
 
-const HEX = new TextEncoder().encode("0123456789abcdef");
+/** Two lowercase hex digits for each byte value, as one little-endian 16-bit unit. */
+const HEX_PAIRS = (() => {
+  const digits = new TextEncoder().encode("0123456789abcdef");
+  const pairs = new Uint16Array(256);
+  for (let b = 0; b < 256; b++) pairs[b] = digits[b >> 4]! | (digits[b & 15]! << 8);
+  return pairs;
+})();
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
+/** Output bytes per input byte of hex; and beyond them, "0x" and one byte of alignment room. */
+export const HEX_GROWTH = 2;
+export const HEX_EXTRA = 3;
 
 /** `0x` followed by lowercase hex: how BINARY, BLOB and GEOMETRY values are rendered. */
-export function writeHex(out: ByteSink, src: Uint8Array, start: number, end: number): void {
-  out.ensure(2 + 2 * (end - start));
+export function writeHex(out: OutputBuffer, src: Uint8Array, start: number, end: number): void {
   const buf = out.buf;
   let o = out.len;
-  buf[o++] = 0x30; // 0
-  buf[o++] = 0x78; // x
-  for (let i = start; i < end; i++) {
-    const b = src[i]!;
-    buf[o++] = HEX[b >> 4]!;
-    buf[o++] = HEX[b & 15]!;
+  buf[o++] = Ascii.Zero;
+  buf[o++] = Ascii.LowerX;
+  const n = end - start;
+  if (n >= SHORT && LITTLE_ENDIAN) {
+    // Two digits per store, which needs an even address: written one byte further on and moved
+    // back if need be (the bound leaves room for that byte).
+    const odd = (buf.byteOffset + o) % 2;
+    const units = new Uint16Array(buf.buffer, buf.byteOffset + o + odd, n);
+    for (let i = 0; i < n; i++) units[i] = HEX_PAIRS[src[start + i]!]!;
+    if (odd) buf.copyWithin(o, o + 1, o + 1 + 2 * n);
+    o += 2 * n;
+  } else {
+    for (let i = start; i < end; i++) {
+      const pair = HEX_PAIRS[src[i]!]!;
+      buf[o++] = pair & 0xff;
+      buf[o++] = pair >> 8;
+    }
   }
   out.len = o;
 }
 
+/** At most this many output bytes per input byte, for BIT(n) (8 bytes -> 20 digits). */
+export const BIT_GROWTH = 3;
+
 /** BIT(n) arrives as big-endian bytes; rendered as its unsigned decimal value. */
-export function writeBitAsDecimal(out: ByteSink, src: Uint8Array, start: number, end: number): void {
+export function writeBitAsDecimal(out: OutputBuffer, src: Uint8Array, start: number, end: number): void {
   let value = 0n;
   for (let i = start; i < end; i++) value = (value << 8n) | BigInt(src[i]!);
   out.chunk(utf8(value.toString()));
 }
 
 const encoder = new TextEncoder();
-export const utf8 = (s: string): Uint8Array => encoder.encode(s);
+export const utf8 = (s: string): Uint8Array<ArrayBuffer> => encoder.encode(s);

@@ -1,5 +1,5 @@
-// What the serializers need to know about a result column: its name and how its
-// server text is rendered (see "Value rendering" in CONTRACT.md).
+// What the encoders need to know about a result column: its name, its JSON key and how its
+// server text is rendered (README, "Formats and values").
 export const enum Kind {
   /** Integer, DECIMAL, FLOAT, DOUBLE, YEAR: the server's digits; a JSON number. */
   Number = 0,
@@ -15,15 +15,16 @@ export const enum Kind {
 
 export interface ColumnSpec {
   name: string;
+  /** The JSON object key: the name, made unique. */
+  key: string;
   kind: Kind;
 }
 
 /** JSON object keys: duplicate column names get _2, _3... (never a name another column has). */
-export function uniqueKeys(names: string[]): { keys: string[]; renamed: string[] } {
+export function uniqueKeys(names: string[]): string[] {
   const taken = new Set(names);
   const used = new Set<string>();
-  const renamed: string[] = [];
-  const keys = names.map((name) => {
+  return names.map((name) => {
     if (!used.has(name)) {
       used.add(name);
       return name;
@@ -33,8 +34,6 @@ export function uniqueKeys(names: string[]): { keys: string[]; renamed: string[]
     const key = `${name}_${n}`;
     taken.add(key);
     used.add(key);
-    renamed.push(`${name} -> ${key}`);
     return key;
   });
-  return { keys, renamed };
 }

@@ -3,45 +3,72 @@
 // holds the delimiter, a quote, CR, LF or a byte-order mark, or starts or ends with a space;
 // quotes are doubled. One deliberate difference: a record of a single empty field is written
 // as "" (like Rust's csv crate), because as a blank line CSV readers drop it.
-import { ByteSink, FieldCursor, utf8, writeBitAsDecimal, writeHex } from "./bytes.ts";
+import { Ascii, BIT_GROWTH, FieldCursor, HEX_EXTRA, HEX_GROWTH, OutputBuffer, utf8, writeBitAsDecimal, writeHex } from "./bytes.ts";
 import { Kind, type ColumnSpec } from "./columns.ts";
 import type { Encoder } from "./encoder.ts";
 
-const QUOTE = 0x22;
-const CR = 0x0d;
-const LF = 0x0a;
-const SPACE = 0x20;
-const BOM0 = 0xef;
+const BOM = [0xef, 0xbb, 0xbf] as const;
 const EMPTY_QUOTED = utf8('""');
+/** Fields at least this long are searched natively rather than byte by byte. */
+const LONG = 64;
 
-function needsQuotes(src: Uint8Array, start: number, end: number, delimiter: number): boolean {
-  if (start === end) return false;
-  if (src[start] === SPACE || src[end - 1] === SPACE) return true;
-  for (let i = start; i < end; i++) {
-    const b = src[i]!;
-    if (b === delimiter || b === QUOTE || b === CR || b === LF) return true;
-    if (b === BOM0 && src[i + 1] === 0xbb && src[i + 2] === 0xbf && i + 2 < end) return true;
+function hasBom(v: Uint8Array): boolean {
+  for (let i = v.indexOf(BOM[0]); i >= 0 && i + 2 < v.length; i = v.indexOf(BOM[0], i + 1)) {
+    if (v[i + 1] === BOM[1] && v[i + 2] === BOM[2]) return true;
   }
   return false;
 }
 
-function writeQuoted(out: ByteSink, src: Uint8Array, start: number, end: number): void {
-  out.ensure(2 * (end - start) + 2);
-  const buf = out.buf;
-  let o = out.len;
-  buf[o++] = QUOTE;
+function needsQuotes(src: Uint8Array, start: number, end: number, delimiter: number): boolean {
+  if (start === end) return false;
+  if (src[start] === Ascii.Space || src[end - 1] === Ascii.Space) return true;
+  if (end - start >= LONG) {
+    const v = src.subarray(start, end);
+    return v.includes(Ascii.Quote) || v.includes(delimiter) || v.includes(Ascii.Lf) || v.includes(Ascii.Cr) || hasBom(v);
+  }
   for (let i = start; i < end; i++) {
     const b = src[i]!;
-    if (b === QUOTE) buf[o++] = QUOTE;
-    buf[o++] = b;
+    if (b === delimiter || b === Ascii.Quote || b === Ascii.Cr || b === Ascii.Lf) return true;
+    if (b === BOM[0] && i + 2 < end && src[i + 1] === BOM[1] && src[i + 2] === BOM[2]) return true;
   }
-  buf[o++] = QUOTE;
-  out.len = o;
+  return false;
 }
 
-function writeField(out: ByteSink, src: Uint8Array, start: number, end: number, delimiter: number): void {
+/** The next quote in src[i, end), or end. A few bytes by hand first: quotes are often dense. */
+function nextQuote(src: Uint8Array, i: number, end: number): number {
+  const near = Math.min(end, i + LONG);
+  while (i < near) {
+    if (src[i] === Ascii.Quote) return i;
+    i++;
+  }
+  if (i === end) return end;
+  const q = src.subarray(i, end).indexOf(Ascii.Quote);
+  return q < 0 ? end : i + q;
+}
+
+/** A quoted field, quotes doubled; each stretch between quotes is copied in one go. */
+function writeQuoted(out: OutputBuffer, src: Uint8Array, start: number, end: number): void {
+  out.byte(Ascii.Quote);
+  let from = start;
+  for (let q = nextQuote(src, from, end); q < end; q = nextQuote(src, from, end)) {
+    out.bytes(src, from, q + 1);
+    out.byte(Ascii.Quote);
+    from = q + 1;
+  }
+  out.bytes(src, from, end);
+  out.byte(Ascii.Quote);
+}
+
+function writeField(out: OutputBuffer, src: Uint8Array, start: number, end: number, delimiter: number): void {
   if (needsQuotes(src, start, end, delimiter)) writeQuoted(out, src, start, end);
   else out.bytes(src, start, end);
+}
+
+/** Output bytes per input byte, at most, for a column of this kind. */
+function growth(kind: Kind): number {
+  if (kind === Kind.Number) return 1;
+  if (kind === Kind.Bit) return BIT_GROWTH;
+  return kind === Kind.Binary ? HEX_GROWTH : 2; // text: every byte a quote, doubled
 }
 
 export function delimitedEncoder(columns: ColumnSpec[], delimiter: string, newline: string): Encoder {
@@ -49,16 +76,19 @@ export function delimitedEncoder(columns: ColumnSpec[], delimiter: string, newli
   const eol = utf8(newline);
   const kinds = columns.map((c) => c.kind);
   const n = kinds.length;
+  const factor = Math.max(1, ...kinds.map(growth));
+  // Beyond the growth of the values: a delimiter, two quotes and hex's extra per field, a newline per row.
+  const perRow = n * (1 + Math.max(2, HEX_EXTRA)) + eol.length;
 
   return {
     header() {
       // No result set, no columns: an empty file rather than an empty record.
-      if (columns.length === 0) return new Uint8Array(0);
-      const out = new ByteSink(256);
-      columns.forEach((c, i) => {
+      if (n === 0) return new Uint8Array(0);
+      const names = columns.map((c) => utf8(c.name));
+      const out = new OutputBuffer(names.reduce((sum, name) => sum + 2 * name.length + 3, eol.length));
+      names.forEach((name, i) => {
         if (i > 0) out.byte(delim);
-        const name = utf8(c.name);
-        if (name.length === 0 && columns.length === 1) out.chunk(EMPTY_QUOTED);
+        if (name.length === 0 && n === 1) out.chunk(EMPTY_QUOTED);
         else writeField(out, name, 0, name.length, delim);
       });
       out.chunk(eol);
@@ -66,7 +96,7 @@ export function delimitedEncoder(columns: ColumnSpec[], delimiter: string, newli
     },
 
     batch(rows, rowCount) {
-      const out = new ByteSink(rows.length + (rows.length >> 3) + 64);
+      const out = new OutputBuffer(factor * rows.length + rowCount * perRow);
       const cur = new FieldCursor(rows);
       for (let r = 0; r < rowCount; r++) {
         for (let c = 0; c < n; c++) {

@@ -1,19 +1,20 @@
 // One interface for every output format, so the pipeline does not care which it writes.
-import type { Format } from "../config.ts";
+import type { Compression, Format } from "../formats.ts";
 import type { ColumnSpec } from "./columns.ts";
+import { compressed } from "./compress.ts";
 import { delimitedEncoder } from "./delimited.ts";
 import { jsonEncoder } from "./json.ts";
 
 export interface Encoder {
   /** Bytes before the first row (CSV header, JSON opening). */
-  header(): Uint8Array;
+  header(): Uint8Array<ArrayBuffer>;
   /**
-   * Serializes `rowCount` concatenated text-protocol row packets. `isFirstBatch` tells
-   * formats with separators between rows (JSON) whether a row precedes this batch.
+   * Encodes `rowCount` concatenated text-protocol row payloads. `isFirstBatch` tells formats
+   * with separators between rows (JSON) whether a row precedes this batch.
    */
-  batch(rows: Uint8Array, rowCount: number, isFirstBatch: boolean): Uint8Array;
+  batch(rows: Uint8Array, rowCount: number, isFirstBatch: boolean): Uint8Array<ArrayBuffer>;
   /** Bytes after the last row; `wroteRows` is false for an empty export. */
-  footer(wroteRows: boolean): Uint8Array;
+  footer(wroteRows: boolean): Uint8Array<ArrayBuffer>;
 }
 
 /** Everything needed to build an encoder: plain data, so it can be posted to a worker. */
@@ -22,9 +23,10 @@ export interface EncoderSpec {
   columns: ColumnSpec[];
   pretty: boolean;
   csvNewline: "\r\n" | "\n";
+  compression: Compression;
 }
 
-export function createEncoder(spec: EncoderSpec): Encoder {
+function formatEncoder(spec: EncoderSpec): Encoder {
   switch (spec.format) {
     case "csv":
       return delimitedEncoder(spec.columns, ",", spec.csvNewline);
@@ -35,4 +37,8 @@ export function createEncoder(spec: EncoderSpec): Encoder {
     case "ndjson":
       return jsonEncoder(spec.columns, "ndjson");
   }
+}
+
+export function createEncoder(spec: EncoderSpec): Encoder {
+  return compressed(formatEncoder(spec), spec.compression);
 }

@@ -1,82 +1,97 @@
 // JSON ({"data":[...]}, optionally pretty) and NDJSON. Values are written from the server's
 // text: numbers keep every digit (BIGINT beyond 2^53, DECIMAL(65,30)), JSON columns are
 // embedded as JSON, everything else becomes a JSON string.
-import { ByteSink, FieldCursor, utf8, writeBitAsDecimal, writeHex } from "./bytes.ts";
-import { Kind, uniqueKeys, type ColumnSpec } from "./columns.ts";
-import { isValidJson } from "./json-check.ts";
+import { Ascii, BIT_GROWTH, FieldCursor, HEX_EXTRA, HEX_GROWTH, OutputBuffer, utf8, writeBitAsDecimal, writeHex } from "./bytes.ts";
+import { Kind, type ColumnSpec } from "./columns.ts";
 import type { Encoder } from "./encoder.ts";
+import { isValidJson } from "./json-check.ts";
 
-const QUOTE = 0x22;
-const BACKSLASH = 0x5c;
-const ZERO = 0x30;
 const NULL_BYTES = utf8("null");
-const HEX = utf8("0123456789abcdef");
-// JSON's short escapes for control characters; the rest become \u00XX.
-const SHORT_ESCAPE: Record<number, number> = { 0x08: 0x62, 0x09: 0x74, 0x0a: 0x6e, 0x0c: 0x66, 0x0d: 0x72 };
+/** At most this many output bytes per input byte in a JSON string: a control byte is \u00XX. */
+const STRING_GROWTH = 6;
 
-function writeJsonString(out: ByteSink, src: Uint8Array, start: number, end: number): void {
-  // Worst case every byte becomes \u00XX.
-  out.ensure(6 * (end - start) + 2);
-  const buf = out.buf;
-  let o = out.len;
-  buf[o++] = QUOTE;
+/** What each byte becomes in a JSON string: 0 = itself, else the escape's second byte ("u" for \u00XX). */
+const ESCAPE = (() => {
+  const table = new Uint8Array(256);
+  for (let b = 0; b < 0x20; b++) table[b] = Ascii.LowerU;
+  const short: Record<number, string> = { 0x08: "b", 0x09: "t", 0x0a: "n", 0x0c: "f", 0x0d: "r" };
+  for (const [b, c] of Object.entries(short)) table[Number(b)] = c.charCodeAt(0);
+  table[Ascii.Quote] = Ascii.Quote;
+  table[Ascii.Backslash] = Ascii.Backslash;
+  return table;
+})();
+const HEX_DIGITS = utf8("0123456789abcdef");
+
+/** A JSON string; the stretches between escapes are copied in one go. */
+function writeJsonString(out: OutputBuffer, src: Uint8Array, start: number, end: number): void {
+  out.byte(Ascii.Quote);
+  let from = start;
   for (let i = start; i < end; i++) {
-    const b = src[i]!;
-    if (b >= 0x20 && b !== QUOTE && b !== BACKSLASH) {
-      buf[o++] = b;
-    } else if (b === QUOTE || b === BACKSLASH) {
-      buf[o++] = BACKSLASH;
-      buf[o++] = b;
-    } else {
-      buf[o++] = BACKSLASH;
-      const short = SHORT_ESCAPE[b];
-      if (short !== undefined) buf[o++] = short;
-      else {
-        buf[o++] = 0x75; // u
-        buf[o++] = ZERO;
-        buf[o++] = ZERO;
-        buf[o++] = HEX[b >> 4]!;
-        buf[o++] = HEX[b & 15]!;
-      }
+    const escape = ESCAPE[src[i]!]!;
+    if (escape === 0) continue;
+    out.bytes(src, from, i);
+    from = i + 1;
+    out.byte(Ascii.Backslash);
+    out.byte(escape);
+    if (escape === Ascii.LowerU) {
+      const b = src[i]!;
+      out.byte(Ascii.Zero);
+      out.byte(Ascii.Zero);
+      out.byte(HEX_DIGITS[b >> 4]!);
+      out.byte(HEX_DIGITS[b & 15]!);
     }
   }
-  buf[o++] = QUOTE;
-  out.len = o;
+  out.bytes(src, from, end);
+  out.byte(Ascii.Quote);
 }
 
 /** The server's digits as a JSON number: ZEROFILL and YEAR send leading zeros JSON forbids. */
-function writeJsonNumber(out: ByteSink, src: Uint8Array, start: number, end: number): void {
+function writeJsonNumber(out: OutputBuffer, src: Uint8Array, start: number, end: number): void {
   let s = start;
-  while (src[s] === ZERO && s + 1 < end && src[s + 1]! >= ZERO && src[s + 1]! <= 0x39) s++;
+  while (src[s] === Ascii.Zero && s + 1 < end && src[s + 1]! >= Ascii.Zero && src[s + 1]! <= Ascii.Nine) s++;
   out.bytes(src, s, end);
 }
 
 /** JSON text from the server, embedded. Raw CR/LF can only be insignificant whitespace in
  *  valid JSON, so they become spaces: NDJSON needs one record per line. */
-function writeEmbeddedJson(out: ByteSink, src: Uint8Array, start: number, end: number): void {
+function writeEmbeddedJson(out: OutputBuffer, src: Uint8Array, start: number, end: number): void {
   const from = out.len;
   out.bytes(src, start, end);
-  const buf = out.buf;
-  for (let i = from; i < out.len; i++) if (buf[i] === 0x0a || buf[i] === 0x0d) buf[i] = 0x20;
+  const copy = out.buf.subarray(from, out.len);
+  for (const lineBreak of [Ascii.Lf, Ascii.Cr]) {
+    for (let i = copy.indexOf(lineBreak); i >= 0; i = copy.indexOf(lineBreak, i + 1)) copy[i] = Ascii.Space;
+  }
 }
 
-const SPACE = 0x20;
-const NEWLINE = 0x0a;
-
 function isJsonWhitespace(b: number): boolean {
-  return b === SPACE || b === NEWLINE || b === 0x0d || b === 0x09;
+  return b === Ascii.Space || b === Ascii.Lf || b === Ascii.Cr || b === Ascii.Tab;
 }
 
 /**
- * JSON text re-laid out the way JSON.stringify(value, null, 2) would, nested `depth` levels
- * deep, token by token: numbers keep every digit (parsing would round big ones).
+ * Re-indentation deeper than this is not done: every line would carry 2 spaces per level, so
+ * the output grows with the square of the depth (100,000 levels: gigabytes). Such a value is
+ * embedded as it is, which is still valid JSON.
  */
-function writeIndentedJson(out: ByteSink, src: Uint8Array, start: number, end: number, depth: number): void {
+const MAX_INDENT_DEPTH = 256;
+
+/**
+ * Valid JSON text laid out the way JSON.stringify(value, null, 2) would, nested `depth` levels
+ * deep, token by token: numbers keep every digit (parsing would round big ones). With `out`
+ * undefined it only counts: the size of the result, or -1 if it would nest too deep.
+ */
+function indentJson(out: OutputBuffer | undefined, src: Uint8Array, start: number, end: number, depth: number): number {
+  let size = 0;
+  const emit = (b: number) => {
+    if (out) out.byte(b);
+    size++;
+  };
   const newline = (level: number) => {
-    out.byte(NEWLINE);
-    out.ensure(2 * level);
-    out.buf.fill(SPACE, out.len, out.len + 2 * level);
-    out.len += 2 * level;
+    emit(Ascii.Lf);
+    if (out) {
+      out.buf.fill(Ascii.Space, out.len, out.len + 2 * level);
+      out.len += 2 * level;
+    }
+    size += 2 * level;
   };
   const nextSignificant = (i: number) => {
     while (i < end && isJsonWhitespace(src[i]!)) i++;
@@ -86,35 +101,45 @@ function writeIndentedJson(out: ByteSink, src: Uint8Array, start: number, end: n
   for (let i = start; i < end; i++) {
     const b = src[i]!;
     if (isJsonWhitespace(b)) continue;
-    if (b === QUOTE) {
+    if (b === Ascii.Quote) {
       let j = i + 1;
-      while (j < end && src[j] !== QUOTE) j += src[j] === BACKSLASH ? 2 : 1;
-      out.bytes(src, i, j + 1);
+      while (j < end && src[j] !== Ascii.Quote) j += src[j] === Ascii.Backslash ? 2 : 1;
+      if (out) out.bytes(src, i, j + 1);
+      size += j + 1 - i;
       i = j;
-    } else if (b === 0x7b || b === 0x5b) {
-      // { or [ : an empty container stays on one line, as JSON.stringify writes it.
+    } else if (b === Ascii.BraceOpen || b === Ascii.BracketOpen) {
+      // An empty container stays on one line, as JSON.stringify writes it.
       const next = nextSignificant(i + 1);
       if (src[next] === b + 2) {
-        out.byte(b);
-        out.byte(b + 2);
+        emit(b);
+        emit(b + 2);
         i = next;
       } else {
-        out.byte(b);
+        if (level - depth >= MAX_INDENT_DEPTH) return -1;
+        emit(b);
         newline(++level);
       }
-    } else if (b === 0x7d || b === 0x5d) {
+    } else if (b === Ascii.BraceClose || b === Ascii.BracketClose) {
       newline(--level);
-      out.byte(b);
-    } else if (b === 0x2c) {
-      out.byte(b);
+      emit(b);
+    } else if (b === Ascii.Comma) {
+      emit(b);
       newline(level);
-    } else if (b === 0x3a) {
-      out.byte(b);
-      out.byte(SPACE);
+    } else if (b === Ascii.Colon) {
+      emit(b);
+      emit(Ascii.Space);
     } else {
-      out.byte(b);
+      emit(b);
     }
   }
+  return size;
+}
+
+function writeIndentedJson(out: OutputBuffer, src: Uint8Array, start: number, end: number, depth: number): void {
+  const size = indentJson(undefined, src, start, end, depth);
+  if (size < 0) return writeEmbeddedJson(out, src, start, end);
+  out.ensure(size);
+  indentJson(out, src, start, end, depth);
 }
 
 interface Layout {
@@ -172,13 +197,20 @@ const NDJSON: Layout = {
 /** How deep a column's value sits in the pretty layout: {"data": [{"key": value}]}. */
 const PRETTY_VALUE_DEPTH = 3;
 
+/** Output bytes per input byte, at most, for a column of this kind. */
+function growth(kind: Kind): number {
+  if (kind === Kind.Number) return 1;
+  if (kind === Kind.Bit) return BIT_GROWTH;
+  // JSON text that is not valid JSON goes out as a string.
+  return kind === Kind.Binary ? HEX_GROWTH : STRING_GROWTH;
+}
+
 export function jsonEncoder(columns: ColumnSpec[], style: "compact" | "pretty" | "ndjson"): Encoder {
   const layout = style === "pretty" ? PRETTY : style === "ndjson" ? NDJSON : COMPACT;
   const pretty = style === "pretty";
-  const { keys } = uniqueKeys(columns.map((c) => c.name));
   // Each column's key with what precedes and follows it, encoded once.
-  const keyBytes = keys.map((k, i) =>
-    utf8((i === 0 ? layout.keyIndent : layout.fieldSeparator + layout.keyIndent) + JSON.stringify(k) + layout.keyColon),
+  const keyBytes = columns.map((c, i) =>
+    utf8((i === 0 ? layout.keyIndent : layout.fieldSeparator + layout.keyIndent) + JSON.stringify(c.key) + layout.keyColon),
   );
   const kinds = columns.map((c) => c.kind);
   const n = kinds.length;
@@ -186,12 +218,18 @@ export function jsonEncoder(columns: ColumnSpec[], style: "compact" | "pretty" |
   const rowClose = utf8(layout.rowClose);
   const separator = utf8(layout.separator);
   const firstSeparator = utf8(layout.firstSeparator);
+  const factor = Math.max(1, ...kinds.map(growth));
+  // Beyond the growth of the values: keys, the row's punctuation, quotes or "null" and hex's extra.
+  const perRow =
+    keyBytes.reduce((sum, k) => sum + k.length, 0) +
+    Math.max(separator.length, firstSeparator.length) + rowOpen.length + rowClose.length +
+    n * (NULL_BYTES.length + HEX_EXTRA);
 
   return {
     header: () => utf8(layout.header),
 
     batch(rows, rowCount, isFirstBatch) {
-      const out = new ByteSink(rows.length * 2 + rowCount * (n * 12 + 8) + 64);
+      const out = new OutputBuffer(factor * rows.length + rowCount * perRow);
       const cur = new FieldCursor(rows);
       for (let r = 0; r < rowCount; r++) {
         out.chunk(r === 0 && isFirstBatch ? firstSeparator : separator);
@@ -219,9 +257,9 @@ export function jsonEncoder(columns: ColumnSpec[], style: "compact" | "pretty" |
               writeBitAsDecimal(out, rows, start, end);
               break;
             case Kind.Binary:
-              out.byte(QUOTE);
+              out.byte(Ascii.Quote);
               writeHex(out, rows, start, end);
-              out.byte(QUOTE);
+              out.byte(Ascii.Quote);
               break;
             default:
               writeJsonString(out, rows, start, end);

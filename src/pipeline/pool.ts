@@ -1,26 +1,12 @@
-// Serializers: a pool of worker threads, or the main thread itself (workers = 0).
-import { GdError, ExitCode } from "../errors.ts";
-import { createBatchProcessor, type ProcessorSpec } from "./batch-processor.ts";
+// A pool of worker threads that encode batches. The main thread keeps the encoder for the
+// header and footer; workers only see batches, which move there and back without a copy.
+import { ExitCode, GdError } from "../errors.ts";
+import type { EncoderSpec } from "../format/encoder.ts";
 import type { WorkerReply, WorkerRequest } from "./protocol.ts";
 
-export interface Serializer {
-  serialize(rows: Uint8Array, rowCount: number, isFirstBatch: boolean): Promise<Uint8Array>;
-  close(): Promise<void>;
-}
-
-/** workers = 0: serialize on the main thread, synchronously. */
-export function inlineSerializer(spec: ProcessorSpec): Serializer {
-  const processor = createBatchProcessor(spec);
-  return {
-    serialize: (rows, rowCount, isFirstBatch) => {
-      try {
-        return Promise.resolve(processor.batch(rows, rowCount, isFirstBatch));
-      } catch (error) {
-        return Promise.reject(error);
-      }
-    },
-    close: async () => {},
-  };
+export interface WorkerPool {
+  batch(rows: Uint8Array<ArrayBuffer>, rowCount: number, isFirstBatch: boolean): Promise<Uint8Array>;
+  close(): void;
 }
 
 interface Pending {
@@ -28,23 +14,18 @@ interface Pending {
   reject: (error: unknown) => void;
 }
 
-interface Slot {
-  worker: Worker;
+interface PoolWorker {
+  thread: Worker;
   pending: Map<number, Pending>;
   dead: boolean;
 }
 
-export interface PoolOptions {
-  /** Test hook: the worker that gets this batch number crashes on it. */
-  crashAtBatch?: number;
-}
-
-// In a binary built by `bun build --compile --root src src/main.ts src/pipeline/worker.ts` the worker
-// is embedded under a path relative to the entry points' common folder (src/), not beside
-// this module as it is when run from source.
-const WORKER_ENTRY = import.meta.url.includes("/$bunfs/")
+// In a binary built by `bun build --compile --root src src/main.ts src/pipeline/worker.ts` the
+// worker is embedded under a path relative to the entry points' common folder (src/), not
+// beside this module as it is when run from source.
+export const WORKER_ENTRY = import.meta.url.includes("/$bunfs/")
   ? "./pipeline/worker.ts"
-  : new URL("./worker.ts", import.meta.url);
+  : new URL("./worker.ts", import.meta.url).href;
 
 /** Bun puts a source excerpt and a stack into the message of a worker's uncaught error. */
 function crashReason(event: ErrorEvent): string {
@@ -55,60 +36,53 @@ function crashReason(event: ErrorEvent): string {
 
 const workerFailure = (detail: string) => new GdError(ExitCode.Query, `serializer worker failed: ${detail}`);
 
-export function workerPool(spec: ProcessorSpec, size: number, options: PoolOptions = {}): Serializer {
-  const slots: Slot[] = [];
+/** `entry` is the worker's module: tests pass one that misbehaves. */
+export function workerPool(spec: EncoderSpec, size: number, entry: string = WORKER_ENTRY): WorkerPool {
+  const workers: PoolWorker[] = [];
   let nextId = 0;
 
-  const kill = (slot: Slot, error: unknown) => {
-    if (slot.dead) return;
-    slot.dead = true;
-    for (const p of slot.pending.values()) p.reject(error);
-    slot.pending.clear();
-    slot.worker.terminate();
+  const kill = (worker: PoolWorker, error: unknown) => {
+    if (worker.dead) return;
+    worker.dead = true;
+    for (const p of worker.pending.values()) p.reject(error);
+    worker.pending.clear();
+    worker.thread.terminate();
   };
 
   for (let i = 0; i < size; i++) {
-    const worker = new Worker(WORKER_ENTRY);
-    const slot: Slot = { worker, pending: new Map(), dead: false };
-    worker.onmessage = (event: MessageEvent<WorkerReply>) => {
+    const worker: PoolWorker = { thread: new Worker(entry), pending: new Map(), dead: false };
+    worker.thread.onmessage = (event: MessageEvent<WorkerReply>) => {
       const reply = event.data;
-      const pending = slot.pending.get(reply.id);
+      const pending = worker.pending.get(reply.id);
       if (!pending) return;
-      slot.pending.delete(reply.id);
+      worker.pending.delete(reply.id);
       if ("error" in reply) pending.reject(workerFailure(reply.error));
       else pending.resolve(reply.bytes);
     };
-    worker.onerror = (event: ErrorEvent) => kill(slot, workerFailure(crashReason(event)));
-    worker.addEventListener("close", () => kill(slot, workerFailure("exited unexpectedly")));
-    worker.postMessage({ type: "init", spec } satisfies WorkerRequest);
-    slots.push(slot);
+    worker.thread.onerror = (event: ErrorEvent) => kill(worker, workerFailure(crashReason(event)));
+    worker.thread.addEventListener("close", () => kill(worker, workerFailure("exited unexpectedly")));
+    worker.thread.postMessage({ type: "init", spec } satisfies WorkerRequest);
+    workers.push(worker);
   }
 
   return {
-    serialize(rows, rowCount, isFirstBatch) {
-      const live = slots.filter((s) => !s.dead);
+    batch(rows, rowCount, isFirstBatch) {
+      const live = workers.filter((w) => !w.dead);
       if (live.length === 0) return Promise.reject(workerFailure("no worker left"));
       // The least busy worker: batches take similar time, so this keeps them all fed.
-      let slot = live[0]!;
-      for (const s of live) if (s.pending.size < slot.pending.size) slot = s;
+      let worker = live[0]!;
+      for (const w of live) if (w.pending.size < worker.pending.size) worker = w;
       const id = nextId++;
       return new Promise((resolve, reject) => {
-        slot.pending.set(id, { resolve, reject });
-        const request: WorkerRequest = {
-          type: "batch",
-          id,
-          rows,
-          rowCount,
-          isFirstBatch,
-          crash: id === options.crashAtBatch,
-        };
-        slot.worker.postMessage(request, [rows.buffer as ArrayBuffer]);
+        worker.pending.set(id, { resolve, reject });
+        const request: WorkerRequest = { type: "batch", id, rows, rowCount, isFirstBatch };
+        worker.thread.postMessage(request, [rows.buffer]);
       });
     },
-    async close() {
-      for (const slot of slots) {
-        slot.dead = true;
-        slot.worker.terminate();
+    close() {
+      for (const worker of workers) {
+        worker.dead = true;
+        worker.thread.terminate();
       }
     },
   };

@@ -1,9 +1,9 @@
-// Serialized batches finish out of order (several workers); the ring writes them strictly
-// in submission order and holds at most `capacity` batches, in flight or waiting. The
-// exporter pauses the query stream while the ring is full: that is the backpressure that
-// keeps memory flat whatever the row count.
+// Encoded batches finish out of order (several workers); the ring writes them strictly in
+// submission order and holds at most `capacity` chunks, in flight or waiting. The pipeline
+// pauses its sources while the ring is full: that is the backpressure that keeps memory flat
+// whatever the row count.
 export class OrderedRing {
-  private readonly slots: (Uint8Array | undefined)[];
+  private readonly cells: (Uint8Array | undefined)[];
   private head = 0; // next sequence number to write
   private tail = 0; // next sequence number to hand out
   private writing = false;
@@ -14,37 +14,36 @@ export class OrderedRing {
   constructor(
     readonly capacity: number,
     private readonly write: (chunk: Uint8Array) => Promise<void>,
-    /** Called whenever a slot frees up, so a paused producer can resume. */
+    /** Called whenever a cell frees up, so a paused producer can resume. */
     private readonly onSpace: () => void = () => {},
     /** Called once, with the first error of a batch or a write. */
     private readonly onFailure: (error: unknown) => void = () => {},
   ) {
     if (capacity < 1) throw new RangeError("ring capacity must be at least 1");
-    this.slots = new Array(capacity);
+    this.cells = new Array(capacity);
   }
 
   get full(): boolean {
     return this.tail - this.head >= this.capacity;
   }
 
-  get failed(): boolean {
-    return this.failure !== undefined;
-  }
-
-  /** Takes the next slot for a batch that will resolve to its serialized bytes. */
-  submit(work: Promise<Uint8Array>): void {
+  /** Takes the next cell, for bytes ready now or for a batch a worker is encoding. */
+  submit(work: Uint8Array | Promise<Uint8Array>): void {
     if (this.full) throw new Error("ring is full: wait for onSpace before submitting");
     const seq = this.tail++;
+    if (work instanceof Uint8Array) return this.place(seq, work);
     work.then(
-      (chunk) => {
-        this.slots[seq % this.capacity] = chunk;
-        void this.pump();
-      },
+      (chunk) => this.place(seq, chunk),
       (error) => this.fail(error),
     );
   }
 
-  /** Resolves when a slot is free (at once if one is). */
+  private place(seq: number, chunk: Uint8Array): void {
+    this.cells[seq % this.capacity] = chunk;
+    void this.pump();
+  }
+
+  /** Resolves when a cell is free (at once if one is). */
   space(): Promise<void> {
     if (!this.full || this.failure !== undefined) return Promise.resolve();
     return new Promise((resolve) => this.spaceWaiters.push(resolve));
@@ -63,11 +62,11 @@ export class OrderedRing {
     try {
       for (;;) {
         if (this.failure !== undefined) return;
-        const slot = this.head % this.capacity;
-        const chunk = this.slots[slot];
+        const cell = this.head % this.capacity;
+        const chunk = this.cells[cell];
         if (chunk === undefined) break;
         await this.write(chunk);
-        this.slots[slot] = undefined;
+        this.cells[cell] = undefined;
         this.head++;
         const waiters = this.spaceWaiters;
         this.spaceWaiters = [];
@@ -90,7 +89,7 @@ export class OrderedRing {
   private fail(error: unknown): void {
     if (this.failure !== undefined) return;
     this.failure = error ?? new Error("batch failed");
-    this.slots.fill(undefined);
+    this.cells.fill(undefined);
     for (const w of this.spaceWaiters) w();
     this.spaceWaiters = [];
     const waiters = this.idleWaiters;

@@ -69,6 +69,25 @@ export function queryFailure(error: unknown): GdError {
   return new GdError(ExitCode.Query, `query failed: ${connectorReason(error)}`);
 }
 
+/**
+ * How the connector decodes values wherever it does (exports take rows undecoded: see
+ * connector-internals.ts): every value exact, as the server's text. Arrays, not objects;
+ * dates, big numbers, DECIMAL and JSON left as text; BIT(1) a number, not a boolean. Also what
+ * the benchmark's probes and the tests' reference queries use.
+ */
+export const EXACT_VALUES = {
+  rowsAsArray: true,
+  dateStrings: true,
+  supportBigNumbers: true,
+  bigNumberStrings: true,
+  decimalAsNumber: false,
+  bigIntAsNumber: false,
+  bitOneIsBoolean: false,
+  autoJsonMap: false,
+  jsonStrings: true,
+  charset: "utf8mb4",
+};
+
 export interface OpenedConnection {
   conn: Connection;
   target: DbTarget;
@@ -116,16 +135,7 @@ async function connect(cfg: ExportConfig): Promise<OpenedConnection> {
     connectTimeout: cfg.connectTimeoutMs,
     // Finds a server that died while computing a result, which --read-timeout does not watch.
     keepAliveDelay: 30_000,
-    charset: "utf8mb4",
-    // Raw rows bypass value decoding; these keep any decoded path exact as well.
-    rowsAsArray: true,
-    dateStrings: true,
-    supportBigNumbers: true,
-    bigNumberStrings: true,
-    decimalAsNumber: false,
-    bigIntAsNumber: false,
-    bitOneIsBoolean: false,
-    autoJsonMap: false,
+    ...EXACT_VALUES,
     permitLocalInfile: false,
     // The connector would otherwise print its own warnings; ours go through one channel.
     logger: { warning: () => {} },

@@ -1,20 +1,26 @@
 // The --read-timeout: fails an export whose server has gone silent in the middle of its result.
 // It does not count the time we ourselves keep the stream paused for a slow output (the
 // connector's socketTimeout cannot tell the two apart, so a slow reader would kill a healthy
-// export), nor the wait for the first row: a query may rightly compute (sort, group) for an
-// hour before it, and a server that died meanwhile is found by TCP keepalive.
+// export), nor the wait for the first rows: a query may rightly compute (sort, group) for an
+// hour before them, and a server that died meanwhile is found by TCP keepalive.
+//
+// It reads no clock on the data path: it polls a counter the reader bumps per socket chunk.
 export class IdleWatchdog {
-  private lastActivity = Date.now();
   private armed = false;
   private paused = false;
+  private lastSeen = -1;
+  private lastChange = Date.now();
   private readonly timer: ReturnType<typeof setInterval> | undefined;
 
-  constructor(timeoutMs: number, onIdle: () => void) {
+  constructor(timeoutMs: number, activity: () => number, onIdle: () => void) {
     if (timeoutMs <= 0) return;
     this.timer = setInterval(
       () => {
-        if (!this.armed || this.paused) this.lastActivity = Date.now();
-        else if (Date.now() - this.lastActivity > timeoutMs) {
+        const seen = activity();
+        if (!this.armed || this.paused || seen !== this.lastSeen) {
+          this.lastSeen = seen;
+          this.lastChange = Date.now();
+        } else if (Date.now() - this.lastChange > timeoutMs) {
           this.stop();
           onIdle();
         }
@@ -23,16 +29,14 @@ export class IdleWatchdog {
     );
   }
 
-  /** The server sent a row; from the first one on, silence counts. */
-  activity(): void {
+  /** Rows have started: from now on, silence counts. */
+  arm(): void {
     this.armed = true;
-    this.lastActivity = Date.now();
   }
 
   /** We stopped reading on purpose (paused == true) or started again. */
   setPaused(paused: boolean): void {
     this.paused = paused;
-    this.lastActivity = Date.now();
   }
 
   stop(): void {

@@ -1,9 +1,12 @@
 // Inside the pipeline: a serializer worker that dies, and a single row far larger than a batch.
 import { beforeAll, expect, test } from "bun:test";
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { addSweepAccounts, expectFailure, expectNoSecrets, HANG_MS, queryValue, sweepUrl, TEST_MS } from "../support/faults.ts";
-import { gd, usePrivateServer, useTempDir } from "../support/harness.ts";
+import { addSweepAccounts, expectNoSecrets, HANG_MS, queryValue, sweepUrl, TEST_MS } from "../support/faults.ts";
+import { resolveConfig } from "../../src/cli/resolve-config.ts";
+import { ExitCode, type GdError } from "../../src/errors.ts";
+import { runExport } from "../../src/export.ts";
+import { CRASHING_WORKER, gd, usePrivateServer, useTempDir } from "../support/harness.ts";
 
 const server = usePrivateServer();
 const dir = useTempDir();
@@ -13,12 +16,12 @@ test(
   "a worker that crashes -> 4, no file",
   async () => {
     const output = join(dir(), "worker-crash.csv");
-    // GOLD_DIGGER_FAULT=worker-crash makes the worker given batch 1 throw, uncaught (src/cli/run.ts).
-    const result = await gd(
-      ["--db-url", sweepUrl(server().port), "-q", "SELECT * FROM seq_1_to_3000000", "-o", output, "--workers", "2"],
-      { env: { GOLD_DIGGER_FAULT: "worker-crash" }, timeoutMs: HANG_MS },
-    );
-    expectFailure(result, { code: 4, output, message: /serializer worker failed: injected worker fault/ });
+    const flags = { "db-url": sweepUrl(server().port), query: "SELECT * FROM seq_1_to_3000000", output, workers: "2" };
+    const cfg = resolveConfig(flags, {}, 0, false);
+    const run = runExport(cfg, { log: () => {}, workerEntry: CRASHING_WORKER });
+    await expect(run).rejects.toThrow(/serializer worker failed: injected worker fault/);
+    expect(await run.catch((e: GdError) => e.exitCode)).toBe(ExitCode.Query);
+    expect(readdirSync(dir()).filter((f) => f.includes("worker-crash"))).toEqual([]);
   },
   TEST_MS,
 );

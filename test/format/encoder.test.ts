@@ -4,12 +4,12 @@ import { expect, test } from "bun:test";
 import { Kind } from "../../src/format/columns.ts";
 import { createEncoder } from "../../src/format/encoder.ts";
 
-const columns = [{ name: "v", kind: Kind.Text }];
+const columns = [{ name: "v", key: "v", kind: Kind.Text }];
 // Two rows of one column: "ab" and NULL.
 const twoRows = new Uint8Array([2, 0x61, 0x62, 0xfb]);
 
 test.each(["csv", "tsv", "json", "ndjson"] as const)("%s: rows and bytes must agree", (format) => {
-  const encoder = createEncoder({ format, columns, pretty: false, csvNewline: "\r\n" });
+  const encoder = createEncoder({ format, columns, pretty: false, csvNewline: "\r\n", compression: "none" });
   expect(encoder.batch(twoRows, 2, true).length).toBeGreaterThan(0);
   expect(() => encoder.batch(twoRows, 1, true)).toThrow("malformed row data");
   expect(() => encoder.batch(twoRows, 3, true)).toThrow("malformed row data");

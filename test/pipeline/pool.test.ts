@@ -1,38 +1,16 @@
-// The worker pool with real worker threads serializing real (hand-built) row packets.
+// The worker pool with real worker threads encoding hand-built row payloads.
 import { expect, test } from "bun:test";
 import { Kind } from "../../src/format/columns.ts";
-import type { ProcessorSpec } from "../../src/pipeline/batch-processor.ts";
-import { inlineSerializer, workerPool } from "../../src/pipeline/pool.ts";
+import { createEncoder, type EncoderSpec } from "../../src/format/encoder.ts";
+import { workerPool } from "../../src/pipeline/pool.ts";
+import { CRASHING_WORKER } from "../support/harness.ts";
+import { batchOf } from "../support/packets.ts";
 
-/** One text-protocol row: each value length-prefixed (short values), null as 0xfb. */
-function rowPacket(values: (string | null)[]): Uint8Array {
-  const parts: number[] = [];
-  for (const v of values) {
-    if (v === null) parts.push(0xfb);
-    else {
-      const b = new TextEncoder().encode(v);
-      parts.push(b.length, ...b);
-    }
-  }
-  return new Uint8Array(parts);
-}
-
-function batchOf(rows: (string | null)[][]): Uint8Array {
-  const packets = rows.map(rowPacket);
-  const out = new Uint8Array(packets.reduce((n, p) => n + p.length, 0));
-  let o = 0;
-  for (const p of packets) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
-}
-
-const spec: ProcessorSpec = {
+const spec: EncoderSpec = {
   format: "csv",
   columns: [
-    { name: "n", kind: Kind.Number },
-    { name: "s", kind: Kind.Text },
+    { name: "n", key: "n", kind: Kind.Number },
+    { name: "s", key: "s", kind: Kind.Text },
   ],
   pretty: false,
   csvNewline: "\n",
@@ -43,30 +21,30 @@ const decode = (b: Uint8Array) => new TextDecoder().decode(b);
 
 test("workers serialize batches to the same bytes as the main thread", async () => {
   const pool = workerPool(spec, 2);
-  const inline = inlineSerializer(spec);
+  const inline = createEncoder(spec);
   try {
     const batches = Array.from({ length: 20 }, (_, i) => [
       [String(i), `row ${i}, "quoted"`],
       [String(-i), null],
     ]);
-    const pooled = await Promise.all(batches.map((b, i) => pool.serialize(batchOf(b), 2, i === 0)));
-    const local = await Promise.all(batches.map((b, i) => inline.serialize(batchOf(b), 2, i === 0)));
+    const pooled = await Promise.all(batches.map((b, i) => pool.batch(batchOf(b), 2, i === 0)));
+    const local = batches.map((b, i) => inline.batch(batchOf(b), 2, i === 0));
     expect(pooled.map(decode)).toEqual(local.map(decode));
     expect(decode(pooled[3]!)).toBe('3,"row 3, ""quoted"""\n-3,\n');
   } finally {
-    await pool.close();
+    pool.close();
   }
 });
 
 test("a crashing worker fails its batches instead of hanging", async () => {
-  const pool = workerPool(spec, 1, { crashAtBatch: 1 });
+  const pool = workerPool(spec, 1, CRASHING_WORKER);
   try {
-    const ok = pool.serialize(batchOf([["1", "a"]]), 1, true);
-    const crash = pool.serialize(batchOf([["2", "b"]]), 1, false);
+    const ok = pool.batch(batchOf([["1", "a"]]), 1, true);
+    const crash = pool.batch(batchOf([["2", "b"]]), 1, false);
     expect(decode(await ok)).toBe("1,a\n");
-    await expect(crash).rejects.toThrow("serializer worker failed");
-    await expect(pool.serialize(batchOf([["3", "c"]]), 1, false)).rejects.toThrow("no worker left");
+    await expect(crash).rejects.toThrow("serializer worker failed: injected worker fault");
+    await expect(pool.batch(batchOf([["3", "c"]]), 1, false)).rejects.toThrow("no worker left");
   } finally {
-    await pool.close();
+    pool.close();
   }
 });

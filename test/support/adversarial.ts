@@ -1,7 +1,8 @@
 // A table of values that break naive exporters, and the server's own view of them
 // (decoded by the connector's normal path, independent of gold-digger's byte-level one).
-import mariadb, { type ConnectionConfig } from "mariadb";
+import mariadb from "mariadb";
 import type { PrivateServer } from "../../src/devdb/private-server.ts";
+import { EXACT_VALUES } from "../../src/source/connect.ts";
 
 export const ADVERSARIAL_COLUMNS = [
   "id", "txt", "vc", "big_u", "big_s", "dec65", "dbl", "flt", "bits", "bit1", "bin", "blob_col",
@@ -68,15 +69,8 @@ export async function expectedCells(server: PrivateServer, db = "adv"): Promise<
     socketPath: server.socket,
     user: "root",
     database: db,
-    rowsAsArray: true,
-    dateStrings: true,
-    supportBigNumbers: true,
-    bigNumberStrings: true,
-    decimalAsNumber: false,
-    bitOneIsBoolean: false,
-    autoJsonMap: false,
-    jsonStrings: true,
-  } as ConnectionConfig);
+    ...EXACT_VALUES,
+  });
   try {
     // GEOMETRY is decoded to GeoJSON by the connector; ask the server for its bytes instead.
     const rows = (await conn.query(

@@ -8,6 +8,8 @@ import { startPrivateServer, type PrivateServer, type ServerOptions } from "../.
 
 export const ROOT = resolve(import.meta.dir, "../..");
 export const MAIN = join(ROOT, "src/main.ts");
+/** A worker module that crashes on its second batch (test/fixtures/crashing-worker.ts). */
+export const CRASHING_WORKER = join(ROOT, "test/fixtures/crashing-worker.ts");
 
 /** Starts a private server before the file's tests and removes it after. */
 export function usePrivateServer(options: ServerOptions = {}): () => PrivateServer {
@@ -53,7 +55,7 @@ export interface RunOptions {
 export function cleanEnv(extra: Record<string, string | undefined> = {}): Record<string, string> {
   const env: Record<string, string> = {};
   for (const [k, v] of Object.entries(process.env)) {
-    if (v !== undefined && !["DATABASE_URL", "DATABASE_QUERY", "OUTPUT_FILE", "GOLD_DIGGER_FAULT", "NO_COLOR"].includes(k)) env[k] = v;
+    if (v !== undefined && !["DATABASE_URL", "DATABASE_QUERY", "OUTPUT_FILE", "NO_COLOR"].includes(k)) env[k] = v;
   }
   for (const [k, v] of Object.entries(extra)) if (v !== undefined) env[k] = v;
   return env;

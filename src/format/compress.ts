@@ -1,0 +1,28 @@
+// Compression as a layer over any encoder. Each compressed chunk is a complete gzip member or
+// zstd frame; concatenated members and frames are valid files that `gzip -d` and `zstd -d`
+// read whole, which is what lets batches be compressed independently, in parallel workers.
+import type { Compression } from "../formats.ts";
+import type { Encoder } from "./encoder.ts";
+
+function compressor(compression: Compression): ((bytes: Uint8Array<ArrayBuffer>) => Uint8Array<ArrayBuffer>) | undefined {
+  switch (compression) {
+    case "none":
+      return undefined;
+    case "gzip":
+      return (bytes) => Bun.gzipSync(bytes, { level: 6 }) as Uint8Array<ArrayBuffer>;
+    case "zstd":
+      return (bytes) => Bun.zstdCompressSync(bytes, { level: 3 }) as Uint8Array<ArrayBuffer>;
+  }
+}
+
+export function compressed(encoder: Encoder, compression: Compression): Encoder {
+  const compress = compressor(compression);
+  if (!compress) return encoder;
+  // An empty input would still make a member or frame: skip it, so an empty header adds nothing.
+  const layer = (bytes: Uint8Array<ArrayBuffer>) => (bytes.length === 0 ? bytes : compress(bytes));
+  return {
+    header: () => layer(encoder.header()),
+    batch: (rows, rowCount, isFirstBatch) => layer(encoder.batch(rows, rowCount, isFirstBatch)),
+    footer: (wroteRows) => layer(encoder.footer(wroteRows)),
+  };
+}

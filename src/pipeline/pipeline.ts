@@ -1,0 +1,195 @@
+// The flow of one export, in one place: sources -> batches -> encoders (this thread or workers)
+// -> ordered ring -> output. A source hands over the result's columns, then whole batches of
+// row payloads, then its end; the pipeline encodes, writes in order, and pauses every source
+// while the ring is full, which is what keeps memory flat whatever the row count.
+import { ExitCode, GdError } from "../errors.ts";
+import type { ColumnSpec } from "../format/columns.ts";
+import { createEncoder, type Encoder, type EncoderSpec } from "../format/encoder.ts";
+import { workerPool, type WorkerPool } from "./pool.ts";
+import { OrderedRing } from "./ring.ts";
+
+/**
+ * A full garbage collection after every this many bytes of rows. Most of our garbage lives in
+ * typed-array backing stores outside the JavaScript heap, so the collector runs late and the
+ * RSS saw-tooth grows with the length of the run (10M rows peaked 1.16x higher than 1M).
+ * Collecting every 16 MiB keeps the peak flat (1.03x, and 25 MB lower) for <1% of CPU.
+ */
+const GC_EVERY_BYTES = 16 << 20;
+
+/** What the pipeline asks of a source: to stop and go on. */
+export interface Source {
+  pause(): void;
+  resume(): void;
+}
+
+/** What a source tells the pipeline. */
+export interface SourceFeed {
+  /** The result's columns; a second call means a second result set, which is refused. */
+  columns(columns: ColumnSpec[]): void;
+  /** Whole rows, their text-protocol payloads concatenated; the buffer is the pipeline's now. */
+  batch(rows: Uint8Array<ArrayBuffer>, rowCount: number): void;
+  end(): void;
+  fail(error: unknown): void;
+}
+
+export interface PipelineStats {
+  rows: number;
+  /** Bytes written to the output (after compression). */
+  bytes: number;
+}
+
+export interface PipelineOptions {
+  encoding: Omit<EncoderSpec, "columns">;
+  /** Threads that encode batches; 0 encodes on this thread. */
+  workers: number;
+  /** The workers' module, when not the real one (tests). */
+  workerEntry?: string;
+  /** How many chunks may be in flight or waiting to be written. */
+  ringSize: number;
+  /** With zero rows, write an empty export rather than fail. */
+  allowEmpty: boolean;
+  write(chunk: Uint8Array): Promise<void>;
+  warn(line: string): void;
+  stats: PipelineStats;
+}
+
+/** What exists once the columns are known. */
+interface Started {
+  encoder: Encoder;
+  pool?: WorkerPool;
+  ring: OrderedRing;
+  /** Held back until the first batch or the end: with zero rows and no --allow-empty nothing at
+   *  all may reach stdout (a temp file would just be dropped, stdout cannot be). */
+  header?: Uint8Array;
+}
+
+export class Pipeline {
+  /** Settles once the last byte is written, or with the first failure. */
+  readonly done: Promise<void>;
+  private resolveDone!: () => void;
+  private rejectDone!: (error: unknown) => void;
+  private readonly sources: Source[] = [];
+  private openSources = 0;
+  private started: Started | undefined;
+  private batches = 0;
+  private bytesSinceGc = 0;
+  private paused = false;
+  private settled = false;
+
+  constructor(private readonly options: PipelineOptions) {
+    this.done = new Promise((resolve, reject) => {
+      this.resolveDone = resolve;
+      this.rejectDone = reject;
+    });
+    // A pipeline that fails before anyone awaits it (the output could not be opened) must not
+    // count as an unhandled rejection; whoever awaits `done` still gets the error.
+    this.done.catch(() => {});
+  }
+
+  /** Connects a source: `open` gets the feed it reports to and returns the source. */
+  addSource(open: (feed: SourceFeed) => Source): void {
+    let sawColumns = false;
+    let ended = false;
+    this.openSources++;
+    const feed: SourceFeed = {
+      columns: (columns) => {
+        if (this.settled) return;
+        if (sawColumns) return this.fail(new GdError(ExitCode.Query, "the query returned more than one result set"));
+        sawColumns = true;
+        this.started ??= this.start(columns);
+      },
+      batch: (rows, rowCount) => {
+        // Rows already read keep coming for a moment after a failure or an interrupt.
+        if (!this.settled) this.batch(rows, rowCount);
+      },
+      end: () => {
+        if (ended || this.settled) return;
+        ended = true;
+        if (--this.openSources === 0) void this.finish();
+      },
+      fail: (error) => this.fail(error),
+    };
+    this.sources.push(open(feed));
+  }
+
+  fail(error: unknown): void {
+    if (this.settled) return;
+    this.settled = true;
+    this.started?.pool?.close();
+    this.rejectDone(error);
+  }
+
+  private start(columns: ColumnSpec[]): Started {
+    const { encoding, workers } = this.options;
+    const renamed = columns.filter((c) => c.key !== c.name).map((c) => `${c.name} -> ${c.key}`);
+    if (renamed.length > 0 && (encoding.format === "json" || encoding.format === "ndjson")) {
+      this.options.warn(`warning: duplicate column names renamed: ${renamed.join(", ")}`);
+    }
+    const spec: EncoderSpec = { ...encoding, columns };
+    const ring = new OrderedRing(
+      this.options.ringSize,
+      (chunk) => this.write(chunk),
+      () => this.resumeIfRoom(),
+      (error) => this.fail(error),
+    );
+    const encoder = createEncoder(spec);
+    const pool = workers > 0 ? workerPool(spec, workers, this.options.workerEntry) : undefined;
+    return { encoder, pool, ring, header: encoder.header() };
+  }
+
+  private batch(rows: Uint8Array<ArrayBuffer>, rowCount: number): void {
+    const { encoder, pool, ring } = this.started!;
+    this.submitHeader();
+    this.options.stats.rows += rowCount;
+    const isFirst = this.batches++ === 0;
+    ring.submit(pool ? pool.batch(rows, rowCount, isFirst) : encoder.batch(rows, rowCount, isFirst));
+    this.bytesSinceGc += rows.length;
+    if (this.bytesSinceGc >= GC_EVERY_BYTES) {
+      this.bytesSinceGc = 0;
+      Bun.gc(true);
+    }
+    if (ring.full && !this.paused) {
+      this.paused = true;
+      for (const source of this.sources) source.pause();
+    }
+  }
+
+  private resumeIfRoom(): void {
+    if (!this.paused || this.settled || this.started?.ring.full) return;
+    this.paused = false;
+    for (const source of this.sources) source.resume();
+  }
+
+  private submitHeader(): void {
+    const started = this.started!;
+    if (started.header === undefined) return;
+    started.ring.submit(started.header);
+    started.header = undefined;
+  }
+
+  private async write(chunk: Uint8Array): Promise<void> {
+    await this.options.write(chunk);
+    this.options.stats.bytes += chunk.length;
+  }
+
+  private async finish(): Promise<void> {
+    try {
+      const { stats, allowEmpty } = this.options;
+      if (stats.rows === 0 && !allowEmpty) {
+        throw new GdError(ExitCode.NoRows, "the query returned no rows (use --allow-empty to write an empty export)");
+      }
+      // No result set at all (an UPDATE with --allow-empty): an export of no columns.
+      const { encoder, ring } = (this.started ??= this.start([]));
+      await ring.space();
+      this.submitHeader(); // zero rows: the ring is empty, so header and footer both fit
+      ring.submit(encoder.footer(stats.rows > 0));
+      await ring.drain();
+      if (this.settled) return;
+      this.settled = true;
+      this.started.pool?.close();
+      this.resolveDone();
+    } catch (error) {
+      this.fail(error);
+    }
+  }
+}

@@ -1,0 +1,44 @@
+// What the encoders need to know of each result column, from the connector's column definitions.
+import { TypeNumbers, type FieldInfo } from "mariadb";
+import { Kind, uniqueKeys, type ColumnSpec } from "../format/columns.ts";
+
+const NUMBER_TYPES = new Set<number>([
+  TypeNumbers.DECIMAL,
+  TypeNumbers.NEWDECIMAL,
+  TypeNumbers.TINY,
+  TypeNumbers.SHORT,
+  TypeNumbers.INT24,
+  TypeNumbers.INT,
+  TypeNumbers.BIGINT,
+  TypeNumbers.FLOAT,
+  TypeNumbers.DOUBLE,
+  TypeNumbers.YEAR,
+]);
+/** String types that hold bytes rather than text when their collation is `binary`. */
+const BYTE_STRING_TYPES = new Set<number>([
+  TypeNumbers.VARCHAR,
+  TypeNumbers.VAR_STRING,
+  TypeNumbers.STRING,
+  TypeNumbers.TINY_BLOB,
+  TypeNumbers.MEDIUM_BLOB,
+  TypeNumbers.LONG_BLOB,
+  TypeNumbers.BLOB,
+]);
+/** The `binary` pseudo-collation. Dates and times carry it too, but are text. */
+const BINARY_COLLATION = 63;
+
+function columnKind(field: FieldInfo): Kind {
+  const t = field.columnType as number;
+  if (NUMBER_TYPES.has(t)) return Kind.Number;
+  if (t === TypeNumbers.BIT) return Kind.Bit;
+  if (t === TypeNumbers.GEOMETRY) return Kind.Binary;
+  // MySQL's JSON type; MariaDB marks its JSON columns in the extended metadata instead.
+  if (t === TypeNumbers.JSON || field.isDataTypeFormatJson()) return Kind.Json;
+  if (BYTE_STRING_TYPES.has(t) && field.collation.index === BINARY_COLLATION) return Kind.Binary;
+  return Kind.Text;
+}
+
+export function describeColumns(fields: FieldInfo[]): ColumnSpec[] {
+  const keys = uniqueKeys(fields.map((f) => f.name()));
+  return fields.map((field, i) => ({ name: field.name(), key: keys[i]!, kind: columnKind(field) }));
+}
