@@ -31,7 +31,7 @@ const ROWS: Value[][] = [
 ];
 
 /** The reply to `SELECT ...`: column count, definitions, rows, end; with chosen socket cuts. */
-function result(rows: Value[][], cuts: number[] = [], end = endOfResultPacket()): Reply {
+function result(rows: Value[][], cuts: number[] = [], end: Uint8Array = endOfResultPacket()): Reply {
   const payloads = [columnCountPacket(3), ...["a", "b", "c"].map((n) => columnDefinitionPacket(n)), ...rows.map(rowPayload), end];
   return { payloads, cuts };
 }
