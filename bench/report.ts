@@ -1,4 +1,5 @@
 // Turns measurements into medians, ratios, a markdown table and the JSON record.
+import type { GoldDiggerProgram } from "./binary.ts";
 import type { CompressionCheck } from "./compression-check.ts";
 import type { MachineInfo } from "./machine.ts";
 import type { Measurement } from "./measure.ts";
@@ -40,6 +41,8 @@ export interface BenchResult {
   date: string;
   options: BenchOptions;
   machine: MachineInfo;
+  /** What ran as gold-digger: the compiled binary unless its build failed. */
+  goldDigger: GoldDiggerProgram;
   dataset: { rows: number; query: string; loadS: number };
   compressionCheck: CompressionCheck[];
   comparison: Summary[];
@@ -94,7 +97,7 @@ export function markdown(r: BenchResult): string {
   const lines = [
     `## gold-digger benchmark, ${r.date}`,
     "",
-    `${r.dataset.rows.toLocaleString("en-US")} rows (\`${r.dataset.query}\`), median of ${r.options.repeat} interleaved round(s). ` +
+    `${r.dataset.rows.toLocaleString("en-US")} rows (\`${r.dataset.query}\`), median of ${r.options.repeat} interleaved round(s). gold-digger: ${r.goldDigger.note}. ` +
       `${m.nproc} cores (${m.cpuModel}), Bun ${m.bun}, ${m.mariadbServer}, connector ${m.connector}, ` +
       `commit ${m.gitCommit}${m.gitDirty ? " + local changes" : ""}, load ${f(m.loadBefore)} -> ${f(r.loadAfter)}.`,
     "",

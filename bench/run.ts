@@ -1,5 +1,5 @@
 // `bun bench/run.ts [--quick] [--rows N] [--multiplier M] [--repeat R]`: the benchmark.
-// Starts a private MariaDB, loads the bench table, checks compressed output round-trips,
+// Builds the compiled binary, starts a private MariaDB, loads the bench table, checks compressed output round-trips,
 // then measures every variant as a child process, interleaved round by round (ABC ABC...)
 // so that noise from this shared machine spreads over all variants instead of hitting one.
 // Ends with the memory-scaling runs, prints a markdown table (stdout) and writes
@@ -8,8 +8,10 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { startPrivateServer, type PrivateServer } from "../src/devdb/private-server.ts";
+import { buildGoldDigger, type GoldDiggerProgram } from "./binary.ts";
 import { checkCompression } from "./compression-check.ts";
 import { BENCH_DATABASE, benchQuery, loadBenchTable } from "./dataset.ts";
+import { log } from "./log.ts";
 import { machineInfo } from "./machine.ts";
 import { killActiveChild, measure, type Measurement } from "./measure.ts";
 import { parseOptions, USAGE, type BenchOptions } from "./options.ts";
@@ -20,8 +22,6 @@ import { CEILING_ID, comparisonVariants, FORMATS, goldDigger, REFERENCE_ID, type
 // variant reads from the buffer pool and none pays for disk reads another one caused.
 const BUFFER_POOL = "--innodb-buffer-pool-size=1G";
 const COMPRESSION_SAMPLE_ROWS = 20_000;
-
-const log = (line: string) => process.stderr.write(`${line}\n`);
 
 async function run(target: Target, server: PrivateServer, v: Variant, expectedRows: number): Promise<Measurement> {
   const m = await measure(v.command, server.pid, target.scratch);
@@ -58,13 +58,13 @@ async function memoryScaling(target: Target, server: PrivateServer, opts: BenchO
   return results;
 }
 
-async function bench(opts: BenchOptions, scratch: string, server: PrivateServer): Promise<BenchResult> {
+async function bench(opts: BenchOptions, scratch: string, server: PrivateServer, program: GoldDiggerProgram): Promise<BenchResult> {
   const started = performance.now();
   log(`loading ${opts.rows} rows...`);
   await loadBenchTable(server, opts.rows);
   const loadS = (performance.now() - started) / 1000;
   const machine = await machineInfo(server.port);
-  const target: Target = { port: server.port, url: server.url(BENCH_DATABASE), query: benchQuery(1), scratch };
+  const target: Target = { port: server.port, url: server.url(BENCH_DATABASE), query: benchQuery(1), scratch, goldDigger: program.argv };
 
   const compressionCheck = checkCompression(target, Math.min(opts.rows, COMPRESSION_SAMPLE_ROWS));
   for (const c of compressionCheck) log(`compression ${c.ext}: ${c.ok ? "ok" : "BROKEN, not timed"}: ${c.detail}`);
@@ -76,6 +76,7 @@ async function bench(opts: BenchOptions, scratch: string, server: PrivateServer)
     date: new Date().toISOString().slice(0, 10),
     options: opts,
     machine,
+    goldDigger: program,
     dataset: { rows: opts.rows, query: target.query, loadS },
     compressionCheck,
     comparison,
@@ -110,9 +111,10 @@ for (const [signal, code] of [["SIGINT", 130], ["SIGTERM", 143]] as const) {
 }
 
 try {
+  const program = buildGoldDigger();
   log("starting a private MariaDB server...");
   server = await startPrivateServer({ extraArgs: [BUFFER_POOL] });
-  const result = await bench(opts, scratch, server);
+  const result = await bench(opts, scratch, server, program);
   const file = join(import.meta.dir, "results", `${result.date}${opts.quick ? "-quick" : ""}.json`);
   mkdirSync(join(import.meta.dir, "results"), { recursive: true });
   writeFileSync(file, JSON.stringify(result, null, 2) + "\n");

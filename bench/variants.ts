@@ -5,7 +5,6 @@ import { BENCH_DATABASE } from "./dataset.ts";
 import type { Command } from "./measure.ts";
 
 export const ROOT = resolve(import.meta.dir, "..");
-const MAIN = join(ROOT, "src/main.ts");
 const PROBES = join(import.meta.dir, "probes");
 
 export const FORMATS = ["csv", "tsv", "json", "ndjson"] as const;
@@ -25,6 +24,8 @@ export interface Target {
   query: string;
   /** Directory for outputs; each is deleted right after it is measured. */
   scratch: string;
+  /** How to start gold-digger (bench/binary.ts): the compiled binary, or bun and the source. */
+  goldDigger: string[];
 }
 
 const slug = (id: string) => id.replace(/[^a-z0-9]+/gi, "-");
@@ -33,7 +34,7 @@ const slug = (id: string) => id.replace(/[^a-z0-9]+/gi, "-");
 export function goldDigger(t: Target, ext: string, workers: number | undefined, group: Group = "gold-digger"): Variant {
   const id = `gold-digger ${ext}, workers ${workers ?? "default"}`;
   const output = join(t.scratch, `${slug(id)}.${ext}`);
-  const argv = [process.execPath, MAIN, "--db-url", t.url, "-q", t.query, "-o", output, "--force"];
+  const argv = [...t.goldDigger, "--db-url", t.url, "-q", t.query, "-o", output, "--force"];
   if (workers !== undefined) argv.push("--workers", String(workers));
   return { id, group, command: { argv, output } };
 }
@@ -70,7 +71,7 @@ export function comparisonVariants(t: Target, compressed: string[]): Variant[] {
     id: "gold-digger csv, workers default, -o - > file",
     group: "gold-digger",
     command: {
-      argv: [process.execPath, MAIN, "--db-url", t.url, "-q", t.query, "-o", "-", "-f", "csv"],
+      argv: [...t.goldDigger, "--db-url", t.url, "-q", t.query, "-o", "-", "-f", "csv"],
       stdoutFile: join(t.scratch, "stdout.csv"),
     },
   });
