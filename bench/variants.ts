@@ -42,28 +42,30 @@ export function goldDigger(t: Target, ext: string, workers: number | undefined, 
 export const REFERENCE_ID = "mariadb --batch --quick > file";
 export const CEILING_ID = "queryStream, raw rows, count only";
 
-/** `compressed`: the extensions (csv.gz, csv.zst) whose output passed the round-trip check. */
+function reference(t: Target): Variant {
+  return {
+    id: REFERENCE_ID,
+    group: "reference",
+    command: {
+      argv: ["mariadb", "--batch", "--quick", "-h127.0.0.1", `-P${t.port}`, "-uroot", BENCH_DATABASE, "-e", t.query],
+      stdoutFile: join(t.scratch, "mariadb.tsv"),
+    },
+  };
+}
+
+// The probe's contract, which holds while its insides change: argv PORT QUERY raw|decoded,
+// and one JSON object on stdout with at least { rows }.
+function countOnly(t: Target, mode: "raw" | "decoded"): Variant {
+  return {
+    id: mode === "raw" ? CEILING_ID : "queryStream, decoded rows, count only",
+    group: "ceiling",
+    command: { argv: [process.execPath, join(PROBES, "stream-count.ts"), String(t.port), t.query, mode], reportsJson: true },
+  };
+}
+
+/** The wide shape's full set. `compressed`: the extensions (csv.gz, csv.zst) whose output passed the round-trip check. */
 export function comparisonVariants(t: Target, compressed: string[]): Variant[] {
-  const variants: Variant[] = [
-    {
-      id: REFERENCE_ID,
-      group: "reference",
-      command: {
-        argv: ["mariadb", "--batch", "--quick", "-h127.0.0.1", `-P${t.port}`, "-uroot", BENCH_DATABASE, "-e", t.query],
-        stdoutFile: join(t.scratch, "mariadb.tsv"),
-      },
-    },
-    {
-      id: "queryStream, decoded rows, count only",
-      group: "ceiling",
-      command: { argv: [process.execPath, join(PROBES, "stream-count.ts"), String(t.port), t.query, "decoded"], reportsJson: true },
-    },
-    {
-      id: CEILING_ID,
-      group: "ceiling",
-      command: { argv: [process.execPath, join(PROBES, "stream-count.ts"), String(t.port), t.query, "raw"], reportsJson: true },
-    },
-  ];
+  const variants: Variant[] = [reference(t), countOnly(t, "decoded"), countOnly(t, "raw")];
   for (const format of FORMATS) for (const w of WORKERS) variants.push(goldDigger(t, format, w));
   // Same bytes as the mariadb client's case: stdout redirected to a file, no temp file,
   // no fsync, no rename. The difference to "csv, workers default" is the atomic sink's cost.
@@ -87,4 +89,9 @@ export function comparisonVariants(t: Target, compressed: string[]): Variant[] {
     },
   });
   return variants;
+}
+
+/** The other shapes: the client and the ceiling as the bars, gold-digger's text and structured output to a file. */
+export function shapeVariants(t: Target): Variant[] {
+  return [reference(t), countOnly(t, "raw"), goldDigger(t, "csv", undefined), goldDigger(t, "json", undefined)];
 }
