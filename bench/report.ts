@@ -56,8 +56,10 @@ export interface BenchResult {
   shapes: ShapeResult[];
   /** Of the wide shape; empty when it was not selected. */
   compressionCheck: CompressionCheck[];
-  /** Of the wide shape. */
+  /** Of the wide shape; each run's RSS samples are in small/large.rssSamples. */
   memoryScaling: MemoryScaling[];
+  /** File name, next to this JSON, of the RSS-over-time plot of memoryScaling. */
+  rssPlot?: string;
   durationS: number;
   /** 1-minute load average at the end, next to machine.loadBefore. */
   loadAfter: number;
@@ -149,6 +151,7 @@ function memoryTable(r: BenchResult, rows: number): string[] {
         f(s.large.serverCpuS),
       ]),
     ),
+    ...(r.rssPlot ? ["", `RSS over time: bench/results/${r.rssPlot}`] : []),
   ];
 }
 

@@ -2,7 +2,7 @@
 // Builds the compiled binary, starts a private MariaDB, loads one table per row shape, checks
 // compressed output round-trips, then measures every variant of every shape as a child
 // process, interleaved round by round (bench/compare.ts). Ends with the memory-scaling runs,
-// prints markdown tables (stdout) and writes bench/results/<date>.json.
+// prints markdown tables (stdout) and writes bench/results/<date>.json and <date>-rss.svg.
 // Progress goes to stderr.
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
@@ -15,7 +15,7 @@ import { BENCH_DATABASE } from "./dataset.ts";
 import { log } from "./log.ts";
 import { machineInfo } from "./machine.ts";
 import { killActiveChild } from "./measure.ts";
-import { memoryScaling } from "./memory-scaling.ts";
+import { memoryScaling, rssPlotSvg } from "./memory-scaling.ts";
 import { parseOptions, USAGE, type BenchOptions } from "./options.ts";
 import { markdown, type BenchResult } from "./report.ts";
 import { loadShape, scaledRows, SHAPES, wide } from "./shapes/index.ts";
@@ -73,10 +73,19 @@ async function bench(opts: BenchOptions, scratch: string, server: PrivateServer,
   };
 }
 
+/** The JSON record, and the RSS plot beside it when there are memory-scaling runs to draw. */
 function writeResults(result: BenchResult, quick: boolean): string {
   const dir = join(import.meta.dir, "results");
+  const stem = `${result.date}${quick ? "-quick" : ""}`;
   mkdirSync(dir, { recursive: true });
-  const file = join(dir, `${result.date}${quick ? "-quick" : ""}.json`);
+  const wideRows = result.shapes.find((s) => s.shape === wide.name)?.rows;
+  if (wideRows && result.memoryScaling.length > 0) {
+    result.rssPlot = `${stem}-rss.svg`;
+    const m = result.machine;
+    const caption = `${result.date}, commit ${m.gitCommit}${m.gitDirty ? "+" : ""}, ${result.goldDigger.compiled ? "compiled binary" : "bun src/main.ts"}`;
+    writeFileSync(join(dir, result.rssPlot), rssPlotSvg(result.memoryScaling, wideRows, result.options.multiplier, caption));
+  }
+  const file = join(dir, `${stem}.json`);
   writeFileSync(file, JSON.stringify(result, null, 2) + "\n");
   return file;
 }
@@ -112,7 +121,7 @@ try {
   const result = await bench(opts, scratch, server, program);
   const file = writeResults(result, opts.quick);
   console.log(markdown(result));
-  log(`wrote ${file} (${result.durationS.toFixed(0)} s)`);
+  log(`wrote ${file}${result.rssPlot ? ` and ${result.rssPlot}` : ""} (${result.durationS.toFixed(0)} s)`);
 } catch (error) {
   // After an interrupt, the measurement we killed fails; that is not news.
   if (!interrupted) log(`benchmark failed: ${error instanceof Error ? error.message : String(error)}`);
