@@ -1,6 +1,7 @@
-// The benchmark table: mixed types, ~10% NULLs, awkward text (quotes, commas, tabs,
-// newlines, Unicode) and about 180 bytes a row as TSV. 10M rows are derived from it by a
-// cross join with a 10-row sequence, so they are never stored.
+// The bench database and its first table, the "wide" row shape: mixed types, ~10% NULLs,
+// awkward text (quotes, commas, tabs, newlines, Unicode) and about 180 bytes a row as TSV.
+// 10M rows are derived from it by a cross join with a 10-row sequence, so they are never
+// stored. The other shapes are in bench/shapes/; the million-row test loads this table too.
 import type { PrivateServer } from "../src/devdb/private-server.ts";
 
 export const BENCH_DATABASE = "bench";
@@ -47,7 +48,15 @@ export function benchQuery(multiplier = 1): string {
   return `SELECT b.* FROM ${BENCH_TABLE} b CROSS JOIN seq_1_to_${multiplier} s`;
 }
 
-/** Creates the database and fills the table; seq_1_to_N (the Sequence engine) needs a current database. */
+/**
+ * Runs a table's statements in the bench database, creating it first. Tables are filled by
+ * INSERT ... SELECT from seq_1_to_N (the Sequence engine, which needs a current database), so
+ * millions of rows load in seconds and none passes through JavaScript.
+ */
+export async function loadIntoBenchDatabase(server: PrivateServer, statements: string[]): Promise<void> {
+  await server.sql([`CREATE DATABASE IF NOT EXISTS ${BENCH_DATABASE}`, `USE ${BENCH_DATABASE}`, ...statements]);
+}
+
 export async function loadBenchTable(server: PrivateServer, rows: number): Promise<void> {
-  await server.sql([`CREATE DATABASE IF NOT EXISTS ${BENCH_DATABASE}`, `USE ${BENCH_DATABASE}`, ...createBenchTableSql(rows)]);
+  await loadIntoBenchDatabase(server, createBenchTableSql(rows));
 }

@@ -5,6 +5,8 @@
 import { closeSync, openSync, readFileSync, rmSync, statSync } from "node:fs";
 import { join } from "node:path";
 import type { Subprocess } from "bun";
+import { statFields } from "./proc.ts";
+import { sampleChildRss, type RssSample } from "./rss-sampler.ts";
 
 export interface Command {
   argv: string[];
@@ -14,6 +16,8 @@ export interface Command {
   output?: string;
   /** The child prints one JSON object of counters on stdout (the probes do). */
   reportsJson?: boolean;
+  /** Record the child's RSS over time, not only its peak. */
+  sampleRss?: boolean;
 }
 
 export interface Measurement {
@@ -26,15 +30,14 @@ export interface Measurement {
   outputBytes: number;
   /** Counters the child printed (rows seen, payload bytes). */
   reported?: Record<string, number>;
+  rssSamples?: RssSample[];
 }
 
 // Linux reports /proc/<pid>/stat times in USER_HZ, which is 100 on every mainstream arch.
 const USER_HZ = 100;
 
 function processCpuSeconds(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-  // Fields after the parenthesised command name; utime and stime are fields 14 and 15.
-  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  const fields = statFields(pid);
   return (Number(fields[11]) + Number(fields[12])) / USER_HZ;
 }
 
@@ -66,12 +69,14 @@ export async function measure(cmd: Command, serverPid: number, scratchDir: strin
     stderr: "pipe",
   });
   active = child;
+  const sampler = cmd.sampleRss ? sampleChildRss(child.pid, started) : undefined;
   const [stdout, stderr, code] = await Promise.all([
     stdoutFd === undefined ? new Response(child.stdout as ReadableStream).text() : Promise.resolve(""),
     new Response(child.stderr).text(),
     child.exited,
   ]);
   const wallS = (performance.now() - started) / 1000;
+  const rssSamples = sampler?.stop();
   active = undefined;
   const serverCpuS = processCpuSeconds(serverPid) - serverBefore;
   if (stdoutFd !== undefined) closeSync(stdoutFd);
@@ -93,5 +98,6 @@ export async function measure(cmd: Command, serverPid: number, scratchDir: strin
     serverCpuS,
     outputBytes,
     reported: cmd.reportsJson ? (JSON.parse(stdout) as Record<string, number>) : undefined,
+    rssSamples,
   };
 }

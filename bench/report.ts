@@ -1,8 +1,10 @@
-// Turns measurements into medians, ratios, a markdown table and the JSON record.
+// Turns measurements into medians, ratios, markdown tables (one per row shape) and the JSON record.
+import type { GoldDiggerProgram } from "./binary.ts";
 import type { CompressionCheck } from "./compression-check.ts";
 import type { MachineInfo } from "./machine.ts";
 import type { Measurement } from "./measure.ts";
 import type { BenchOptions } from "./options.ts";
+import { wide as wideShape } from "./shapes/index.ts";
 import { CEILING_ID, REFERENCE_ID, type Group, type Variant } from "./variants.ts";
 
 export interface Stats {
@@ -36,14 +38,28 @@ export interface MemoryScaling {
   rssRatio: number;
 }
 
+export interface ShapeResult {
+  shape: string;
+  description: string;
+  rows: number;
+  query: string;
+  loadS: number;
+  comparison: Summary[];
+}
+
 export interface BenchResult {
   date: string;
   options: BenchOptions;
   machine: MachineInfo;
-  dataset: { rows: number; query: string; loadS: number };
+  /** What ran as gold-digger: the compiled binary unless its build failed. */
+  goldDigger: GoldDiggerProgram;
+  shapes: ShapeResult[];
+  /** Of the wide shape; empty when it was not selected. */
   compressionCheck: CompressionCheck[];
-  comparison: Summary[];
+  /** Of the wide shape; each run's RSS samples are in small/large.rssSamples. */
   memoryScaling: MemoryScaling[];
+  /** File name, next to this JSON, of the RSS-over-time plot of memoryScaling. */
+  rssPlot?: string;
   durationS: number;
   /** 1-minute load average at the end, next to machine.loadBefore. */
   loadAfter: number;
@@ -89,14 +105,13 @@ export function summarize(variants: Variant[], samples: Map<string, Measurement[
 const f = (n: number, digits = 2) => n.toFixed(digits);
 const row = (cells: (string | number)[]) => `| ${cells.join(" | ")} |`;
 
-export function markdown(r: BenchResult): string {
-  const m = r.machine;
-  const lines = [
-    `## gold-digger benchmark, ${r.date}`,
+const count = (n: number) => n.toLocaleString("en-US");
+
+function shapeTable(r: ShapeResult): string[] {
+  return [
+    `### ${r.shape}: ${count(r.rows)} rows of ${r.description}`,
     "",
-    `${r.dataset.rows.toLocaleString("en-US")} rows (\`${r.dataset.query}\`), median of ${r.options.repeat} interleaved round(s). ` +
-      `${m.nproc} cores (${m.cpuModel}), Bun ${m.bun}, ${m.mariadbServer}, connector ${m.connector}, ` +
-      `commit ${m.gitCommit}${m.gitDirty ? " + local changes" : ""}, load ${f(m.loadBefore)} -> ${f(r.loadAfter)}.`,
+    `\`${r.query}\`, loaded in ${f(r.loadS, 1)} s.`,
     "",
     row(["variant", "wall s", "rows/s", "out MB", "out MB/s", "client CPU s", "server CPU s", "peak RSS MB", "x mariadb", "x raw ceiling"]),
     row(Array(10).fill("---")),
@@ -114,30 +129,44 @@ export function markdown(r: BenchResult): string {
         f(s.wallVsRawCeiling),
       ]),
     ),
-    "",
-    ...r.compressionCheck.map((c) => `- compression check ${c.ext}: ${c.ok ? "ok" : "BROKEN"} (${c.detail})`),
   ];
-  if (r.memoryScaling.length > 0) {
-    const big = r.dataset.rows * r.options.multiplier;
-    lines.push(
-      "",
-      `Memory scaling, workers default, one run each: ${r.dataset.rows.toLocaleString("en-US")} vs ${big.toLocaleString("en-US")} rows`,
-      "",
-      row(["format", "peak RSS MB (small)", "peak RSS MB (large)", "ratio", "wall s (large)", "rows/s (large)", "client CPU s (large)", "server CPU s (large)"]),
-      row(Array(8).fill("---")),
-      ...r.memoryScaling.map((s) =>
-        row([
-          s.format,
-          f(s.small.peakRssMb, 0),
-          f(s.large.peakRssMb, 0),
-          f(s.rssRatio),
-          f(s.large.wallS),
-          Math.round(big / s.large.wallS).toLocaleString("en-US"),
-          f(s.large.userS + s.large.sysS),
-          f(s.large.serverCpuS),
-        ]),
-      ),
-    );
-  }
+}
+
+function memoryTable(r: BenchResult, rows: number): string[] {
+  const big = rows * r.options.multiplier;
+  return [
+    `### Memory scaling, wide shape, workers default, one run each: ${count(rows)} vs ${count(big)} rows`,
+    "",
+    row(["format", "peak RSS MB (small)", "peak RSS MB (large)", "ratio", "wall s (large)", "rows/s (large)", "client CPU s (large)", "server CPU s (large)"]),
+    row(Array(8).fill("---")),
+    ...r.memoryScaling.map((s) =>
+      row([
+        s.format,
+        f(s.small.peakRssMb, 0),
+        f(s.large.peakRssMb, 0),
+        f(s.rssRatio),
+        f(s.large.wallS),
+        Math.round(big / s.large.wallS).toLocaleString("en-US"),
+        f(s.large.userS + s.large.sysS),
+        f(s.large.serverCpuS),
+      ]),
+    ),
+    ...(r.rssPlot ? ["", `RSS over time: bench/results/${r.rssPlot}`] : []),
+  ];
+}
+
+export function markdown(r: BenchResult): string {
+  const m = r.machine;
+  const wide = r.shapes.find((s) => s.shape === wideShape.name);
+  const lines = [
+    `## gold-digger benchmark, ${r.date}`,
+    "",
+    `Shapes ${r.shapes.map((s) => s.shape).join(", ")}, median of ${r.options.repeat} interleaved round(s). gold-digger: ${r.goldDigger.note}. ` +
+      `${m.nproc} cores (${m.cpuModel}), Bun ${m.bun}, ${m.mariadbServer}, connector ${m.connector}, ` +
+      `commit ${m.gitCommit}${m.gitDirty ? " + local changes" : ""}, load ${f(m.loadBefore)} -> ${f(r.loadAfter)}.`,
+  ];
+  for (const s of r.shapes) lines.push("", ...shapeTable(s));
+  if (r.compressionCheck.length > 0) lines.push("", ...r.compressionCheck.map((c) => `- compression check ${c.ext}: ${c.ok ? "ok" : "BROKEN"} (${c.detail})`));
+  if (wide && r.memoryScaling.length > 0) lines.push("", ...memoryTable(r, wide.rows));
   return lines.join("\n") + "\n";
 }

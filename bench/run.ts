@@ -1,88 +1,93 @@
-// `bun bench/run.ts [--quick] [--rows N] [--multiplier M] [--repeat R]`: the benchmark.
-// Starts a private MariaDB, loads the bench table, checks compressed output round-trips,
-// then measures every variant as a child process, interleaved round by round (ABC ABC...)
-// so that noise from this shared machine spreads over all variants instead of hitting one.
-// Ends with the memory-scaling runs, prints a markdown table (stdout) and writes
-// bench/results/<date>.json. Progress goes to stderr.
+// `bun bench/run.ts [--quick] [--rows N] [--multiplier M] [--repeat R] [--shapes LIST]`: the benchmark.
+// Builds the compiled binary, starts a private MariaDB, loads one table per row shape, checks
+// compressed output round-trips, then measures every variant of every shape as a child
+// process, interleaved round by round (bench/compare.ts). Ends with the memory-scaling runs,
+// prints markdown tables (stdout) and writes bench/results/<date>.json and <date>-rss.svg.
+// Progress goes to stderr.
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { startPrivateServer, type PrivateServer } from "../src/devdb/private-server.ts";
-import { checkCompression } from "./compression-check.ts";
-import { BENCH_DATABASE, benchQuery, loadBenchTable } from "./dataset.ts";
+import { buildGoldDigger, type GoldDiggerProgram } from "./binary.ts";
+import { compareShapes, type ShapePlan } from "./compare.ts";
+import { checkCompression, type CompressionCheck } from "./compression-check.ts";
+import { BENCH_DATABASE } from "./dataset.ts";
+import { log } from "./log.ts";
 import { machineInfo } from "./machine.ts";
-import { killActiveChild, measure, type Measurement } from "./measure.ts";
+import { killActiveChild } from "./measure.ts";
+import { memoryScaling, rssPlotSvg } from "./memory-scaling.ts";
 import { parseOptions, USAGE, type BenchOptions } from "./options.ts";
-import { markdown, summarize, type BenchResult, type MemoryScaling } from "./report.ts";
-import { CEILING_ID, comparisonVariants, FORMATS, goldDigger, REFERENCE_ID, type Target, type Variant } from "./variants.ts";
+import { markdown, type BenchResult } from "./report.ts";
+import { loadShape, scaledRows, SHAPES, wide } from "./shapes/index.ts";
+import { comparisonVariants, shapeVariants, type Target } from "./variants.ts";
 
-// Keeps the table in memory (1M rows are ~170 MB of pages; this fits ~5M), so every
-// variant reads from the buffer pool and none pays for disk reads another one caused.
-const BUFFER_POOL = "--innodb-buffer-pool-size=1G";
+const SERVER_ARGS = [
+  // Keeps every table in memory (1M wide rows are ~170 MB of pages, 5M narrow ~200 MB, 400 fat
+  // ~550 MB), so every variant reads from the buffer pool and none pays for disk reads
+  // another one caused.
+  "--innodb-buffer-pool-size=2G",
+  // A fat row (~1.3 MB) must fit in one packet, and so must REPEAT()'s result while loading.
+  "--max-allowed-packet=256M",
+];
 const COMPRESSION_SAMPLE_ROWS = 20_000;
 
-const log = (line: string) => process.stderr.write(`${line}\n`);
-
-async function run(target: Target, server: PrivateServer, v: Variant, expectedRows: number): Promise<Measurement> {
-  const m = await measure(v.command, server.pid, target.scratch);
-  // The probes count what they received: a short count would make their speed meaningless.
-  if (m.reported && m.reported.rows !== expectedRows) {
-    throw new Error(`${v.id} saw ${m.reported.rows} rows, expected ${expectedRows}`);
-  }
-  return m;
-}
-
-async function compareVariants(target: Target, server: PrivateServer, variants: Variant[], opts: BenchOptions) {
-  const samples = new Map<string, Measurement[]>(variants.map((v) => [v.id, []]));
-  // Untimed: fills the OS cache with the binaries and the server's caches with the query.
-  for (const v of variants.filter((v) => v.id === REFERENCE_ID || v.id === CEILING_ID)) await run(target, server, v, opts.rows);
-  for (let round = 1; round <= opts.repeat; round++) {
-    for (const v of variants) {
-      const m = await run(target, server, v, opts.rows);
-      samples.get(v.id)!.push(m);
-      log(`[${round}/${opts.repeat}] ${v.id}: ${m.wallS.toFixed(2)} s, ${m.peakRssMb.toFixed(0)} MB`);
+/** Loads each selected shape and decides what runs against it. */
+async function planShapes(opts: BenchOptions, server: PrivateServer, scratch: string, program: GoldDiggerProgram) {
+  const plans: ShapePlan[] = [];
+  let compressionCheck: CompressionCheck[] = [];
+  for (const shape of SHAPES.filter((s) => opts.shapes.includes(s.name))) {
+    const rows = scaledRows(shape, opts.rows);
+    log(`loading ${rows} ${shape.name} rows...`);
+    const loadS = await loadShape(server, shape, rows);
+    const target: Target = { port: server.port, url: server.url(BENCH_DATABASE), query: shape.query, scratch, goldDigger: program.argv };
+    // The wide shape keeps the full set from before the other shapes existed, compression included.
+    if (shape === wide) {
+      compressionCheck = checkCompression(target, Math.min(rows, COMPRESSION_SAMPLE_ROWS));
+      for (const c of compressionCheck) log(`compression ${c.ext}: ${c.ok ? "ok" : "BROKEN, not timed"}: ${c.detail}`);
     }
+    const compressed = compressionCheck.filter((c) => c.ok).map((c) => c.ext);
+    const variants = shape === wide ? comparisonVariants(target, compressed) : shapeVariants(target);
+    plans.push({ shape, rows, loadS, target, variants });
   }
-  return summarize(variants, samples, opts.rows);
+  return { plans, compressionCheck };
 }
 
-async function memoryScaling(target: Target, server: PrivateServer, opts: BenchOptions): Promise<MemoryScaling[]> {
-  const large: Target = { ...target, query: benchQuery(opts.multiplier) };
-  const results: MemoryScaling[] = [];
-  for (const format of FORMATS) {
-    const small = await run(target, server, goldDigger(target, format, undefined), opts.rows);
-    const big = await run(large, server, goldDigger(large, format, undefined), opts.rows * opts.multiplier);
-    log(`memory ${format}: ${small.peakRssMb.toFixed(0)} MB -> ${big.peakRssMb.toFixed(0)} MB (${big.wallS.toFixed(1)} s)`);
-    results.push({ format, small, large: big, rssRatio: big.peakRssMb / small.peakRssMb });
-  }
-  return results;
-}
-
-async function bench(opts: BenchOptions, scratch: string, server: PrivateServer): Promise<BenchResult> {
+async function bench(opts: BenchOptions, scratch: string, server: PrivateServer, program: GoldDiggerProgram): Promise<BenchResult> {
   const started = performance.now();
-  log(`loading ${opts.rows} rows...`);
-  await loadBenchTable(server, opts.rows);
-  const loadS = (performance.now() - started) / 1000;
+  const { plans, compressionCheck } = await planShapes(opts, server, scratch, program);
   const machine = await machineInfo(server.port);
-  const target: Target = { port: server.port, url: server.url(BENCH_DATABASE), query: benchQuery(1), scratch };
-
-  const compressionCheck = checkCompression(target, Math.min(opts.rows, COMPRESSION_SAMPLE_ROWS));
-  for (const c of compressionCheck) log(`compression ${c.ext}: ${c.ok ? "ok" : "BROKEN, not timed"}: ${c.detail}`);
-  const variants = comparisonVariants(target, compressionCheck.filter((c) => c.ok).map((c) => c.ext));
-
-  const comparison = await compareVariants(target, server, variants, opts);
-  const scaling = opts.multiplier > 1 ? await memoryScaling(target, server, opts) : [];
+  const shapes = await compareShapes(plans, server, opts.repeat);
+  const widePlan = plans.find((p) => p.shape === wide);
+  if (!widePlan && opts.multiplier > 1) log("memory scaling skipped: it runs on the wide shape, which was not selected");
+  const scaling = widePlan && opts.multiplier > 1 ? await memoryScaling(widePlan.target, server, widePlan.rows, opts.multiplier) : [];
   return {
     date: new Date().toISOString().slice(0, 10),
     options: opts,
     machine,
-    dataset: { rows: opts.rows, query: target.query, loadS },
+    goldDigger: program,
+    shapes,
     compressionCheck,
-    comparison,
     memoryScaling: scaling,
     durationS: (performance.now() - started) / 1000,
     loadAfter: loadavg()[0]!,
   };
+}
+
+/** The JSON record, and the RSS plot beside it when there are memory-scaling runs to draw. */
+function writeResults(result: BenchResult, quick: boolean): string {
+  const dir = join(import.meta.dir, "results");
+  const stem = `${result.date}${quick ? "-quick" : ""}`;
+  mkdirSync(dir, { recursive: true });
+  const wideRows = result.shapes.find((s) => s.shape === wide.name)?.rows;
+  if (wideRows && result.memoryScaling.length > 0) {
+    result.rssPlot = `${stem}-rss.svg`;
+    const m = result.machine;
+    const caption = `${result.date}, commit ${m.gitCommit}${m.gitDirty ? "+" : ""}, ${result.goldDigger.compiled ? "compiled binary" : "bun src/main.ts"}`;
+    writeFileSync(join(dir, result.rssPlot), rssPlotSvg(result.memoryScaling, wideRows, result.options.multiplier, caption));
+  }
+  const file = join(dir, `${stem}.json`);
+  writeFileSync(file, JSON.stringify(result, null, 2) + "\n");
+  return file;
 }
 
 const opts = parseOptions(Bun.argv.slice(2));
@@ -110,14 +115,13 @@ for (const [signal, code] of [["SIGINT", 130], ["SIGTERM", 143]] as const) {
 }
 
 try {
+  const program = buildGoldDigger();
   log("starting a private MariaDB server...");
-  server = await startPrivateServer({ extraArgs: [BUFFER_POOL] });
-  const result = await bench(opts, scratch, server);
-  const file = join(import.meta.dir, "results", `${result.date}${opts.quick ? "-quick" : ""}.json`);
-  mkdirSync(join(import.meta.dir, "results"), { recursive: true });
-  writeFileSync(file, JSON.stringify(result, null, 2) + "\n");
+  server = await startPrivateServer({ extraArgs: SERVER_ARGS });
+  const result = await bench(opts, scratch, server, program);
+  const file = writeResults(result, opts.quick);
   console.log(markdown(result));
-  log(`wrote ${file} (${result.durationS.toFixed(0)} s)`);
+  log(`wrote ${file}${result.rssPlot ? ` and ${result.rssPlot}` : ""} (${result.durationS.toFixed(0)} s)`);
 } catch (error) {
   // After an interrupt, the measurement we killed fails; that is not news.
   if (!interrupted) log(`benchmark failed: ${error instanceof Error ? error.message : String(error)}`);

@@ -5,7 +5,6 @@ import { BENCH_DATABASE } from "./dataset.ts";
 import type { Command } from "./measure.ts";
 
 export const ROOT = resolve(import.meta.dir, "..");
-const MAIN = join(ROOT, "src/main.ts");
 const PROBES = join(import.meta.dir, "probes");
 
 export const FORMATS = ["csv", "tsv", "json", "ndjson"] as const;
@@ -25,6 +24,8 @@ export interface Target {
   query: string;
   /** Directory for outputs; each is deleted right after it is measured. */
   scratch: string;
+  /** How to start gold-digger (bench/binary.ts): the compiled binary, or bun and the source. */
+  goldDigger: string[];
 }
 
 const slug = (id: string) => id.replace(/[^a-z0-9]+/gi, "-");
@@ -33,7 +34,7 @@ const slug = (id: string) => id.replace(/[^a-z0-9]+/gi, "-");
 export function goldDigger(t: Target, ext: string, workers: number | undefined, group: Group = "gold-digger"): Variant {
   const id = `gold-digger ${ext}, workers ${workers ?? "default"}`;
   const output = join(t.scratch, `${slug(id)}.${ext}`);
-  const argv = [process.execPath, MAIN, "--db-url", t.url, "-q", t.query, "-o", output, "--force"];
+  const argv = [...t.goldDigger, "--db-url", t.url, "-q", t.query, "-o", output, "--force"];
   if (workers !== undefined) argv.push("--workers", String(workers));
   return { id, group, command: { argv, output } };
 }
@@ -41,28 +42,30 @@ export function goldDigger(t: Target, ext: string, workers: number | undefined, 
 export const REFERENCE_ID = "mariadb --batch --quick > file";
 export const CEILING_ID = "queryStream, raw rows, count only";
 
-/** `compressed`: the extensions (csv.gz, csv.zst) whose output passed the round-trip check. */
+function reference(t: Target): Variant {
+  return {
+    id: REFERENCE_ID,
+    group: "reference",
+    command: {
+      argv: ["mariadb", "--batch", "--quick", "-h127.0.0.1", `-P${t.port}`, "-uroot", BENCH_DATABASE, "-e", t.query],
+      stdoutFile: join(t.scratch, "mariadb.tsv"),
+    },
+  };
+}
+
+// The probe's contract, which holds while its insides change: argv PORT QUERY raw|decoded,
+// and one JSON object on stdout with at least { rows }.
+function countOnly(t: Target, mode: "raw" | "decoded"): Variant {
+  return {
+    id: mode === "raw" ? CEILING_ID : "queryStream, decoded rows, count only",
+    group: "ceiling",
+    command: { argv: [process.execPath, join(PROBES, "stream-count.ts"), String(t.port), t.query, mode], reportsJson: true },
+  };
+}
+
+/** The wide shape's full set. `compressed`: the extensions (csv.gz, csv.zst) whose output passed the round-trip check. */
 export function comparisonVariants(t: Target, compressed: string[]): Variant[] {
-  const variants: Variant[] = [
-    {
-      id: REFERENCE_ID,
-      group: "reference",
-      command: {
-        argv: ["mariadb", "--batch", "--quick", "-h127.0.0.1", `-P${t.port}`, "-uroot", BENCH_DATABASE, "-e", t.query],
-        stdoutFile: join(t.scratch, "mariadb.tsv"),
-      },
-    },
-    {
-      id: "queryStream, decoded rows, count only",
-      group: "ceiling",
-      command: { argv: [process.execPath, join(PROBES, "stream-count.ts"), String(t.port), t.query, "decoded"], reportsJson: true },
-    },
-    {
-      id: CEILING_ID,
-      group: "ceiling",
-      command: { argv: [process.execPath, join(PROBES, "stream-count.ts"), String(t.port), t.query, "raw"], reportsJson: true },
-    },
-  ];
+  const variants: Variant[] = [reference(t), countOnly(t, "decoded"), countOnly(t, "raw")];
   for (const format of FORMATS) for (const w of WORKERS) variants.push(goldDigger(t, format, w));
   // Same bytes as the mariadb client's case: stdout redirected to a file, no temp file,
   // no fsync, no rename. The difference to "csv, workers default" is the atomic sink's cost.
@@ -70,7 +73,7 @@ export function comparisonVariants(t: Target, compressed: string[]): Variant[] {
     id: "gold-digger csv, workers default, -o - > file",
     group: "gold-digger",
     command: {
-      argv: [process.execPath, MAIN, "--db-url", t.url, "-q", t.query, "-o", "-", "-f", "csv"],
+      argv: [...t.goldDigger, "--db-url", t.url, "-q", t.query, "-o", "-", "-f", "csv"],
       stdoutFile: join(t.scratch, "stdout.csv"),
     },
   });
@@ -86,4 +89,9 @@ export function comparisonVariants(t: Target, compressed: string[]): Variant[] {
     },
   });
   return variants;
+}
+
+/** The other shapes: the client and the ceiling as the bars, gold-digger's text and structured output to a file. */
+export function shapeVariants(t: Target): Variant[] {
+  return [reference(t), countOnly(t, "raw"), goldDigger(t, "csv", undefined), goldDigger(t, "json", undefined)];
 }
