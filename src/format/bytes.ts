@@ -25,6 +25,13 @@ export const enum Ascii {
 const SHORT = 32;
 
 /**
+ * Memory that is not zero-filled (every byte handed on is written first) and never pooled, so it
+ * can be transferred. A plain Uint8Array over it: the JIT writes into one twice as fast as into a
+ * Buffer.
+ */
+const uninitialized = (size: number) => new Uint8Array(Buffer.allocUnsafeSlow(size).buffer as ArrayBuffer, 0, size);
+
+/**
  * An output buffer sized once per batch from a bound on what the batch can become, so it never
  * grows on the hot path. Writing past the bound would be a bug; take() refuses to hide one.
  */
@@ -33,15 +40,14 @@ export class OutputBuffer {
   len = 0;
 
   constructor(capacity: number) {
-    // Not zero-filled: every byte handed on is written first. Never pooled, so transferable.
-    this.buf = Buffer.allocUnsafeSlow(Math.max(64, capacity));
+    this.buf = uninitialized(Math.max(64, capacity));
   }
 
   /** Room for `extra` more bytes: only output with no linear bound (re-indented JSON) needs it. */
   ensure(extra: number): void {
     const need = this.len + extra;
     if (need <= this.buf.length) return;
-    const grown = Buffer.allocUnsafeSlow(need + (need >> 2));
+    const grown = uninitialized(need + (need >> 2));
     grown.set(this.buf.subarray(0, this.len));
     this.buf = grown;
   }

@@ -107,8 +107,9 @@ export class RowCapture {
     this.count = 0;
     this.target.batch(rows, count);
     // A batch sent to a worker was transferred (detached): take a fresh buffer. One encoded on
-    // the spot is done with once batch() returns, and is reused.
-    if (this.buf.buffer.detached || this.buf.length !== this.batchBytes) this.buf = new Uint8Array(this.batchBytes);
+    // the spot is done with once batch() returns, and is reused, even one a wide row made big:
+    // allocating (and faulting in) megabytes per row costs more than keeping them.
+    if (this.buf.buffer.detached) this.buf = new Uint8Array(this.batchBytes);
   }
 
   push(chunk: Uint8Array): void {
@@ -144,7 +145,7 @@ export class RowCapture {
       const from = pos + 4;
       const to = from + len;
       if (to > end || len === 0 || len === MAX_PAYLOAD || chunk[from]! >= EOF) break;
-      if (!this.makeRoom(len)) return pos;
+      if (this.len + len > this.batchBytes && !this.makeRoom(len)) return pos;
       this.checkSeq(chunk[pos + 3]!);
       const buf = this.buf;
       let o = this.len;
@@ -219,12 +220,16 @@ export class RowCapture {
     return true;
   }
 
-  /** Room in the batch for a row of `len` bytes, sending the batch on first if need be. */
+  /**
+   * Room for a row of `len` bytes: the batch goes first if the row would take it past
+   * batchBytes; a row longer than the buffer gets one of its own size.
+   */
   private makeRoom(len: number): boolean {
-    if (this.len + len <= this.buf.length) return true;
-    this.flush();
-    if (this.paused) return false;
-    if (len > this.buf.length) this.buf = new Uint8Array(len);
+    if (this.count > 0 && this.len + len > this.batchBytes) {
+      this.flush();
+      if (this.paused) return false;
+    }
+    if (this.len + len > this.buf.length) this.buf = new Uint8Array(len);
     return true;
   }
 
