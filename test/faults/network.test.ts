@@ -34,7 +34,7 @@ test(
   "connection cut mid-stream -> 4",
   async () => {
     const { result, output } = await throughProxy({ kind: "cut", afterBytes: MID_STREAM }, "cut-mid-stream");
-    expectFailure(result, { code: 4, output, message: /query failed: .*closed/ });
+    expectFailure(result, { code: 4, output, message: /query failed: lost the connection to the server \(.*closed\): probably .*KILL, or the network/ });
     expect(proxy!.forwarded).toBeGreaterThanOrEqual(MID_STREAM);
   },
   TEST_MS,
