@@ -1,6 +1,7 @@
 // Where the bytes go. A regular file is written to a private temporary file beside the
-// target and renamed into place only after the last byte is flushed, so a failed or
-// interrupted export never leaves a partial file under the final name. A symbolic link is
+// target and moved into place only after the last byte is flushed, so a failed or
+// interrupted export never leaves a partial file under the final name; without --force that
+// last step refuses to replace anything, even a file that appeared during the export. A symbolic link is
 // written through, as open(2) would: its target is replaced and the link stays. Devices and
 // FIFOs are written directly; "-" is stdout.
 import {
@@ -8,6 +9,7 @@ import {
   constants,
   fchmodSync,
   fsyncSync,
+  linkSync,
   lstatSync,
   openSync,
   readlinkSync,
@@ -19,7 +21,7 @@ import {
   type Stats,
 } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
-import { configError, outputError } from "../errors.ts";
+import { configError, GdError, outputError } from "../errors.ts";
 
 export interface Sink {
   write(chunk: Uint8Array): Promise<void>;
@@ -105,7 +107,7 @@ function stdoutSink(): Sink {
 interface FdSinkOptions {
   /**
    * Set for a temporary file: it is given this mode (it is 0600 while partial) and fsynced
-   * before finish() renames it into place, so the rename never exposes unwritten data.
+   * before finish() moves it into place, so its final name never shows unwritten data.
    */
   finalMode?: number;
   finish: () => void;
@@ -137,7 +139,8 @@ function fdSink(fd: number, path: string, { finalMode, finish, discard }: FdSink
         close();
         finish();
       } catch (error) {
-        throw outputError(describeIoError(error, path));
+        // A GdError says what failed already (a file that appeared at the target: exit 2).
+        throw error instanceof GdError ? error : outputError(describeIoError(error, path));
       }
     },
     abort() {
@@ -226,6 +229,32 @@ export function checkTarget(path: string, force: boolean): void {
   if (path !== "-") resolveTarget(path, force);
 }
 
+/** link(2) fails with these where the file system has no hard links (FAT, some network shares). */
+const NO_HARD_LINKS = new Set(["EPERM", "EOPNOTSUPP", "ENOTSUP", "ENOSYS"]);
+
+/**
+ * Gives the finished temp file its final name without replacing anything there: the check
+ * before connecting is not enough, since a file may appear at the target while the export runs.
+ * rename(2) would replace it; link(2) refuses (EEXIST), and the temp name is then dropped.
+ */
+function publishWithoutReplacing(temp: string, file: string, path: string): void {
+  try {
+    linkSync(temp, file);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? "";
+    if (code === "EEXIST") throw appearedMeanwhile(path);
+    if (!NO_HARD_LINKS.has(code)) throw error;
+    // No hard links here: the best left is to look just before renaming.
+    if (statIfExists(file, path, false)) throw appearedMeanwhile(path);
+    renameSync(temp, file);
+    return;
+  }
+  unlinkSync(temp);
+}
+
+const appearedMeanwhile = (path: string) =>
+  configError(`output ${path} appeared during the export and was left untouched; use --force to overwrite it`);
+
 export function openSink(path: string, force: boolean): Sink {
   if (path === "-") return stdoutSink();
   const { file, existing } = resolveTarget(path, force);
@@ -252,7 +281,7 @@ export function openSink(path: string, force: boolean): Sink {
   return fdSink(fd, path, {
     // A replaced file keeps its mode (a private 0600 export stays private); a new one gets the usual.
     finalMode: existing ? existing.mode & 0o7777 : 0o666 & ~process.umask(),
-    finish: () => renameSync(temp, file),
+    finish: () => (force ? renameSync(temp, file) : publishWithoutReplacing(temp, file, path)),
     discard: () => {
       try {
         unlinkSync(temp);

@@ -4,13 +4,16 @@ import { afterAll, beforeAll, expect, test } from "bun:test";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import mariadb from "mariadb";
 import {
   addSweepAccounts,
   expectFailure,
   expectNoSecrets,
   HANG_MS,
   runningQueries,
+  startGd,
   sweepUrl,
+  tempFilesBeside,
   TEST_MS,
   timed,
   waitUntil,
@@ -99,6 +102,27 @@ test(
     const result = await run(output);
     expectFailure(result, { code: 2, output, message: /exists; use --force/, outputExisted: true });
     expect(readFileSync(output, "utf8")).toBe("precious\n");
+  },
+  TEST_MS,
+);
+
+test(
+  "a file that appears at the target during the export is left untouched without --force -> 2",
+  async () => {
+    const output = join(base, "race.csv");
+    // The export's query waits for a lock the test holds, so the file lands mid-export every time.
+    const holder = await mariadb.createConnection({ socketPath: server().socket, user: "root" });
+    try {
+      await holder.query("SELECT GET_LOCK('gd-race', 0)");
+      const run = startGd(["--db-url", sweepUrl(server().port), "-q", "SELECT GET_LOCK('gd-race', 20) AS got", "-o", output]);
+      await waitUntil("the export's temp file", () => tempFilesBeside(output).length > 0);
+      writeFileSync(output, "IMPORTANT\n");
+      await holder.query("SELECT RELEASE_LOCK('gd-race')");
+      expectFailure(await run.result, { code: 2, output, message: /race\.csv appeared during the export and was left untouched; use --force/, outputExisted: true });
+      expect(readFileSync(output, "utf8")).toBe("IMPORTANT\n");
+    } finally {
+      await holder.end();
+    }
   },
   TEST_MS,
 );
