@@ -1,9 +1,10 @@
 // Where the bytes go. A regular file is written to a private temporary file beside the
 // target and moved into place only after the last byte is flushed, so a failed or
 // interrupted export never leaves a partial file under the final name; without --force that
-// last step refuses to replace anything, even a file that appeared during the export. A symbolic link is
-// written through, as open(2) would: its target is replaced and the link stays. Devices and
-// FIFOs are written directly; "-" is stdout.
+// last step refuses to replace anything, even a file that appeared during the export. A
+// symbolic link is written through, as open(2) would: its target is replaced and the link
+// stays. Devices and FIFOs are written directly; "-" is stdout, and so are /dev/stdout and the
+// other names of fd 1.
 import {
   closeSync,
   constants,
@@ -172,14 +173,14 @@ function statIfExists(path: string, shownPath: string, follow: boolean): Stats |
 }
 
 /**
- * Where open(2) on `path` would create or replace a file: the final target of its symbolic
- * links, which need not exist yet (a dangling link). Each link is read relative to the real
- * directory holding it.
+ * `path`, then the target of each symbolic link in turn, as open(2) would follow them. Each link
+ * is read relative to the real directory holding it; the last name need not exist (a dangling link).
  */
-function followLinks(path: string): string {
+function* linkChain(path: string): Generator<string> {
   let file = path;
   for (let hops = 0; hops < MAX_LINK_HOPS; hops++) {
-    if (!statIfExists(file, path, false)?.isSymbolicLink()) return file;
+    yield file;
+    if (!statIfExists(file, path, false)?.isSymbolicLink()) return;
     try {
       file = resolve(realpathSync(dirname(file)), readlinkSync(file));
     } catch (error) {
@@ -188,6 +189,44 @@ function followLinks(path: string): string {
   }
   throw outputError(`cannot write ${path}: ${IO_REASONS.ELOOP}`);
 }
+
+/** Where open(2) on `path` would create or replace a file: the last name of its link chain. */
+function followLinks(path: string): string {
+  let last = path;
+  for (const file of linkChain(path)) last = file;
+  return last;
+}
+
+/** The directory of our own descriptors, /proc/PID/fd (what /proc/self/fd and /dev/fd resolve to). */
+function ownFdDirectory(): string | undefined {
+  try {
+    return realpathSync("/proc/self/fd");
+  } catch {
+    return undefined; // no /proc: nothing can name our descriptors by path
+  }
+}
+
+/**
+ * Whether `path` names our own stdout: /dev/stdout, /dev/fd/1, /proc/self/fd/1, or a link that
+ * leads to one of them. Such a name must be written as "-" is: opening it would follow fd 1's
+ * link to a file shell redirection opened (`>> app.csv`) and replace that file, not append to it.
+ */
+function isOwnStdout(path: string): boolean {
+  const fdDirectory = ownFdDirectory();
+  if (!fdDirectory) return false;
+  for (const file of linkChain(path)) {
+    if (basename(file) !== "1") continue;
+    try {
+      if (realpathSync(dirname(file)) === fdDirectory) return true;
+    } catch {
+      // A directory that does not exist holds no descriptor.
+    }
+  }
+  return false;
+}
+
+/** "-", or a name for our own stdout: both are written to fd 1 as it is. */
+const writesStdout = (path: string) => path === "-" || isOwnStdout(path);
 
 interface Target {
   /** The file to create or replace: `path` itself, or the final target of a link at `path`. */
@@ -226,7 +265,7 @@ function resolveTarget(path: string, force: boolean): Target {
 
 /** Checks that can fail before any database work is done: exit 2 or 5 early. */
 export function checkTarget(path: string, force: boolean): void {
-  if (path !== "-") resolveTarget(path, force);
+  if (!writesStdout(path)) resolveTarget(path, force);
 }
 
 /** link(2) fails with these where the file system has no hard links (FAT, some network shares). */
@@ -256,7 +295,7 @@ const appearedMeanwhile = (path: string) =>
   configError(`output ${path} appeared during the export and was left untouched; use --force to overwrite it`);
 
 export function openSink(path: string, force: boolean): Sink {
-  if (path === "-") return stdoutSink();
+  if (writesStdout(path)) return stdoutSink();
   const { file, existing } = resolveTarget(path, force);
   if (existing && !existing.isFile()) {
     // /dev/null, a FIFO, a terminal: write in place, never replace.

@@ -2,7 +2,7 @@
 import { beforeAll, describe, expect, test } from "bun:test";
 import { chmodSync, existsSync, lstatSync, mkdirSync, readFileSync, readdirSync, readlinkSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { gunzipSync } from "node:zlib";
-import { gd, usePrivateServer, useTempDir } from "../support/harness.ts";
+import { gd, gdInShell, usePrivateServer, useTempDir } from "../support/harness.ts";
 
 const server = usePrivateServer();
 const tmp = useTempDir();
@@ -268,6 +268,32 @@ describe("the output path", () => {
     const r = await gd(["--db-url", url, "-q", QUERY, "-o", out("null.csv")]);
     expect(r).toMatchObject({ code: 0, stderr: "" });
     expect(readlinkSync(out("null.csv"))).toBe("/dev/null");
+  });
+});
+
+describe("/dev/stdout, /dev/fd/1, /proc/self/fd/1 and links to them are our stdout, written as -o - is", () => {
+  const EXPORT = "id,name,score\r\n1,Ann,1.50\r\n2,\"Bob, Jr.\",\r\n3,Çelik,-0.25\r\n";
+  const appendTo = async (name: string, extra: string[] = []) => {
+    writeFileSync(out("app.csv"), "prev\n");
+    const r = await gdInShell(["--db-url", url, "-q", QUERY, "-o", name, "-f", "csv", ...extra], `>> "${out("app.csv")}"`);
+    return { ...r, file: readFileSync(out("app.csv"), "utf8") };
+  };
+
+  test.each(["/dev/stdout", "/dev/fd/1", "/proc/self/fd/1"])("%s appends where the shell says (>>), without --force", async (name) => {
+    expect(await appendTo(name)).toEqual({ code: 0, stderr: "", file: "prev\n" + EXPORT });
+  });
+
+  test("--force does not make it replace the file behind stdout, nor does a link to /dev/stdout", async () => {
+    expect(await appendTo("/dev/stdout", ["--force"])).toEqual({ code: 0, stderr: "", file: "prev\n" + EXPORT });
+    symlinkSync("/dev/stdout", out("to-stdout"));
+    expect(await appendTo(out("to-stdout"))).toEqual({ code: 0, stderr: "", file: "prev\n" + EXPORT });
+  });
+
+  test("a reader that goes away (| head -1) is a quiet exit 0", async () => {
+    const query = "SELECT seq FROM seq_1_to_300000";
+    const r = await gdInShell(["--db-url", url, "-q", query, "-o", "/dev/stdout", "-f", "csv"], `| head -1 > "${out("first.csv")}"`);
+    expect(r).toEqual({ code: 0, stderr: "" });
+    expect(readFileSync(out("first.csv"), "utf8")).toBe("seq\r\n");
   });
 });
 

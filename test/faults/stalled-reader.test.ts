@@ -6,7 +6,7 @@ import { beforeAll, expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { addSweepAccounts, expectNoSecrets, queryValue, sweepUrl, waitUntil } from "../support/faults.ts";
-import { cleanEnv, MAIN, ROOT, usePrivateServer, useTempDir } from "../support/harness.ts";
+import { gdInShell, usePrivateServer, useTempDir } from "../support/harness.ts";
 
 const server = usePrivateServer({ extraArgs: ["--net-write-timeout=2"] });
 const dir = useTempDir();
@@ -17,20 +17,11 @@ const ROWS = 400_000;
 const QUERY = `SELECT seq, REPEAT('x', 100) AS pad FROM seq_1_to_${ROWS}`;
 
 /** Runs gold-digger into a reader that sleeps `stallSeconds`, then copies everything to `output`. */
-async function exportToStalledReader(query: string, output: string, stallSeconds: number) {
-  // bash reports gold-digger's own exit status after the reader has taken everything.
-  const script = `bun "$0" "$@" | { sleep ${stallSeconds}; cat > "$OUT"; }; echo \${PIPESTATUS[0]}`;
-  const child = Bun.spawn(["bash", "-c", script, MAIN, "--db-url", sweepUrl(server().port), "-q", query, "-o", "-", "-f", "csv"], {
-    env: cleanEnv({ OUT: output }),
-    cwd: ROOT,
-    stdout: "pipe",
-    stderr: "pipe",
+const exportToStalledReader = (query: string, output: string, stallSeconds: number) =>
+  gdInShell(["--db-url", sweepUrl(server().port), "-q", query, "-o", "-", "-f", "csv"], `| { sleep ${stallSeconds}; cat > "$OUT"; }`, {
+    env: { OUT: output },
+    timeoutMs: 40_000,
   });
-  const timer = setTimeout(() => child.kill("SIGKILL"), 40_000);
-  const [status, stderr] = await Promise.all([new Response(child.stdout).text(), new Response(child.stderr).text(), child.exited]);
-  clearTimeout(timer);
-  return { code: Number(status), stderr };
-}
 
 test("a reader that stalls for 8 s, four times the server's net_write_timeout, still gets every row", async () => {
   const output = join(dir(), "stalled.csv");
