@@ -52,6 +52,7 @@ const IO_REASONS: Record<string, string> = {
   EISDIR: "is a directory",
   EIO: "input/output error",
   ELOOP: "too many levels of symbolic links",
+  ENAMETOOLONG: "file name too long",
 };
 
 function ioReason(error: unknown): string {
@@ -241,6 +242,10 @@ interface Target {
  */
 function resolveTarget(path: string, force: boolean): Target {
   const entry = statIfExists(path, path, false);
+  // `new/` names a directory whether or not one exists; caught here, not after the whole query.
+  if (path.endsWith("/") && !entry?.isDirectory()) {
+    throw outputError(`cannot write ${path}: the trailing '/' makes it the name of a directory; give a file name`);
+  }
   const link = entry?.isSymbolicLink() === true;
   // The kernel follows links that readlink cannot (/dev/stdout -> /proc/self/fd/1 -> "pipe:[…]").
   const existing = link ? statIfExists(path, path, true) : entry;
@@ -266,6 +271,30 @@ function resolveTarget(path: string, force: boolean): Target {
 /** Checks that can fail before any database work is done: exit 2 or 5 early. */
 export function checkTarget(path: string, force: boolean): void {
   if (!writesStdout(path)) resolveTarget(path, force);
+}
+
+/** The longest file name Linux file systems take, in bytes (NAME_MAX). */
+const NAME_MAX = 255;
+
+/** The longest start of `text` that fits in `maxBytes` of UTF-8, cut between characters. */
+function fitUtf8(text: string, maxBytes: number): string {
+  let fitted = "";
+  let bytes = 0;
+  for (const char of text) {
+    bytes += Buffer.byteLength(char);
+    if (bytes > maxBytes) break;
+    fitted += char;
+  }
+  return fitted;
+}
+
+/**
+ * `.NAME.PID.TIME.tmp`: hidden, and unique to this process and moment. A NAME near the limit
+ * is shortened here, so that any name that may exist at all can be exported to.
+ */
+function tempName(name: string): string {
+  const suffix = `.${process.pid}.${Date.now().toString(36)}.tmp`;
+  return `.${fitUtf8(name, NAME_MAX - 1 - Buffer.byteLength(suffix))}${suffix}`;
 }
 
 /** link(2) fails with these where the file system has no hard links (FAT, some network shares). */
@@ -309,7 +338,7 @@ export function openSink(path: string, force: boolean): Sink {
   }
   // Beside the final file (a link's target), so the rename stays within one directory.
   const dir = dirname(file);
-  const temp = join(dir, `.${basename(file)}.${process.pid}.${Date.now().toString(36)}.tmp`);
+  const temp = join(dir, tempName(basename(file)));
   let fd: number;
   try {
     fd = openSync(temp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o600);

@@ -1,7 +1,7 @@
 // Output failures: missing or read-only directory, a disk that fills up mid-export, an existing
 // target, and a stdout reader that goes away (| head).
 import { afterAll, beforeAll, expect, test } from "bun:test";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import mariadb from "mariadb";
@@ -18,6 +18,7 @@ import {
   timed,
   waitUntil,
 } from "../support/faults.ts";
+import { freePort } from "../../src/devdb/private-server.ts";
 import { readOnlyDir, smallFsDir } from "../support/fs-faults.ts";
 import { gd, gdInShell, usePrivateServer } from "../support/harness.ts";
 
@@ -90,6 +91,38 @@ test(
     writeFileSync(join(base, "plain"), "");
     const output = join(base, "plain", "out.csv");
     expect(await run(output)).toMatchObject({ code: 5, stderr: `gold-digger: cannot write ${output}: ${join(base, "plain")} is not a directory\n` });
+  },
+  TEST_MS,
+);
+
+test(
+  "a name ending in '/' -> 5 before connecting (nothing listens at the URL's port)",
+  async () => {
+    writeFileSync(join(base, "a-file"), "");
+    const url = sweepUrl(await freePort());
+    for (const output of [join(base, "new") + "/", join(base, "a-file") + "/"]) {
+      const result = await gd(["--db-url", url, "-q", "SELECT 1", "-o", output, "-f", "csv"], { timeoutMs: HANG_MS });
+      expectFailure(result, { code: 5, output, message: /: the trailing '\/' makes it the name of a directory; give a file name\n/ });
+    }
+  },
+  TEST_MS,
+);
+
+test(
+  "names up to 255 bytes work although the temp file's name is longer; a longer one -> 5 before connecting",
+  async () => {
+    const dir = join(base, "long-names");
+    mkdirSync(dir);
+    // 255 bytes each: one byte per character, and two bytes per character (é).
+    for (const name of ["x".repeat(251) + ".csv", "é".repeat(125) + "x.csv"]) {
+      const result = await gd(["--db-url", sweepUrl(server().port), "-q", "SELECT 1 AS one", "-o", join(dir, name)], { timeoutMs: HANG_MS });
+      expect(result).toMatchObject({ code: 0, stderr: "" });
+      expect(readFileSync(join(dir, name), "utf8")).toBe("one\r\n1\r\n");
+    }
+    expect(readdirSync(dir).filter((f) => f.endsWith(".tmp"))).toEqual([]);
+    const tooLong = join(dir, "x".repeat(252) + ".csv");
+    const result = await gd(["--db-url", sweepUrl(await freePort()), "-q", "SELECT 1", "-o", tooLong], { timeoutMs: HANG_MS });
+    expectFailure(result, { code: 5, output: join(dir, "never.csv"), message: /: file name too long\n/ });
   },
   TEST_MS,
 );
