@@ -6,6 +6,7 @@ export const ExitCode = {
   Connect: 3,
   Query: 4,
   Output: 5,
+  HungUp: 129,
   Interrupted: 130,
   Terminated: 143,
 } as const;

@@ -29,7 +29,7 @@ const BATCH_BYTES = 128 << 10;
 const GC_EVERY_BYTES = 16 << 20;
 
 /** Failures after which the server may still be running the query for nobody. */
-const SERVER_STILL_BUSY = new Set<number>([ExitCode.Interrupted, ExitCode.Terminated, ExitCode.Output]);
+const SERVER_STILL_BUSY = new Set<number>([ExitCode.HungUp, ExitCode.Interrupted, ExitCode.Terminated, ExitCode.Output]);
 
 export interface ExportStats {
   rows: number;

@@ -36,7 +36,7 @@ Subcommands:
   gold-digger demo [--dir DIR]                      export a sample table in every format
 
 Exit codes: 0 ok, 1 no rows (without --allow-empty), 2 configuration error, 3 cannot connect,
-4 query or streaming failed, 5 output I/O failed, 130/143 interrupted.
+4 query or streaming failed, 5 output I/O failed, 129/130/143 interrupted (SIGHUP/INT/TERM).
 `;
 
 /** citty colours its usage text; plain when stdout is not a terminal or NO_COLOR is set. */
