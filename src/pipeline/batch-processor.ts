@@ -15,15 +15,26 @@ export interface BatchProcessor {
   footer(wroteRows: boolean): Uint8Array;
 }
 
-function compressor(compression: Compression): (bytes: Uint8Array) => Uint8Array {
+/** Compresses one chunk into a complete gzip member / zstd frame (or passes it through). */
+type Compress = (bytes: Uint8Array, evenIfEmpty?: boolean) => Uint8Array;
+
+/**
+ * Empty input still yields a member or frame of its own. It is skipped, so that an empty header
+ * or footer adds nothing, unless `evenIfEmpty` asks for one.
+ */
+const skippingEmpty =
+  (compress: (bytes: Uint8Array<ArrayBuffer>) => Uint8Array): Compress =>
+  (bytes, evenIfEmpty = false) =>
+    bytes.length === 0 && !evenIfEmpty ? bytes : compress(bytes as Uint8Array<ArrayBuffer>);
+
+function compressor(compression: Compression): Compress {
   switch (compression) {
     case "none":
       return (bytes) => bytes;
     case "gzip":
-      // An empty input still yields a member; skip it so empty headers add nothing.
-      return (bytes) => (bytes.length === 0 ? bytes : Bun.gzipSync(bytes as Uint8Array<ArrayBuffer>, { level: 6 }));
+      return skippingEmpty((bytes) => Bun.gzipSync(bytes, { level: 6 }));
     case "zstd":
-      return (bytes) => (bytes.length === 0 ? bytes : Bun.zstdCompressSync(bytes as Uint8Array<ArrayBuffer>, { level: 3 }));
+      return skippingEmpty((bytes) => Bun.zstdCompressSync(bytes, { level: 3 }));
   }
 }
 
@@ -33,6 +44,8 @@ export function createBatchProcessor(spec: ProcessorSpec): BatchProcessor {
   return {
     header: () => compress(encoder.header()),
     batch: (rows, rowCount, isFirstBatch) => compress(encoder.batch(rows, rowCount, isFirstBatch)),
-    footer: (wroteRows) => compress(encoder.footer(wroteRows)),
+    // A 0-byte file is not valid gzip or zstd: an export of nothing at all (NDJSON with no rows,
+    // a statement without columns) ends with the one empty member or frame it consists of.
+    footer: (wroteRows) => compress(encoder.footer(wroteRows), !wroteRows && encoder.header().length === 0),
   };
 }
