@@ -2,7 +2,7 @@
 // malformed shape gets a message saying how to fix it, and so that no part of a password the
 // user forgot to percent-encode can end up as a host, port or database name.
 import { configError } from "../errors.ts";
-import { redactUrl } from "../redact.ts";
+import { redactUrl, urlPasswords } from "../redact.ts";
 
 export type SslMode = "DISABLED" | "PREFERRED" | "REQUIRED" | "VERIFY_CA" | "VERIFY_IDENTITY";
 
@@ -56,6 +56,10 @@ export function parseDbUrl(url: string): DbTarget {
   }
 
   const at = authority.lastIndexOf("@");
+  // `mysql://user:password/db`: what redaction takes for a password would otherwise be read as a port.
+  if (at < 0 && urlPasswords(url).length > 0) {
+    throw fail("after a host comes a port, a number from 1 to 65535; credentials go before the host, as USER:PASSWORD@HOST");
+  }
   const userinfo = at < 0 ? "" : authority.slice(0, at);
   const colon = userinfo.indexOf(":");
   const user = decode(colon < 0 ? userinfo : userinfo.slice(0, colon), "user name");
