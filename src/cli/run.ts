@@ -74,7 +74,7 @@ export async function runCli(argv: string[], io: CliIo, signal?: AbortSignal): P
     }
     const { flags, verbosity } = parseFlags(argv);
     if (flags.help) {
-      io.stdout(await helpText(io.stdoutIsTty && !io.env.NO_COLOR));
+      io.stdout(helpText());
       return ExitCode.Ok;
     }
     if (flags.version) {
