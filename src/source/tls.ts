@@ -3,7 +3,7 @@
 import { readFileSync } from "node:fs";
 import type { ExportConfig } from "../config.ts";
 import { configError } from "../errors.ts";
-import type { DbTarget } from "./db-url.ts";
+import { isLoopback, type DbTarget } from "./db-url.ts";
 
 export interface TlsPlan {
   /** The connector's `ssl` option for the first attempt. */
@@ -14,8 +14,6 @@ export interface TlsPlan {
   description: string;
   warning?: string;
 }
-
-const LOOPBACK = /^(localhost|127(\.\d{1,3}){3}|::1|\[::1\])$/i;
 
 const skipHostname = () => undefined;
 
@@ -57,7 +55,7 @@ export function planTls(target: DbTarget, tls: ExportConfig["tls"]): TlsPlan {
     case "default":
       break;
   }
-  const local = target.socketPath !== undefined || LOOPBACK.test(target.host);
+  const local = target.socketPath !== undefined || isLoopback(target.host);
   const mode = target.sslMode ?? (local ? "PREFERRED" : "VERIFY_IDENTITY");
   switch (mode) {
     case "DISABLED":
