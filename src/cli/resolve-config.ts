@@ -3,7 +3,7 @@
 import { readFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import type { Compression, ExportConfig, Format, TlsMode } from "../config.ts";
-import { configError } from "../errors.ts";
+import { configError, errnoWords } from "../errors.ts";
 import { parseDbUrl } from "../source/db-url.ts";
 
 export type ParsedFlags = Record<string, string | boolean | undefined>;
@@ -19,12 +19,6 @@ const FORMAT_BY_EXTENSION: Record<string, Format> = {
 };
 const COMPRESSION_BY_EXTENSION: Record<string, Compression> = { gz: "gzip", zst: "zstd" };
 const KNOWN_EXTENSIONS = ".csv, .tsv, .tab, .txt, .json, .ndjson, .jsonl (each optionally followed by .gz or .zst)";
-
-const READ_ERRORS: Record<string, string> = {
-  ENOENT: "no such file",
-  EACCES: "permission denied",
-  EISDIR: "is a directory",
-};
 
 const str = (v: string | boolean | undefined): string | undefined => (typeof v === "string" ? v : undefined);
 
@@ -105,8 +99,7 @@ function readQueryFile(file: string): string {
   try {
     text = readFileSync(file === "-" ? 0 : file, "utf8");
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code ?? "";
-    throw configError(`cannot read ${source}: ${READ_ERRORS[code] ?? (error as Error).message}`);
+    throw configError(`cannot read ${source}: ${errnoWords(error)}`);
   }
   // Editors on Windows start UTF-8 files with a byte-order mark; the server would reject it as SQL.
   text = text.replace(/^\uFEFF/, "");

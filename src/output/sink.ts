@@ -22,7 +22,7 @@ import {
   type Stats,
 } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
-import { configError, GdError, outputError } from "../errors.ts";
+import { configError, ERRNO_WORDS, errnoWords, GdError, outputError } from "../errors.ts";
 
 export interface Sink {
   write(chunk: Uint8Array): Promise<void>;
@@ -41,27 +41,8 @@ export class ReaderGone extends Error {
   }
 }
 
-const IO_REASONS: Record<string, string> = {
-  ENOSPC: "no space left on device",
-  EDQUOT: "disk quota exceeded",
-  EACCES: "permission denied",
-  EPERM: "permission denied",
-  EROFS: "read-only file system",
-  ENOENT: "no such file or directory",
-  ENOTDIR: "a parent is not a directory",
-  EISDIR: "is a directory",
-  EIO: "input/output error",
-  ELOOP: "too many levels of symbolic links",
-  ENAMETOOLONG: "file name too long",
-};
-
-function ioReason(error: unknown): string {
-  const e = error as NodeJS.ErrnoException;
-  return IO_REASONS[e?.code ?? ""] ?? e?.message ?? String(error);
-}
-
 function describeIoError(error: unknown, path: string): string {
-  return `cannot write ${path}: ${ioReason(error)}`;
+  return `cannot write ${path}: ${errnoWords(error)}`;
 }
 
 function writeAll(fd: number, chunk: Uint8Array): Promise<void> {
@@ -188,7 +169,7 @@ function* linkChain(path: string): Generator<string> {
       throw outputError(describeIoError(error, path));
     }
   }
-  throw outputError(`cannot write ${path}: ${IO_REASONS.ELOOP}`);
+  throw outputError(`cannot write ${path}: ${ERRNO_WORDS.ELOOP}`);
 }
 
 /** Where open(2) on `path` would create or replace a file: the last name of its link chain. */
@@ -344,7 +325,7 @@ export function openSink(path: string, force: boolean): Sink {
     fd = openSync(temp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o600);
   } catch (error) {
     // Not describeIoError's words alone: /proc says ENOENT although both it and the target exist.
-    throw outputError(`cannot write ${path}: cannot create a file in ${dir}: ${ioReason(error)}`);
+    throw outputError(`cannot write ${path}: cannot create a file in ${dir}: ${errnoWords(error)}`);
   }
   return fdSink(fd, path, {
     // A replaced file keeps its mode (a private 0600 export stays private); a new one gets the usual.

@@ -2,7 +2,7 @@
 // (see "TLS" in CONTRACT.md).
 import { readFileSync } from "node:fs";
 import type { ExportConfig } from "../config.ts";
-import { configError } from "../errors.ts";
+import { configError, errnoWords } from "../errors.ts";
 import { isLoopback, type DbTarget } from "./db-url.ts";
 
 export interface TlsPlan {
@@ -22,7 +22,7 @@ function readCa(path: string): string {
   try {
     pem = readFileSync(path, "utf8");
   } catch (error) {
-    throw configError(`cannot read --tls-ca-file ${path}: ${(error as NodeJS.ErrnoException).code ?? error}`);
+    throw configError(`cannot read --tls-ca-file ${path}: ${errnoWords(error)}`);
   }
   if (!pem.includes("-----BEGIN CERTIFICATE-----")) {
     throw configError(`--tls-ca-file ${path} holds no PEM certificate`);

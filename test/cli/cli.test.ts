@@ -186,10 +186,12 @@ describe("exit 2", () => {
     expect(readFileSync(out("keep.csv"), "utf8")).toBe("precious");
   });
 
-  test("a missing CA file", async () => {
-    const r = await gd([...base(), "-o", out("ca.csv"), "--tls-ca-file", out("missing-ca.pem")]);
-    expect(r.code).toBe(2);
-    expect(r.stderr).toContain("--tls-ca-file");
+  test.each([
+    ["missing", "missing-ca.pem", "no such file or directory"],
+    ["a directory", "", "is a directory"],
+  ])("a CA file that is %s: exit 2, the reason in words", async (_name, file, reason) => {
+    const r = await gd([...base(), "-o", out("ca.csv"), "--tls-ca-file", out(file)]);
+    expect(r).toMatchObject({ code: 2, stderr: `gold-digger: cannot read --tls-ca-file ${out(file)}: ${reason}\n` });
   });
 });
 
