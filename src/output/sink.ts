@@ -235,7 +235,7 @@ function resolveTarget(path: string, force: boolean): Target {
   // Only a file to create or replace needs the link's target by name: the temp file goes beside it.
   const file = link && replaced ? followLinks(path) : path;
   // Anything the export would replace needs --force: a file, or a link, even a dangling one.
-  // A device or FIFO (also behind a link, such as /dev/stdout) is written in place, never replaced.
+  // A device or FIFO (also behind a link, such as /dev/tty) is written in place, never replaced.
   if (entry && replaced && !force) {
     const what = link ? `${path} exists (a symbolic link to ${file})` : `file ${path} exists`;
     throw configError(`output ${what}; use --force to overwrite it`);
