@@ -7,7 +7,7 @@ import { cancelQuery, openConnection } from "./source/connect.ts";
 import { querySource } from "./source/query-source.ts";
 
 /** Failures after which the server may still be running the query for nobody. */
-const SERVER_STILL_BUSY = new Set<number>([ExitCode.Interrupted, ExitCode.Terminated, ExitCode.Output]);
+const SERVER_STILL_BUSY = new Set<number>([ExitCode.HungUp, ExitCode.Interrupted, ExitCode.Terminated, ExitCode.Output]);
 
 export interface ExportStats extends PipelineStats {
   startedAt: number;

@@ -1,10 +1,12 @@
 #!/usr/bin/env bun
-// Entry point: run the CLI, translate SIGINT/SIGTERM into a clean abort, exit with its code.
+// Entry point: run the CLI, translate SIGHUP/SIGINT/SIGTERM into a clean abort, exit with its code.
 import { ExitCode, GdError } from "./errors.ts";
 import { processIo, runCli } from "./cli/run.ts";
 
 const controller = new AbortController();
+// SIGHUP: the terminal closed or the ssh session was lost; the export is just as abandoned.
 for (const [sig, code] of [
+  ["SIGHUP", ExitCode.HungUp],
   ["SIGINT", ExitCode.Interrupted],
   ["SIGTERM", ExitCode.Terminated],
 ] as const) {
@@ -23,6 +25,8 @@ process.on("uncaughtException", (error) => {
 });
 // A closed stdout (| head) must not crash the process; the sink reports it and we stop quietly.
 process.stdout.on?.("error", () => {});
+// After SIGHUP the terminal behind stderr may be gone: a failed message must not stop the cleanup.
+process.stderr.on?.("error", () => {});
 
 const code = await runCli(process.argv.slice(2), processIo(), controller.signal);
 process.exit(code);

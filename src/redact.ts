@@ -3,14 +3,23 @@
 
 const MASK = "***";
 
-// The password runs from `://user:` to the last `@` of the same whitespace-free run, so a raw
-// `@`, `/`, `?` or `#` inside it (a URL the user forgot to percent-encode) is still covered.
-const URL_PASSWORD = /(:\/\/[^\s:/@]*:)\S+(?=@)/g;
+// The password follows `://user:`. Where an `@` comes later in the same whitespace-free run, it
+// runs to the last one, so a raw `@`, `/`, `?` or `#` inside it (a URL the user forgot to
+// percent-encode) is still covered.
+const PASSWORD_BEFORE_AT = String.raw`\S+(?=@)`;
+// A URL without `@HOST` (`mysql://user:password/db`): the rest of the authority, unless it is a
+// port (`host:3306`) or part of a bracketed IPv6 address (`[::1]:3306`). A colon at its end is
+// left, so that masking a message twice changes nothing (`mysql://h:***: reason`).
+const PASSWORD_WITHOUT_HOST = String.raw`(?<!\/\/\[[^\s@]*)(?!\d{1,5}(?:[\s/?#]|$))[^\s/?#@]*[^\s/?#@:]`;
+const URL_PASSWORD = new RegExp(String.raw`(:\/\/[^\s:/@]*:)(?:${PASSWORD_BEFORE_AT}|${PASSWORD_WITHOUT_HOST})`, "g");
 
 // A password passed as a URL parameter (`?password=...`), which some drivers accept.
 const PARAM_PASSWORD = /([?&;](?:password|passwd|pass|pwd)=)[^&;\s#]*/gi;
 
-/** Replaces the password of every `scheme://user:password@` (or `?password=`) in `text` with `***`. */
+/**
+ * Replaces the password of every `scheme://user:password@` (or `?password=`, or a
+ * `scheme://user:password` lacking its `@host`) in `text` with `***`.
+ */
 export function redactUrl(text: string): string {
   return text.replace(URL_PASSWORD, `$1${MASK}`).replace(PARAM_PASSWORD, `$1${MASK}`);
 }
@@ -100,8 +109,53 @@ export function redactSql(sql: string): string {
  */
 export function sqlSecrets(sql: string): string[] {
   return sensitiveLiterals(sql)
-    .map((token) => sql.slice(token.start + 1, token.end - 1))
+    .map((token) => sql.slice(...contents(sql, token)))
     .filter((secret) => secret.length >= MIN_FREE_TEXT_SECRET);
+}
+
+// MariaDB and MySQL quote the SQL from a syntax error on, cut after 80 characters and not
+// escaped: "... near 'USERR bob IDENTIFIED BY 'abc12'' at line 1".
+const SERVER_QUOTE = /(near ')([\s\S]+)(' at line \d+)/;
+
+/**
+ * Masks what a server message quotes of `sql`'s credential literals (those redactSql masks), at
+ * any length: sqlSecrets' net leaves short ones alone. The quote is found in `sql`, and whatever
+ * of it lies inside such a literal becomes `***`; a quote not found in `sql` is masked whole.
+ */
+export function redactServerQuote(message: string, sql: string): string {
+  const near = SERVER_QUOTE.exec(message);
+  if (!near) return message;
+  const literals = sensitiveLiterals(sql);
+  if (literals.length === 0) return message;
+  const [whole, open, quote, close] = near as unknown as [string, string, string, string];
+  const rest = message.slice(near.index + whole.length);
+  return message.slice(0, near.index) + open + maskQuote(quote, sql, literals) + close + rest;
+}
+
+/** `quote`, found in `sql`, with each run of characters inside one of `literals` as one `***`. */
+function maskQuote(quote: string, sql: string, literals: Token[]): string {
+  const secret = new Array<boolean>(quote.length).fill(false);
+  let found = false;
+  for (let at = sql.indexOf(quote); at >= 0; at = sql.indexOf(quote, at + 1)) {
+    found = true;
+    for (const literal of literals) {
+      const [from, to] = contents(sql, literal);
+      for (let i = Math.max(from, at); i < Math.min(to, at + quote.length); i++) secret[i - at] = true;
+    }
+  }
+  if (!found) return MASK;
+  let out = "";
+  for (let i = 0; i < quote.length; i++) {
+    if (!secret[i]) out += quote[i];
+    else if (!secret[i - 1]) out += MASK;
+  }
+  return out;
+}
+
+/** Where a string literal's text lies in `sql`: inside its quotes (an unterminated one runs to the end). */
+function contents(sql: string, literal: Token): [number, number] {
+  const closed = literal.end - literal.start >= 2 && sql[literal.end - 1] === sql[literal.start];
+  return [literal.start + 1, closed ? literal.end - 1 : literal.end];
 }
 
 /** The credential-carrying string literals of `sql`, in order. */

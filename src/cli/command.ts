@@ -1,103 +1,124 @@
-// The citty command definition, built from the flag table, and argument parsing with the
-// strictness the contract needs (unknown flags and stray arguments are exit 2).
-import { defineCommand, parseArgs, renderUsage, type ArgsDef } from "citty";
+// Argument parsing and --help, both from the flag table (flags.ts), with the strictness the
+// contract needs: an unknown flag, a stray argument, a value for a switch (`--pretty=no`) and a
+// single-value flag given twice (`-o a --output b`) are each exit 2, never silently resolved.
+import { parseArgs } from "node:util";
 import pkg from "../../package.json" with { type: "json" };
 import { configError } from "../errors.ts";
-import { FLAGS } from "./flags.ts";
+import { BUILTIN_FLAGS, FLAGS, SUBCOMMANDS, type FlagSpec } from "./flags.ts";
 import type { ParsedFlags } from "./resolve-config.ts";
 
 export const VERSION: string = pkg.version;
 
-const args: ArgsDef = {};
-for (const f of FLAGS) {
-  args[f.name] = {
-    type: f.type,
-    alias: f.alias,
-    description: f.env ? `${f.description} [env: ${f.env}]` : f.description,
-    valueHint: f.valueHint,
-  } as ArgsDef[string];
-}
-args.help = { type: "boolean", alias: "h", description: "Show this help" };
-args.version = { type: "boolean", alias: "V", description: "Show the version" };
+const ALL_FLAGS = [...FLAGS, ...BUILTIN_FLAGS];
 
-export const command = defineCommand({
-  meta: { name: "gold-digger", version: VERSION, description: "Export one MySQL/MariaDB query result to CSV, TSV, JSON or NDJSON" },
-  args,
-});
-
-const HELP_FOOTER = `
-Examples:
-  gold-digger --db-url mysql://user:pass@db:3306/shop -q 'SELECT * FROM orders' -o orders.csv
-  DATABASE_URL=mysql://... gold-digger --query-file report.sql -o report.ndjson.zst
-  gold-digger --db-url mysql://... -q 'SELECT 1' -o - -f json --pretty
-
-Subcommands:
-  gold-digger completion bash|zsh|fish|powershell   print a completion script
-  gold-digger demo [--dir DIR]                      export a sample table in every format
-
-Exit codes: 0 ok, 1 no rows (without --allow-empty), 2 configuration error, 3 cannot connect,
-4 query or streaming failed, 5 output I/O failed, 130/143 interrupted.
-`;
-
-/** citty colours its usage text; plain when stdout is not a terminal or NO_COLOR is set. */
-export async function helpText(color: boolean): Promise<string> {
-  const text = (await renderUsage(command)) + "\n" + HELP_FOOTER;
-  return color ? text : text.replace(/\x1b\[[0-9;]*m/g, "");
-}
-
-const known = new Set<string>(["_", "help", "h", "version", "V"]);
-for (const f of FLAGS) {
-  known.add(f.name);
-  if (f.alias) known.add(f.alias);
-}
-// citty also answers to the camelCase spelling of each flag.
+// Earlier versions also took each flag's camelCase spelling (--dbUrl): scripts may use it.
 const camel = (s: string) => s.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
 
-/** Every spelling of a flag whose value may be the next argument (`-q -v` queries "-v"). */
-const VALUE_FLAGS = new Set<string>(
-  FLAGS.filter((f) => f.type === "string").flatMap((f) => [`--${f.name}`, `--${camel(f.name)}`, ...(f.alias ? [`-${f.alias}`] : [])]),
+/** Each long spelling of a flag (`db-url`, `dbUrl`) to the flag. */
+const BY_NAME = new Map<string, FlagSpec>(ALL_FLAGS.flatMap((f) => [[camel(f.name), f] as const, [f.name, f] as const]));
+const OPTIONS = Object.fromEntries(
+  [...BY_NAME].map(([name, f]) => [name, { type: f.type, ...(f.alias && name === f.name ? { short: f.alias } : {}) }]),
 );
 
 /**
- * How many times -v was given (-v -v, -vv, -pv, --verbose): citty only keeps true. Values
- * are skipped, and in a cluster of short flags only the last may take one (-vq SQL).
+ * Flags by name, and how many times -v was given (-v -v, -vv, -pv, --verbose). A flag's value
+ * is the next argument even when it starts with a dash (`-q -v` queries "-v"), and in a cluster
+ * of short flags only the last may take one (`-vq SQL`).
  */
-function countVerbose(argv: string[]): number {
+export function parseFlags(argv: string[]): { flags: ParsedFlags; verbosity: number } {
+  // Not strict: node's strict mode refuses a value that starts with a dash, and its messages
+  // are not ours. Every token is checked below instead.
+  const { tokens } = parseArgs({ args: argv, options: OPTIONS, strict: false, allowPositionals: true, tokens: true });
+  const flags: ParsedFlags = {};
   let verbosity = 0;
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    if (arg === "--") break;
-    const cluster = /^-[A-Za-z]+$/.test(arg);
-    if (arg === "--verbose") verbosity++;
-    else if (cluster) verbosity += arg.split("v").length - 1;
-    if (VALUE_FLAGS.has(cluster ? `-${arg.at(-1)}` : arg)) i++;
+  for (const token of tokens) {
+    if (token.kind === "positional") throw configError(`unexpected argument '${token.value}' (see --help)`);
+    if (token.kind !== "option") continue; // `--`: only positionals follow, refused above
+    const flag = BY_NAME.get(token.name);
+    if (!flag) throw configError(`unknown option '${token.rawName}' (see --help)`);
+    if (flag.type === "boolean") {
+      if (token.value !== undefined) throw configError(`${token.rawName} takes no value, got '${token.value}'`);
+      if (flag.name === "verbose") verbosity++;
+      flags[flag.name] = true;
+    } else {
+      if (!token.value) throw configError(`--${flag.name} needs a value`);
+      if (flags[flag.name] !== undefined) throw configError(`--${flag.name} given more than once`);
+      flags[flag.name] = token.value;
+    }
   }
-  return verbosity;
+  return { flags, verbosity };
 }
 
-export function parseFlags(argv: string[]): { flags: ParsedFlags; verbosity: number } {
-  const parsed = parseArgs(argv, args) as unknown as Record<string, unknown> & { _: string[] };
-  for (const key of Object.keys(parsed)) {
-    if (!known.has(key) && !FLAGS.some((f) => camel(f.name) === key)) {
-      throw configError(`unknown option '${key.length === 1 ? "-" : "--"}${key}' (see --help)`);
+// ---- --help -------------------------------------------------------------------------------
+
+const WIDTH = 80;
+/** Where descriptions start; a longer flag puts its description on the next line. */
+const DESCRIPTION_COLUMN = 30;
+
+/** `words` in lines of at most `width` characters, a space between words. */
+function wrap(words: string[], width: number): string[] {
+  const lines: string[] = [];
+  let line = "";
+  for (const word of words) {
+    if (line && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = word;
+    } else {
+      line = line ? `${line} ${word}` : word;
     }
   }
-  if (parsed._.length > 0) throw configError(`unexpected argument '${parsed._[0]}' (see --help)`);
-  for (const f of FLAGS) {
-    const v = parsed[f.name];
-    if (Array.isArray(v)) {
-      if (f.type === "string") throw configError(`--${f.name} given more than once`);
-    } else if (f.type === "string" && (v === true || v === "")) {
-      throw configError(`--${f.name} needs a value`);
-    }
-  }
-  const verbosity = countVerbose(argv);
-  const flags: ParsedFlags = {};
-  for (const f of FLAGS) {
-    const v = parsed[f.name];
-    flags[f.name] = Array.isArray(v) ? (v.at(-1) as boolean) : (v as string | boolean | undefined);
-  }
-  flags.help = parsed.help === true;
-  flags.version = parsed.version === true;
-  return { flags, verbosity };
+  return [...lines, line];
+}
+
+/** `head` with its description beside it, or below it when `head` reaches the description column. */
+function entry(head: string, description: string, note?: string): string[] {
+  // A note (`[env: DATABASE_URL]`) stays whole on one line.
+  const words = [...description.split(" "), ...(note ? [note] : [])];
+  const [first, ...rest] = wrap(words, WIDTH - DESCRIPTION_COLUMN);
+  const indent = " ".repeat(DESCRIPTION_COLUMN);
+  const lead = head.length < DESCRIPTION_COLUMN - 1 ? [head.padEnd(DESCRIPTION_COLUMN) + first] : [head, indent + first];
+  return [...lead, ...rest.map((line) => indent + line)];
+}
+
+/** `  -q, --query SQL` or `      --db-url URL`: long names line up whether or not there is a short one. */
+function flagHelp(flag: FlagSpec): string[] {
+  const short = flag.alias ? `-${flag.alias}, ` : "    ";
+  const value = flag.type === "string" ? ` ${flag.valueHint ?? "VALUE"}` : "";
+  return entry(`  ${short}--${flag.name}${value}`, flag.description, flag.env && `[env: ${flag.env}]`);
+}
+
+const HELP_FOOTER = `Examples:
+  gold-digger --db-url mysql://user:pass@db/shop -q 'SELECT * FROM t' -o t.csv
+  DATABASE_URL=mysql://... gold-digger --query-file q.sql -o report.ndjson.zst
+  gold-digger --db-url mysql://... -q 'SELECT 1' -o - -f json --pretty
+
+Exit codes:
+  0    rows written (or none, with --allow-empty)
+  1    the query returned no rows (without --allow-empty)
+  2    configuration or usage error
+  3    cannot connect or authenticate
+  4    the query failed, or the result failed while streaming
+  5    output I/O failed
+  129  interrupted by SIGHUP, 130 by SIGINT, 143 by SIGTERM`;
+
+/** Left-aligned like the mariadb client's and ripgrep's help, within 80 columns. */
+export function helpText(): string {
+  const commands = SUBCOMMANDS.map((s) => `${s.name} ${s.args}`);
+  return [
+    `gold-digger ${VERSION}`,
+    "Export one MySQL/MariaDB query result to CSV, TSV, JSON or NDJSON",
+    "",
+    "Usage:",
+    "  gold-digger [OPTIONS]",
+    ...commands.map((usage) => `  gold-digger ${usage}`),
+    "",
+    "Commands:",
+    ...SUBCOMMANDS.flatMap((s, i) => entry(`  ${commands[i]}`, s.description)),
+    "",
+    "Options:",
+    ...ALL_FLAGS.flatMap(flagHelp),
+    "",
+    HELP_FOOTER,
+    "",
+  ].join("\n");
 }

@@ -1,20 +1,16 @@
 // `gold-digger completion SHELL`: scripts generated from the flag table, so a new flag
 // completes everywhere without touching four shell dialects by hand.
 import { configError } from "../errors.ts";
-import { FLAGS, SUBCOMMANDS, type FlagSpec } from "./flags.ts";
+import { BUILTIN_FLAGS, FLAGS, HELP_FLAG, SUBCOMMANDS, type FlagSpec } from "./flags.ts";
 
 export const COMPLETION_SHELLS = ["bash", "zsh", "fish", "powershell"] as const;
 
 const COMMANDS = ["gold-digger", "gold_digger"];
 const FUNCTION = "_gold_digger";
 
-const HELP: FlagSpec = { name: "help", alias: "h", type: "boolean", description: "Show help" };
-// citty answers these itself, so they are not in FLAGS.
-const BUILTIN_FLAGS: FlagSpec[] = [HELP, { name: "version", alias: "V", type: "boolean", description: "Show the version" }];
-
 /** `gold-digger demo` takes none of the export flags, only these (src/demo/demo.ts). */
 const DEMO_DIR: FlagSpec = { name: "dir", type: "string", valueHint: "DIR", file: true, description: "Write the sample exports into DIR (default ./gold-digger-demo)" };
-const DEMO_FLAGS: FlagSpec[] = [DEMO_DIR, HELP];
+const DEMO_FLAGS: FlagSpec[] = [DEMO_DIR, HELP_FLAG];
 
 const GENERATORS: Record<(typeof COMPLETION_SHELLS)[number], (flags: FlagSpec[]) => string> = {
   bash,

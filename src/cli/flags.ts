@@ -1,5 +1,5 @@
-// Every command-line flag, once: citty's argument definitions, --help and the shell
-// completion scripts are all derived from this table.
+// Every command-line flag, once: argument parsing, --help and the shell completion scripts are
+// all derived from this table.
 export interface FlagSpec {
   name: string;
   alias?: string;
@@ -14,9 +14,9 @@ export interface FlagSpec {
 }
 
 export const FLAGS: FlagSpec[] = [
-  { name: "db-url", type: "string", env: "DATABASE_URL", valueHint: "URL", description: "mysql://user:pass@host:port/db[?ssl-mode=...|?socketPath=/path]" },
+  { name: "db-url", type: "string", env: "DATABASE_URL", valueHint: "URL", description: "mysql://user:pass@host:port/db, then ?ssl-mode=MODE or ?socketPath=PATH" },
   { name: "query", alias: "q", type: "string", env: "DATABASE_QUERY", valueHint: "SQL", description: "SQL query to run" },
-  { name: "query-file", type: "string", valueHint: "FILE", file: true, description: "Read the query from FILE (conflicts with --query)" },
+  { name: "query-file", type: "string", valueHint: "FILE", file: true, description: "Read the query from FILE; - reads standard input (conflicts with --query)" },
   { name: "output", alias: "o", type: "string", env: "OUTPUT_FILE", valueHint: "FILE", file: true, description: "Output file; - writes to stdout" },
   { name: "format", alias: "f", type: "string", valueHint: "FORMAT", choices: ["csv", "tsv", "json", "ndjson"], description: "csv, tsv, json or ndjson (default: from the output extension)" },
   { name: "pretty", alias: "p", type: "boolean", description: "Indent JSON output by 2 spaces" },
@@ -36,7 +36,11 @@ export const FLAGS: FlagSpec[] = [
   { name: "dump-config", type: "boolean", description: "Print the resolved configuration as JSON (secrets redacted) and exit" },
 ];
 
+/** Answered before any export flag is looked at. */
+export const HELP_FLAG: FlagSpec = { name: "help", alias: "h", type: "boolean", description: "Show this help" };
+export const BUILTIN_FLAGS: FlagSpec[] = [HELP_FLAG, { name: "version", alias: "V", type: "boolean", description: "Show the version" }];
+
 export const SUBCOMMANDS = [
-  { name: "completion", description: "Print a shell completion script: bash, zsh, fish or powershell" },
-  { name: "demo", description: "Start a throwaway MariaDB, export a sample table in every format, clean up" },
+  { name: "completion", args: "SHELL", description: "Print a shell completion script: bash, zsh, fish or powershell" },
+  { name: "demo", args: "[--dir DIR]", description: "Start a throwaway MariaDB, export a sample table in every format, clean up" },
 ];

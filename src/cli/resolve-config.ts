@@ -3,7 +3,8 @@
 import { readFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import type { Compression, ExportConfig, Format, TlsMode } from "../config.ts";
-import { configError } from "../errors.ts";
+import { configError, errnoWords } from "../errors.ts";
+import { parseDbUrl } from "../source/db-url.ts";
 
 export type ParsedFlags = Record<string, string | boolean | undefined>;
 
@@ -18,12 +19,6 @@ const FORMAT_BY_EXTENSION: Record<string, Format> = {
 };
 const COMPRESSION_BY_EXTENSION: Record<string, Compression> = { gz: "gzip", zst: "zstd" };
 const KNOWN_EXTENSIONS = ".csv, .tsv, .tab, .txt, .json, .ndjson, .jsonl (each optionally followed by .gz or .zst)";
-
-const READ_ERRORS: Record<string, string> = {
-  ENOENT: "no such file",
-  EACCES: "permission denied",
-  EISDIR: "is a directory",
-};
 
 const str = (v: string | boolean | undefined): string | undefined => (typeof v === "string" ? v : undefined);
 
@@ -63,18 +58,29 @@ export function configWarnings(cfg: ExportConfig): string[] {
   return warnings;
 }
 
+// Plain decimal digits: Number() would also take " " (as 0), "0x2", "1e1" and "-0".
+const WHOLE_NUMBER = /^\d+$/;
+const DECIMAL_NUMBER = /^(?:\d+(?:\.\d*)?|\.\d+)$/;
+
 function integer(flag: string, raw: string | undefined, fallback: number, min: number, max: number): number {
   if (raw === undefined) return fallback;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < min || n > max) throw configError(`--${flag} must be a whole number from ${min} to ${max}, got '${raw}'`);
+  const n = WHOLE_NUMBER.test(raw) ? Number(raw) : NaN;
+  if (!(n >= min && n <= max)) throw configError(`--${flag} must be a whole number from ${min} to ${max}, got '${raw}'`);
   return n;
 }
 
-function seconds(flag: string, raw: string | undefined, fallback: number): number {
+/** Timers count whole milliseconds: anything shorter would round to 0, which means no limit at all. */
+const MIN_SECONDS = 0.001;
+/** The longest a timer can wait (2^31 - 1 ms, ~24.8 days); a longer one fires at once. */
+const MAX_SECONDS = 2_147_483;
+
+/** A duration in seconds, as milliseconds. 0 is allowed only where it means "never". */
+function seconds(flag: string, raw: string | undefined, fallback: number, zeroMeansNever: boolean): number {
   if (raw === undefined) return fallback * 1000;
-  const n = Number(raw);
-  if (!Number.isFinite(n) || n < 0) throw configError(`--${flag} must be a number of seconds (0 = none), got '${raw}'`);
-  return Math.round(n * 1000);
+  const n = DECIMAL_NUMBER.test(raw) ? Number(raw) : NaN;
+  if ((n === 0 && zeroMeansNever) || (n >= MIN_SECONDS && n <= MAX_SECONDS)) return Math.round(n * 1000);
+  const never = zeroMeansNever ? ", or 0 for never" : "";
+  throw configError(`--${flag} must be a number of seconds from ${MIN_SECONDS} to ${MAX_SECONDS}${never}, got '${raw}'`);
 }
 
 /**
@@ -86,36 +92,54 @@ function defaultWorkers(compression: Compression): number {
   return compression === "gzip" ? availableParallelism() : 0;
 }
 
+/** The query in `file`; "-" reads standard input. */
+function readQueryFile(file: string): string {
+  const source = file === "-" ? "standard input (--query-file -)" : `--query-file ${file}`;
+  let text: string;
+  try {
+    text = readFileSync(file === "-" ? 0 : file, "utf8");
+  } catch (error) {
+    throw configError(`cannot read ${source}: ${errnoWords(error)}`);
+  }
+  // Editors on Windows start UTF-8 files with a byte-order mark; the server would reject it as SQL.
+  text = text.replace(/^\uFEFF/, "");
+  if (!text.trim()) throw configError(`${source} is empty`);
+  return text;
+}
+
 function resolveQuery(flags: ParsedFlags, env: Record<string, string | undefined>): string {
   const inline = str(flags.query);
   const file = str(flags["query-file"]);
   if (inline !== undefined && file !== undefined) throw configError("--query and --query-file conflict: give one");
-  if (file !== undefined) {
-    let text: string;
-    try {
-      text = readFileSync(file, "utf8");
-    } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code ?? "";
-      throw configError(`cannot read --query-file ${file}: ${READ_ERRORS[code] ?? (error as Error).message}`);
-    }
-    // Editors on Windows start UTF-8 files with a byte-order mark; the server would reject it as SQL.
-    text = text.replace(/^\uFEFF/, "");
-    if (!text.trim()) throw configError(`query file ${file} is empty`);
-    return text;
-  }
+  if (file !== undefined) return readQueryFile(file);
   const query = inline ?? env.DATABASE_QUERY;
   if (!query?.trim()) throw configError("missing query: pass --query, --query-file or set DATABASE_QUERY");
   return query;
 }
 
-function resolveTls(flags: ParsedFlags): ExportConfig["tls"] {
-  const chosen: { mode: TlsMode; flag: string }[] = [];
+/** What each TLS flag amounts to in the URL's terms, for the message refusing both together. */
+const INSTEAD_OF_SSL_MODE: Record<Exclude<TlsMode, "default">, string> = {
+  "ca-file": "remove ssl-mode from the URL to verify against the CA file (the host name is checked too)",
+  "skip-hostname": "give one (the flag is ssl-mode=VERIFY_CA, with the system's CAs)",
+  "allow-invalid": "give one (the flag is ssl-mode=REQUIRED)",
+};
+
+/**
+ * The TLS flags, at most one of them, and never beside a URL's ssl-mode: honouring one of the
+ * two in silence would verify more or less than the user believes.
+ */
+function resolveTls(flags: ParsedFlags, dbUrl: string): ExportConfig["tls"] {
+  const chosen: { mode: Exclude<TlsMode, "default">; flag: string }[] = [];
   const caFile = str(flags["tls-ca-file"]);
   if (caFile !== undefined) chosen.push({ mode: "ca-file", flag: "--tls-ca-file" });
   if (flags["insecure-skip-hostname-verify"]) chosen.push({ mode: "skip-hostname", flag: "--insecure-skip-hostname-verify" });
   if (flags["allow-invalid-certificate"]) chosen.push({ mode: "allow-invalid", flag: "--allow-invalid-certificate" });
   if (chosen.length > 1) throw configError(`${chosen.map((c) => c.flag).join(" and ")} conflict: choose one TLS mode`);
-  return { mode: chosen[0]?.mode ?? "default", caFile };
+  const [choice] = chosen;
+  if (!choice) return { mode: "default", caFile };
+  const { sslMode } = parseDbUrl(dbUrl);
+  if (sslMode) throw configError(`ssl-mode=${sslMode} in the URL and ${choice.flag} conflict: ${INSTEAD_OF_SSL_MODE[choice.mode]}`);
+  return { mode: choice.mode, caFile };
 }
 
 export function resolveConfig(
@@ -164,9 +188,9 @@ export function resolveConfig(
     batchRows: integer("batch-rows", str(flags["batch-rows"]), 4096, 1, 1_000_000),
     ringSize: 2 * Math.max(1, workers) + 2,
     csvNewline: flags["csv-lf"] ? "\n" : "\r\n",
-    tls: resolveTls(flags),
-    connectTimeoutMs: seconds("connect-timeout", str(flags["connect-timeout"]), 10),
-    readTimeoutMs: seconds("read-timeout", str(flags["read-timeout"]), 300),
+    tls: resolveTls(flags, dbUrl),
+    connectTimeoutMs: seconds("connect-timeout", str(flags["connect-timeout"]), 10, false),
+    readTimeoutMs: seconds("read-timeout", str(flags["read-timeout"]), 300, true),
     verbosity,
     quiet: flags.quiet === true,
     progress: stderrIsTty && flags.quiet !== true,

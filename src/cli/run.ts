@@ -3,7 +3,7 @@
 import type { ExportConfig } from "../config.ts";
 import { ExitCode, GdError } from "../errors.ts";
 import { runExport, type ExportStats } from "../export.ts";
-import { redactSecrets, redactSql, redactUrl, sqlSecrets, urlPasswords } from "../redact.ts";
+import { redactSecrets, redactServerQuote, redactSql, redactUrl, sqlSecrets, urlPasswords } from "../redact.ts";
 import { helpText, parseFlags, VERSION } from "./command.ts";
 import { completionScript } from "./completion.ts";
 import { startProgress } from "./progress.ts";
@@ -50,7 +50,9 @@ const oneLine = (message: string) => message.split("\n").find((l) => l.trim() !=
 
 export async function runCli(argv: string[], io: CliIo, signal?: AbortSignal): Promise<number> {
   const secrets = secretsOf(argv, io.env);
-  const say = (line: string) => io.stderr(redactSecrets(redactUrl(line), secrets) + "\n");
+  // Known once the configuration is resolved: a server error may quote it.
+  let query = "";
+  const say = (line: string) => io.stderr(redactSecrets(redactUrl(redactServerQuote(line, query)), secrets) + "\n");
   try {
     if ((argv[0] === "completion" || argv[0] === "demo") && argv.includes("--help")) {
       io.stdout(argv[0] === "demo" ? DEMO_USAGE : COMPLETION_USAGE);
@@ -67,7 +69,7 @@ export async function runCli(argv: string[], io: CliIo, signal?: AbortSignal): P
     }
     const { flags, verbosity } = parseFlags(argv);
     if (flags.help) {
-      io.stdout(await helpText(io.stdoutIsTty && !io.env.NO_COLOR));
+      io.stdout(helpText());
       return ExitCode.Ok;
     }
     if (flags.version) {
@@ -76,6 +78,7 @@ export async function runCli(argv: string[], io: CliIo, signal?: AbortSignal): P
     }
     const cfg = resolveConfig(flags, io.env, verbosity, io.stderrIsTty);
     if (!cfg.quiet) for (const warning of configWarnings(cfg)) say(`warning: ${warning}`);
+    query = cfg.query;
     secrets.push(...sqlSecrets(cfg.query));
     if (flags["dump-config"]) {
       io.stdout(dumpConfig(cfg));

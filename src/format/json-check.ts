@@ -14,6 +14,18 @@ const SIMPLE_ESCAPES = new Set([0x22, 0x5c, 0x2f, 0x62, 0x66, 0x6e, 0x72, 0x74])
 const isDigit = (b: number) => b >= C.Zero && b <= C.Nine;
 const isHex = (b: number) => isDigit(b) || (b >= 0x41 && b <= 0x46) || (b >= 0x61 && b <= 0x66);
 
+/**
+ * Deeper nesting than this is not valid here, and goes out as a string. Nothing the server's own
+ * checks accept nests deeper (MariaDB's JSON functions stop at 32 levels, MySQL's JSON type at
+ * 100), readers stop near it (Ruby's parser at 100, serde_json at 128), and only text stored
+ * with checks off (100,000 brackets) gets past it.
+ */
+export const MAX_JSON_DEPTH = 100;
+
+/**
+ * Whether src[start, end) is one JSON value. Iterative: the nesting, which the data controls, is
+ * counted in `open`, never on the call stack.
+ */
 export function isValidJson(src: Uint8Array, start: number, end: number): boolean {
   let p = start;
   // The value is one field inside a larger batch: never look past its end.
@@ -65,41 +77,50 @@ export function isValidJson(src: Uint8Array, start: number, end: number): boolea
     }
     return false;
   };
-  const container = (close: number, member: () => boolean): boolean => {
-    p++; // opening bracket
-    ws();
-    if (at(p) === close) {
-      p++;
-      return true;
-    }
-    for (;;) {
-      if (!member()) return false;
-      ws();
-      const b = at(p++);
-      if (b === close) return true;
-      if (b !== C.Comma) return false;
-      ws();
-    }
+  const scalar = (): boolean => {
+    const b = at(p);
+    if (b === C.Quote) return string();
+    if (b === C.Minus || isDigit(b)) return number();
+    return literal();
   };
-  const member = (): boolean => {
+  /** An object member's `"key":`, up to its value. */
+  const key = (): boolean => {
+    ws();
     if (at(p) !== C.Quote || !string()) return false;
     ws();
-    if (at(p) !== C.Colon) return false;
-    p++;
-    return value();
-  };
-  const value = (): boolean => {
-    ws();
-    const b = at(p);
-    let ok: boolean;
-    if (b === C.BraceOpen) ok = container(C.BraceClose, member);
-    else if (b === C.BracketOpen) ok = container(C.BracketClose, value);
-    else if (b === C.Quote) ok = string();
-    else if (b === C.Minus || isDigit(b)) ok = number();
-    else ok = literal();
-    ws();
-    return ok;
+    return at(p++) === C.Colon;
   };
 
-  return value() && p === end;
+  // The closing bracket of each container open around p, innermost last.
+  const open = new Uint8Array(MAX_JSON_DEPTH);
+  let depth = 0;
+  for (;;) {
+    // A value starts here: a scalar, or a container that opens (and may close at once, `[]`).
+    ws();
+    const b = at(p);
+    if (b === C.BraceOpen || b === C.BracketOpen) {
+      if (depth === MAX_JSON_DEPTH) return false;
+      const close = b === C.BraceOpen ? C.BraceClose : C.BracketClose;
+      p++;
+      ws();
+      if (at(p) !== close) {
+        open[depth++] = close;
+        if (close === C.BraceClose && !key()) return false;
+        continue;
+      }
+      p++;
+    } else if (!scalar()) {
+      return false;
+    }
+    // A value ended: it may close the containers around it; a comma starts the next element.
+    for (;;) {
+      ws();
+      if (depth === 0) return p === end;
+      const c = at(p++);
+      if (c === C.Comma) break;
+      if (c !== open[depth - 1]) return false;
+      depth--;
+    }
+    if (open[depth - 1] === C.BraceClose && !key()) return false;
+  }
 }

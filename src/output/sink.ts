@@ -1,13 +1,16 @@
 // Where the bytes go. A regular file is written to a private temporary file beside the
-// target and renamed into place only after the last byte is flushed, so a failed or
-// interrupted export never leaves a partial file under the final name. A symbolic link is
-// written through, as open(2) would: its target is replaced and the link stays. Devices and
-// FIFOs are written directly; "-" is stdout.
+// target and moved into place only after the last byte is flushed, so a failed or
+// interrupted export never leaves a partial file under the final name; without --force that
+// last step refuses to replace anything, even a file that appeared during the export. A
+// symbolic link is written through, as open(2) would: its target is replaced and the link
+// stays. Devices and FIFOs are written directly; "-" is stdout, and so are /dev/stdout and the
+// other names of fd 1.
 import {
   closeSync,
   constants,
   fchmodSync,
   fsyncSync,
+  linkSync,
   lstatSync,
   openSync,
   readlinkSync,
@@ -19,7 +22,7 @@ import {
   type Stats,
 } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
-import { configError, outputError } from "../errors.ts";
+import { configError, ERRNO_WORDS, errnoWords, GdError, outputError } from "../errors.ts";
 
 export interface Sink {
   write(chunk: Uint8Array): Promise<void>;
@@ -38,26 +41,8 @@ export class ReaderGone extends Error {
   }
 }
 
-const IO_REASONS: Record<string, string> = {
-  ENOSPC: "no space left on device",
-  EDQUOT: "disk quota exceeded",
-  EACCES: "permission denied",
-  EPERM: "permission denied",
-  EROFS: "read-only file system",
-  ENOENT: "no such file or directory",
-  ENOTDIR: "a parent is not a directory",
-  EISDIR: "is a directory",
-  EIO: "input/output error",
-  ELOOP: "too many levels of symbolic links",
-};
-
-function ioReason(error: unknown): string {
-  const e = error as NodeJS.ErrnoException;
-  return IO_REASONS[e?.code ?? ""] ?? e?.message ?? String(error);
-}
-
 function describeIoError(error: unknown, path: string): string {
-  return `cannot write ${path}: ${ioReason(error)}`;
+  return `cannot write ${path}: ${errnoWords(error)}`;
 }
 
 function writeAll(fd: number, chunk: Uint8Array): Promise<void> {
@@ -105,7 +90,7 @@ function stdoutSink(): Sink {
 interface FdSinkOptions {
   /**
    * Set for a temporary file: it is given this mode (it is 0600 while partial) and fsynced
-   * before finish() renames it into place, so the rename never exposes unwritten data.
+   * before finish() moves it into place, so its final name never shows unwritten data.
    */
   finalMode?: number;
   finish: () => void;
@@ -137,7 +122,8 @@ function fdSink(fd: number, path: string, { finalMode, finish, discard }: FdSink
         close();
         finish();
       } catch (error) {
-        throw outputError(describeIoError(error, path));
+        // A GdError says what failed already (a file that appeared at the target: exit 2).
+        throw error instanceof GdError ? error : outputError(describeIoError(error, path));
       }
     },
     abort() {
@@ -169,22 +155,60 @@ function statIfExists(path: string, shownPath: string, follow: boolean): Stats |
 }
 
 /**
- * Where open(2) on `path` would create or replace a file: the final target of its symbolic
- * links, which need not exist yet (a dangling link). Each link is read relative to the real
- * directory holding it.
+ * `path`, then the target of each symbolic link in turn, as open(2) would follow them. Each link
+ * is read relative to the real directory holding it; the last name need not exist (a dangling link).
  */
-function followLinks(path: string): string {
+function* linkChain(path: string): Generator<string> {
   let file = path;
   for (let hops = 0; hops < MAX_LINK_HOPS; hops++) {
-    if (!statIfExists(file, path, false)?.isSymbolicLink()) return file;
+    yield file;
+    if (!statIfExists(file, path, false)?.isSymbolicLink()) return;
     try {
       file = resolve(realpathSync(dirname(file)), readlinkSync(file));
     } catch (error) {
       throw outputError(describeIoError(error, path));
     }
   }
-  throw outputError(`cannot write ${path}: ${IO_REASONS.ELOOP}`);
+  throw outputError(`cannot write ${path}: ${ERRNO_WORDS.ELOOP}`);
 }
+
+/** Where open(2) on `path` would create or replace a file: the last name of its link chain. */
+function followLinks(path: string): string {
+  let last = path;
+  for (const file of linkChain(path)) last = file;
+  return last;
+}
+
+/** The directory of our own descriptors, /proc/PID/fd (what /proc/self/fd and /dev/fd resolve to). */
+function ownFdDirectory(): string | undefined {
+  try {
+    return realpathSync("/proc/self/fd");
+  } catch {
+    return undefined; // no /proc: nothing can name our descriptors by path
+  }
+}
+
+/**
+ * Whether `path` names our own stdout: /dev/stdout, /dev/fd/1, /proc/self/fd/1, or a link that
+ * leads to one of them. Such a name must be written as "-" is: opening it would follow fd 1's
+ * link to a file shell redirection opened (`>> app.csv`) and replace that file, not append to it.
+ */
+function isOwnStdout(path: string): boolean {
+  const fdDirectory = ownFdDirectory();
+  if (!fdDirectory) return false;
+  for (const file of linkChain(path)) {
+    if (basename(file) !== "1") continue;
+    try {
+      if (realpathSync(dirname(file)) === fdDirectory) return true;
+    } catch {
+      // A directory that does not exist holds no descriptor.
+    }
+  }
+  return false;
+}
+
+/** "-", or a name for our own stdout: both are written to fd 1 as it is. */
+const writesStdout = (path: string) => path === "-" || isOwnStdout(path);
 
 interface Target {
   /** The file to create or replace: `path` itself, or the final target of a link at `path`. */
@@ -199,6 +223,10 @@ interface Target {
  */
 function resolveTarget(path: string, force: boolean): Target {
   const entry = statIfExists(path, path, false);
+  // `new/` names a directory whether or not one exists; caught here, not after the whole query.
+  if (path.endsWith("/") && !entry?.isDirectory()) {
+    throw outputError(`cannot write ${path}: the trailing '/' makes it the name of a directory; give a file name`);
+  }
   const link = entry?.isSymbolicLink() === true;
   // The kernel follows links that readlink cannot (/dev/stdout -> /proc/self/fd/1 -> "pipe:[…]").
   const existing = link ? statIfExists(path, path, true) : entry;
@@ -207,7 +235,7 @@ function resolveTarget(path: string, force: boolean): Target {
   // Only a file to create or replace needs the link's target by name: the temp file goes beside it.
   const file = link && replaced ? followLinks(path) : path;
   // Anything the export would replace needs --force: a file, or a link, even a dangling one.
-  // A device or FIFO (also behind a link, such as /dev/stdout) is written in place, never replaced.
+  // A device or FIFO (also behind a link, such as /dev/tty) is written in place, never replaced.
   if (entry && replaced && !force) {
     const what = link ? `${path} exists (a symbolic link to ${file})` : `file ${path} exists`;
     throw configError(`output ${what}; use --force to overwrite it`);
@@ -223,11 +251,61 @@ function resolveTarget(path: string, force: boolean): Target {
 
 /** Checks that can fail before any database work is done: exit 2 or 5 early. */
 export function checkTarget(path: string, force: boolean): void {
-  if (path !== "-") resolveTarget(path, force);
+  if (!writesStdout(path)) resolveTarget(path, force);
 }
 
+/** The longest file name Linux file systems take, in bytes (NAME_MAX). */
+const NAME_MAX = 255;
+
+/** The longest start of `text` that fits in `maxBytes` of UTF-8, cut between characters. */
+function fitUtf8(text: string, maxBytes: number): string {
+  let fitted = "";
+  let bytes = 0;
+  for (const char of text) {
+    bytes += Buffer.byteLength(char);
+    if (bytes > maxBytes) break;
+    fitted += char;
+  }
+  return fitted;
+}
+
+/**
+ * `.NAME.PID.TIME.tmp`: hidden, and unique to this process and moment. A NAME near the limit
+ * is shortened here, so that any name that may exist at all can be exported to.
+ */
+function tempName(name: string): string {
+  const suffix = `.${process.pid}.${Date.now().toString(36)}.tmp`;
+  return `.${fitUtf8(name, NAME_MAX - 1 - Buffer.byteLength(suffix))}${suffix}`;
+}
+
+/** link(2) fails with these where the file system has no hard links (FAT, some network shares). */
+const NO_HARD_LINKS = new Set(["EPERM", "EOPNOTSUPP", "ENOTSUP", "ENOSYS"]);
+
+/**
+ * Gives the finished temp file its final name without replacing anything there: the check
+ * before connecting is not enough, since a file may appear at the target while the export runs.
+ * rename(2) would replace it; link(2) refuses (EEXIST), and the temp name is then dropped.
+ */
+function publishWithoutReplacing(temp: string, file: string, path: string): void {
+  try {
+    linkSync(temp, file);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? "";
+    if (code === "EEXIST") throw appearedMeanwhile(path);
+    if (!NO_HARD_LINKS.has(code)) throw error;
+    // No hard links here: the best left is to look just before renaming.
+    if (statIfExists(file, path, false)) throw appearedMeanwhile(path);
+    renameSync(temp, file);
+    return;
+  }
+  unlinkSync(temp);
+}
+
+const appearedMeanwhile = (path: string) =>
+  configError(`output ${path} appeared during the export and was left untouched; use --force to overwrite it`);
+
 export function openSink(path: string, force: boolean): Sink {
-  if (path === "-") return stdoutSink();
+  if (writesStdout(path)) return stdoutSink();
   const { file, existing } = resolveTarget(path, force);
   if (existing && !existing.isFile()) {
     // /dev/null, a FIFO, a terminal: write in place, never replace.
@@ -241,18 +319,18 @@ export function openSink(path: string, force: boolean): Sink {
   }
   // Beside the final file (a link's target), so the rename stays within one directory.
   const dir = dirname(file);
-  const temp = join(dir, `.${basename(file)}.${process.pid}.${Date.now().toString(36)}.tmp`);
+  const temp = join(dir, tempName(basename(file)));
   let fd: number;
   try {
     fd = openSync(temp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o600);
   } catch (error) {
     // Not describeIoError's words alone: /proc says ENOENT although both it and the target exist.
-    throw outputError(`cannot write ${path}: cannot create a file in ${dir}: ${ioReason(error)}`);
+    throw outputError(`cannot write ${path}: cannot create a file in ${dir}: ${errnoWords(error)}`);
   }
   return fdSink(fd, path, {
     // A replaced file keeps its mode (a private 0600 export stays private); a new one gets the usual.
     finalMode: existing ? existing.mode & 0o7777 : 0o666 & ~process.umask(),
-    finish: () => renameSync(temp, file),
+    finish: () => (force ? renameSync(temp, file) : publishWithoutReplacing(temp, file, path)),
     discard: () => {
       try {
         unlinkSync(temp);

@@ -9,6 +9,16 @@ import { planTls, type TlsPlan } from "./tls.ts";
 const SERVER_SSL_DISABLED = 45023;
 const ACCESS_DENIED = 1045;
 
+/**
+ * The session's net_write_timeout, in seconds: one year, the most MariaDB and MySQL accept. We
+ * pause the stream on purpose while the output is slow (backpressure), and the server, blocked
+ * in its send meanwhile, would otherwise drop the connection after its default 60 s (PERFORMANCE-
+ * NOTES.md; mydumper raises it too). No shorter value is safe: the pause lasts as long as the
+ * reader wants. A client that is really gone is still found: TCP gives up on unanswered
+ * retransmissions and window probes (tcp_retries2) whatever this timeout says.
+ */
+const PAUSE_PROOF_NET_WRITE_TIMEOUT = 31_536_000;
+
 interface ConnectorError extends Error {
   code?: string;
   errno?: number;
@@ -63,10 +73,26 @@ function connectFailure(error: unknown, target: DbTarget, plan: TlsPlan): GdErro
   return new GdError(ExitCode.Connect, `cannot connect to ${where}: ${reason}${hint}`);
 }
 
+const SOCKET_UNEXPECTED_CLOSE = 45009;
+const CONNECTION_LOST_CODES = new Set(["ECONNRESET", "EPIPE", "ETIMEDOUT", "ECONNABORTED", "EHOSTUNREACH", "ENETUNREACH"]);
+
+/** The connection itself ended (closed or reset), rather than the server reporting an error on it. */
+function connectionLost(error: unknown): boolean {
+  const e = error as ConnectorError;
+  return e?.errno === SOCKET_UNEXPECTED_CLOSE || CONNECTION_LOST_CODES.has(e?.code ?? "");
+}
+
 /** An error while the query runs or rows stream: exit 4. */
 export function queryFailure(error: unknown): GdError {
   if (error instanceof GdError) return error;
-  return new GdError(ExitCode.Query, `query failed: ${connectorReason(error)}`);
+  const reason = connectorReason(error);
+  if (!connectionLost(error)) return new GdError(ExitCode.Query, `query failed: ${reason}`);
+  // A bare "read ECONNRESET" gives nothing to act on: name what usually ends a session mid-result.
+  return new GdError(
+    ExitCode.Query,
+    `query failed: lost the connection to the server (${reason}): probably a timeout on its side ` +
+      "(net_write_timeout, wait_timeout), a crash or restart, a KILL, or the network",
+  );
 }
 
 /**
@@ -135,6 +161,7 @@ async function connect(cfg: ExportConfig): Promise<OpenedConnection> {
     connectTimeout: cfg.connectTimeoutMs,
     // Finds a server that died while computing a result, which --read-timeout does not watch.
     keepAliveDelay: 30_000,
+    sessionVariables: { net_write_timeout: PAUSE_PROOF_NET_WRITE_TIMEOUT },
     ...EXACT_VALUES,
     permitLocalInfile: false,
     // The connector would otherwise print its own warnings; ours go through one channel.

@@ -2,7 +2,7 @@
 // malformed shape gets a message saying how to fix it, and so that no part of a password the
 // user forgot to percent-encode can end up as a host, port or database name.
 import { configError } from "../errors.ts";
-import { redactUrl } from "../redact.ts";
+import { redactUrl, urlPasswords } from "../redact.ts";
 
 export type SslMode = "DISABLED" | "PREFERRED" | "REQUIRED" | "VERIFY_CA" | "VERIFY_IDENTITY";
 
@@ -56,6 +56,10 @@ export function parseDbUrl(url: string): DbTarget {
   }
 
   const at = authority.lastIndexOf("@");
+  // `mysql://user:password/db`: what redaction takes for a password would otherwise be read as a port.
+  if (at < 0 && urlPasswords(url).length > 0) {
+    throw fail("after a host comes a port, a number from 1 to 65535; credentials go before the host, as USER:PASSWORD@HOST");
+  }
   const userinfo = at < 0 ? "" : authority.slice(0, at);
   const colon = userinfo.indexOf(":");
   const user = decode(colon < 0 ? userinfo : userinfo.slice(0, colon), "user name");
@@ -95,6 +99,26 @@ export function parseDbUrl(url: string): DbTarget {
   return { host: host || "localhost", port, user, password, database, socketPath, sslMode, ignoredParams };
 }
 
+/**
+ * An IPv6 address in its one canonical spelling (`0:0:0:0:0:0:0:1` and `::0001` are `::1`),
+ * so that a check such as "is this the loopback address" cannot be fooled by how it was
+ * written; undefined when it is not an IPv6 address.
+ */
+function canonicalIpv6(text: string): string | undefined {
+  if (!/^[0-9A-Fa-f:.]+$/.test(text)) return undefined;
+  try {
+    return new URL(`http://[${text}]/`).hostname.slice(1, -1);
+  } catch {
+    return undefined;
+  }
+}
+
+// As parseDbUrl gives hosts: IPv6 in canonical form, so ::1 and IPv4-mapped ::ffff:7f00:1 (127.0.0.1).
+const LOOPBACK = /^(?:localhost|127(?:\.\d{1,3}){3}|::1|::ffff:7f[0-9a-f]{2}:[0-9a-f]{1,4})$/i;
+
+/** Whether `host` (from parseDbUrl) is this machine: localhost, 127.0.0.0/8, or ::1 however written. */
+export const isLoopback = (host: string): boolean => LOOPBACK.test(host);
+
 /** `host:port` for messages; an IPv6 address in brackets (`[::1]:3306`) so the port stands apart. */
 export function formatHostPort({ host, port }: { host: string; port: number }): string {
   return host.includes(":") ? `[${host}]:${port}` : `${host}:${port}`;
@@ -105,9 +129,10 @@ function parseHostPort(text: string, fail: (reason: string) => Error): { host: s
   let portText: string | undefined;
   if (text.startsWith("[")) {
     const close = text.indexOf("]");
-    host = text.slice(1, close);
+    const address = close < 0 ? undefined : canonicalIpv6(text.slice(1, close));
+    if (address === undefined) throw fail("invalid IPv6 address in brackets");
+    host = address;
     const after = text.slice(close + 1);
-    if (close < 0 || !/^[0-9A-Fa-f:.]+$/.test(host) || !host.includes(":")) throw fail("invalid IPv6 address in brackets");
     if (after !== "" && !after.startsWith(":")) throw fail("unexpected text after the IPv6 address");
     portText = after === "" ? undefined : after.slice(1);
   } else {

@@ -2,8 +2,8 @@
 // (see "TLS" in CONTRACT.md).
 import { readFileSync } from "node:fs";
 import type { ExportConfig } from "../config.ts";
-import { configError } from "../errors.ts";
-import type { DbTarget } from "./db-url.ts";
+import { configError, errnoWords } from "../errors.ts";
+import { isLoopback, type DbTarget } from "./db-url.ts";
 
 export interface TlsPlan {
   /** The connector's `ssl` option for the first attempt. */
@@ -15,8 +15,6 @@ export interface TlsPlan {
   warning?: string;
 }
 
-const LOOPBACK = /^(localhost|127(\.\d{1,3}){3}|::1|\[::1\])$/i;
-
 const skipHostname = () => undefined;
 
 function readCa(path: string): string {
@@ -24,7 +22,7 @@ function readCa(path: string): string {
   try {
     pem = readFileSync(path, "utf8");
   } catch (error) {
-    throw configError(`cannot read --tls-ca-file ${path}: ${(error as NodeJS.ErrnoException).code ?? error}`);
+    throw configError(`cannot read --tls-ca-file ${path}: ${errnoWords(error)}`);
   }
   if (!pem.includes("-----BEGIN CERTIFICATE-----")) {
     throw configError(`--tls-ca-file ${path} holds no PEM certificate`);
@@ -57,7 +55,7 @@ export function planTls(target: DbTarget, tls: ExportConfig["tls"]): TlsPlan {
     case "default":
       break;
   }
-  const local = target.socketPath !== undefined || LOOPBACK.test(target.host);
+  const local = target.socketPath !== undefined || isLoopback(target.host);
   const mode = target.sslMode ?? (local ? "PREFERRED" : "VERIFY_IDENTITY");
   switch (mode) {
     case "DISABLED":

@@ -2,7 +2,8 @@
 import { beforeAll, describe, expect, test } from "bun:test";
 import { chmodSync, existsSync, lstatSync, mkdirSync, readFileSync, readdirSync, readlinkSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { gunzipSync } from "node:zlib";
-import { gd, usePrivateServer, useTempDir } from "../support/harness.ts";
+import { BUILTIN_FLAGS, FLAGS } from "../../src/cli/flags.ts";
+import { gd, gdInShell, usePrivateServer, useTempDir } from "../support/harness.ts";
 
 const server = usePrivateServer();
 const tmp = useTempDir();
@@ -98,6 +99,17 @@ describe("exit 0", () => {
     expect(readFileSync(out("dup.json"), "utf8")).toBe('{"data":[{"a":1,"a_3":2,"a_2":3}]}\n');
   });
 
+  test("--help: flags left-aligned in one column, within 80 columns, no trailing spaces", async () => {
+    const help = await gd(["--help"]);
+    expect(help).toMatchObject({ code: 0, stderr: "" });
+    const lines = help.stdout.toString().split("\n");
+    expect(lines.filter((line) => line.length > 80 || /\s$/.test(line))).toEqual([]);
+    for (const flag of [...FLAGS, ...BUILTIN_FLAGS]) {
+      const start = flag.alias ? `  -${flag.alias}, --${flag.name}` : `      --${flag.name}`;
+      expect(lines.filter((line) => line.startsWith(`${start} `) || line === start)).toHaveLength(1);
+    }
+  });
+
   test("--help, --version, completion and --dump-config", async () => {
     const help = await gd(["--help"]);
     expect(help.code).toBe(0);
@@ -150,6 +162,14 @@ describe("exit 2", () => {
     ["unknown option", ["--db-url", "mysql://u@h/d", "-q", "SELECT 1", "-o", "x.csv", "--frobnicate"], "--frobnicate"],
     ["bad URL", ["--db-url", "postgres://u:pw@h/d", "-q", "SELECT 1", "-o", "x.csv"], "mysql://"],
     ["bad worker count", ["--db-url", "mysql://u@h/d", "-q", "SELECT 1", "-o", "x.csv", "--workers", "many"], "--workers"],
+    ["blank worker count", ["--db-url", "mysql://u@h/d", "-q", "SELECT 1", "-o", "x.csv", "--workers", " "], "--workers must be a whole number"],
+    ["hex worker count", ["--db-url", "mysql://u@h/d", "-q", "SELECT 1", "-o", "x.csv", "--workers", "0x2"], "--workers must be a whole number"],
+    ["a flag given twice", ["--db-url", "mysql://u@h/d", "-q", "SELECT 1", "-o", "x1.csv", "--output", "x2.csv"], "--output given more than once"],
+    ["a query given twice", ["--db-url", "mysql://u@h/d", "-q", "SELECT 1", "-q", "SELECT 2", "-o", "x.csv"], "--query given more than once"],
+    ["a value for a switch", ["--db-url", "mysql://u@h/d", "-q", "SELECT 1", "-o", "x.csv", "--pretty=no"], "--pretty takes no value"],
+    ["a connect timeout no timer can wait", ["--db-url", "mysql://u@h/d", "-q", "SELECT 1", "-o", "x.csv", "--connect-timeout", "2147484"], "from 0.001 to 2147483"],
+    ["a connect timeout that rounds to none", ["--db-url", "mysql://u@h/d", "-q", "SELECT 1", "-o", "x.csv", "--connect-timeout", "0.0001"], "from 0.001 to 2147483"],
+    ["URL ssl-mode and a TLS flag", ["--db-url", "mysql://u@h/d?ssl-mode=DISABLED", "-q", "SELECT 1", "-o", "x.csv", "--allow-invalid-certificate"], "ssl-mode=DISABLED in the URL and --allow-invalid-certificate conflict"],
   ])("%s", async (_name, args, mentions) => {
     const r = await gd(args, { cwd: tmp() });
     expect(r.code).toBe(2);
@@ -166,10 +186,12 @@ describe("exit 2", () => {
     expect(readFileSync(out("keep.csv"), "utf8")).toBe("precious");
   });
 
-  test("a missing CA file", async () => {
-    const r = await gd([...base(), "-o", out("ca.csv"), "--tls-ca-file", out("missing-ca.pem")]);
-    expect(r.code).toBe(2);
-    expect(r.stderr).toContain("--tls-ca-file");
+  test.each([
+    ["missing", "missing-ca.pem", "no such file or directory"],
+    ["a directory", "", "is a directory"],
+  ])("a CA file that is %s: exit 2, the reason in words", async (_name, file, reason) => {
+    const r = await gd([...base(), "-o", out("ca.csv"), "--tls-ca-file", out(file)]);
+    expect(r).toMatchObject({ code: 2, stderr: `gold-digger: cannot read --tls-ca-file ${out(file)}: ${reason}\n` });
   });
 });
 
@@ -271,7 +293,41 @@ describe("the output path", () => {
   });
 });
 
+describe("/dev/stdout, /dev/fd/1, /proc/self/fd/1 and links to them are our stdout, written as -o - is", () => {
+  const EXPORT = "id,name,score\r\n1,Ann,1.50\r\n2,\"Bob, Jr.\",\r\n3,Çelik,-0.25\r\n";
+  const appendTo = async (name: string, extra: string[] = []) => {
+    writeFileSync(out("app.csv"), "prev\n");
+    const r = await gdInShell(["--db-url", url, "-q", QUERY, "-o", name, "-f", "csv", ...extra], `>> "${out("app.csv")}"`);
+    return { ...r, file: readFileSync(out("app.csv"), "utf8") };
+  };
+
+  test.each(["/dev/stdout", "/dev/fd/1", "/proc/self/fd/1"])("%s appends where the shell says (>>), without --force", async (name) => {
+    expect(await appendTo(name)).toEqual({ code: 0, stderr: "", file: "prev\n" + EXPORT });
+  });
+
+  test("--force does not make it replace the file behind stdout, nor does a link to /dev/stdout", async () => {
+    expect(await appendTo("/dev/stdout", ["--force"])).toEqual({ code: 0, stderr: "", file: "prev\n" + EXPORT });
+    symlinkSync("/dev/stdout", out("to-stdout"));
+    expect(await appendTo(out("to-stdout"))).toEqual({ code: 0, stderr: "", file: "prev\n" + EXPORT });
+  });
+
+  test("a reader that goes away (| head -1) is a quiet exit 0", async () => {
+    const query = "SELECT seq FROM seq_1_to_300000";
+    const r = await gdInShell(["--db-url", url, "-q", query, "-o", "/dev/stdout", "-f", "csv"], `| head -1 > "${out("first.csv")}"`);
+    expect(r).toEqual({ code: 0, stderr: "" });
+    expect(readFileSync(out("first.csv"), "utf8")).toBe("seq\r\n");
+  });
+});
+
 describe("--query-file edge cases", () => {
+  test("--query-file - reads standard input; an empty one is exit 2", async () => {
+    writeFileSync(out("stdin.sql"), "SELECT name FROM people WHERE id = 2");
+    const args = ["--db-url", url, "--query-file", "-", "-o", out("stdin.csv")];
+    expect(await gdInShell(args, `< "${out("stdin.sql")}"`)).toEqual({ code: 0, stderr: "" });
+    expect(readFileSync(out("stdin.csv"), "utf8")).toBe('name\r\n"Bob, Jr."\r\n');
+    expect(await gdInShell(args, "< /dev/null")).toEqual({ code: 2, stderr: "gold-digger: standard input (--query-file -) is empty\n" });
+  });
+
   test("a leading UTF-8 byte-order mark is not part of the query", async () => {
     writeFileSync(out("bom.sql"), "\uFEFFSELECT name FROM people WHERE id = 1");
     const r = await gd(["--db-url", url, "--query-file", out("bom.sql"), "-o", "-", "-f", "csv"]);

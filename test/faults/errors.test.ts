@@ -1,11 +1,12 @@
 // Connection, URL and query failures: each exits with the contract's code and one line,
 // before any output file appears. All run as the "sweep" account (see test/support/faults.ts).
-import { beforeAll, describe, test } from "bun:test";
+import { beforeAll, describe, expect, test } from "bun:test";
 import { join } from "node:path";
 import { freePort } from "../../src/devdb/private-server.ts";
 import {
   addSweepAccounts,
   expectFailure,
+  expectNoSecrets,
   HANG_MS,
   SWEEP_PASSWORD_URL,
   sweepUrl,
@@ -66,6 +67,23 @@ describe("malformed URL: exit 2", () => {
     TEST_MS,
   );
 
+  test.each([
+    ["a password and no @host", `mysql://sweep:${SWEEP_PASSWORD_URL}/gd`],
+    ["a password, a port and no @host", `mysql://sweep:${SWEEP_PASSWORD_URL}:3306/gd`],
+  ])(
+    "%s: the password is masked in the error and in --dump-config",
+    async (_name, url) => {
+      const output = out("no-host");
+      const r = await run(url, "SELECT 1", output);
+      expectFailure(r, { code: 2, output, message: /invalid database URL mysql:\/\/sweep:\*\*\*[/:].*USER:PASSWORD@HOST/ });
+      const dump = await gd(["--db-url", url, "-q", "SELECT 1", "-o", output, "--dump-config"], { timeoutMs: HANG_MS });
+      expect(dump.code).toBe(0);
+      expect(JSON.parse(dump.stdout.toString()).dbUrl).toBe("mysql://sweep:***/gd");
+      expectNoSecrets(dump);
+    },
+    TEST_MS,
+  );
+
   test(
     "no scheme",
     async () => {
@@ -94,6 +112,17 @@ describe("the query fails: exit 4", () => {
       const output = out("unknown-table");
       const r = await run(sweepUrl(server().port), "SELECT * FROM no_such_table", output);
       expectFailure(r, { code: 4, output, message: /Table 'gd.no_such_table' doesn't exist/ });
+    },
+    TEST_MS,
+  );
+
+  test(
+    "a syntax error quoting a short password literal: masked at any length",
+    async () => {
+      const output = out("short-literal");
+      const r = await run(sweepUrl(server().port), "CREATE USERR bob IDENTIFIED BY 'abc12'", output);
+      expectFailure(r, { code: 4, output, message: /near 'USERR bob IDENTIFIED BY '\*\*\*'' at line 1\n$/ });
+      expect(r.stderr).not.toContain("abc12");
     },
     TEST_MS,
   );

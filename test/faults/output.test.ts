@@ -1,22 +1,26 @@
 // Output failures: missing or read-only directory, a disk that fills up mid-export, an existing
 // target, and a stdout reader that goes away (| head).
 import { afterAll, beforeAll, expect, test } from "bun:test";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import mariadb from "mariadb";
 import {
   addSweepAccounts,
   expectFailure,
   expectNoSecrets,
   HANG_MS,
   runningQueries,
+  startGd,
   sweepUrl,
+  tempFilesBeside,
   TEST_MS,
   timed,
   waitUntil,
 } from "../support/faults.ts";
+import { freePort } from "../../src/devdb/private-server.ts";
 import { readOnlyDir, smallFsDir } from "../support/fs-faults.ts";
-import { cleanEnv, gd, MAIN, ROOT, usePrivateServer } from "../support/harness.ts";
+import { gd, gdInShell, usePrivateServer } from "../support/harness.ts";
 
 const server = usePrivateServer();
 beforeAll(() => addSweepAccounts(server()));
@@ -92,6 +96,38 @@ test(
 );
 
 test(
+  "a name ending in '/' -> 5 before connecting (nothing listens at the URL's port)",
+  async () => {
+    writeFileSync(join(base, "a-file"), "");
+    const url = sweepUrl(await freePort());
+    for (const output of [join(base, "new") + "/", join(base, "a-file") + "/"]) {
+      const result = await gd(["--db-url", url, "-q", "SELECT 1", "-o", output, "-f", "csv"], { timeoutMs: HANG_MS });
+      expectFailure(result, { code: 5, output, message: /: the trailing '\/' makes it the name of a directory; give a file name\n/ });
+    }
+  },
+  TEST_MS,
+);
+
+test(
+  "names up to 255 bytes work although the temp file's name is longer; a longer one -> 5 before connecting",
+  async () => {
+    const dir = join(base, "long-names");
+    mkdirSync(dir);
+    // 255 bytes each: one byte per character, and two bytes per character (é).
+    for (const name of ["x".repeat(251) + ".csv", "é".repeat(125) + "x.csv"]) {
+      const result = await gd(["--db-url", sweepUrl(server().port), "-q", "SELECT 1 AS one", "-o", join(dir, name)], { timeoutMs: HANG_MS });
+      expect(result).toMatchObject({ code: 0, stderr: "" });
+      expect(readFileSync(join(dir, name), "utf8")).toBe("one\r\n1\r\n");
+    }
+    expect(readdirSync(dir).filter((f) => f.endsWith(".tmp"))).toEqual([]);
+    const tooLong = join(dir, "x".repeat(252) + ".csv");
+    const result = await gd(["--db-url", sweepUrl(await freePort()), "-q", "SELECT 1", "-o", tooLong], { timeoutMs: HANG_MS });
+    expectFailure(result, { code: 5, output: join(dir, "never.csv"), message: /: file name too long\n/ });
+  },
+  TEST_MS,
+);
+
+test(
   "existing target without --force -> 2, file untouched",
   async () => {
     const output = join(base, "existing.csv");
@@ -104,32 +140,35 @@ test(
 );
 
 test(
+  "a file that appears at the target during the export is left untouched without --force -> 2",
+  async () => {
+    const output = join(base, "race.csv");
+    // The export's query waits for a lock the test holds, so the file lands mid-export every time.
+    const holder = await mariadb.createConnection({ socketPath: server().socket, user: "root" });
+    try {
+      await holder.query("SELECT GET_LOCK('gd-race', 0)");
+      const run = startGd(["--db-url", sweepUrl(server().port), "-q", "SELECT GET_LOCK('gd-race', 20) AS got", "-o", output]);
+      await waitUntil("the export's temp file", () => tempFilesBeside(output).length > 0);
+      writeFileSync(output, "IMPORTANT\n");
+      await holder.query("SELECT RELEASE_LOCK('gd-race')");
+      expectFailure(await run.result, { code: 2, output, message: /race\.csv appeared during the export and was left untouched; use --force/, outputExisted: true });
+      expect(readFileSync(output, "utf8")).toBe("IMPORTANT\n");
+    } finally {
+      await holder.end();
+    }
+  },
+  TEST_MS,
+);
+
+test(
   "-o - into `head -c 100`: quiet exit 0, the query stops at once",
   async () => {
-    // ~17 s of rows if read to the end. bash reports gold-digger's own exit status.
+    // ~17 s of rows if read to the end.
     const query = "SELECT * FROM seq_1_to_50000000";
-    const script = 'bun "$0" "$@" | head -c 100 >/dev/null; echo ${PIPESTATUS[0]}';
-    const { value: result, ms } = await timed(async () => {
-      const child = Bun.spawn(
-        ["bash", "-c", script, MAIN, "--db-url", sweepUrl(server().port), "-q", query, "-o", "-", "-f", "csv"],
-        {
-          env: cleanEnv(),
-          cwd: ROOT,
-          stdout: "pipe",
-          stderr: "pipe",
-          stdin: "ignore",
-        },
-      );
-      const timer = setTimeout(() => child.kill("SIGKILL"), 15_000);
-      const [stdout, stderr] = await Promise.all([
-        new Response(child.stdout).text(),
-        new Response(child.stderr).text(),
-        child.exited,
-      ]);
-      clearTimeout(timer);
-      return { stdout, stderr };
-    });
-    expect(result).toEqual({ stdout: "0\n", stderr: "" });
+    const { value: result, ms } = await timed(() =>
+      gdInShell(["--db-url", sweepUrl(server().port), "-q", query, "-o", "-", "-f", "csv"], "| head -c 100 >/dev/null", { timeoutMs: 15_000 }),
+    );
+    expect(result).toEqual({ code: 0, stderr: "" });
     expect(ms).toBeLessThan(3_000);
     // Stopped means the server stopped too, not just our process.
     await waitUntil(
@@ -137,7 +176,7 @@ test(
       async () => (await runningQueries(server(), "seq_1_to_50000000")) === 0,
       3_000,
     );
-    expectNoSecrets({ stdout: Buffer.from(result.stdout), stderr: result.stderr });
+    expectNoSecrets({ stdout: Buffer.alloc(0), stderr: result.stderr });
   },
   TEST_MS,
 );

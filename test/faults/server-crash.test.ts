@@ -18,7 +18,7 @@ test(
     await waitUntil("the export to write its first megabyte", () => tempFileSize(output) > 1_000_000);
     server().crash();
     const result = await run.result;
-    expectFailure(result, { code: 4, output, message: /query failed: / });
+    expectFailure(result, { code: 4, output, message: /query failed: lost the connection to the server \(.+\): probably .*a crash or restart/ });
     expect(result.stderr).not.toContain("unexpected error");
   },
   TEST_MS,

@@ -1,4 +1,4 @@
-// SIGINT / SIGTERM while rows stream: the temp file goes, the exit code is 128 + signal, and the
+// SIGHUP / SIGINT / SIGTERM while rows stream: the temp file goes, the exit code is 128 + signal, and the
 // server stops running the query (the connection is closed, not left to finish in the background).
 import { afterEach, beforeAll, expect, test } from "bun:test";
 import { join } from "node:path";
@@ -26,6 +26,7 @@ const LONG_QUERY = "SELECT * FROM seq_1_to_50000000";
 const MARKER = "seq_1_to_50000000";
 
 for (const [signal, code] of [
+  ["SIGHUP", 129],
   ["SIGINT", 130],
   ["SIGTERM", 143],
 ] as const) {
@@ -45,19 +46,25 @@ for (const [signal, code] of [
   );
 }
 
-test(
-  "SIGINT while the server is still computing (no rows yet) -> 130, and the query is killed on the server",
-  async () => {
-    // SLEEP sends nothing, so closing our socket alone would leave it running for 20 s.
-    const marker = "SLEEP(20)";
-    const run = startGd(["--db-url", sweepUrl(server().port), "-q", `SELECT ${marker} AS s`, "-o", join(dir(), "sleep.csv")]);
-    await waitUntil("the query to start", async () => (await runningQueries(server(), marker)) === 1);
-    run.child.kill("SIGINT");
-    expectFailure(await run.result, { code: 130, output: join(dir(), "sleep.csv"), message: /interrupted by SIGINT/ });
-    expect(await runningQueries(server(), marker)).toBe(0);
-  },
-  TEST_MS,
-);
+for (const [signal, code] of [
+  ["SIGHUP", 129],
+  ["SIGINT", 130],
+] as const) {
+  test(
+    `${signal} while the server is still computing (no rows yet) -> ${code}, and the query is killed on the server`,
+    async () => {
+      // SLEEP sends nothing, so closing our socket alone would leave it running for 20 s.
+      const marker = `SLEEP(20) AS ${signal}`;
+      const output = join(dir(), `sleep-${signal}.csv`);
+      const run = startGd(["--db-url", sweepUrl(server().port), "-q", `SELECT ${marker}`, "-o", output]);
+      await waitUntil("the query to start", async () => (await runningQueries(server(), marker)) === 1);
+      run.child.kill(signal);
+      expectFailure(await run.result, { code, output, message: new RegExp(`interrupted by ${signal}`) });
+      expect(await runningQueries(server(), marker)).toBe(0);
+    },
+    TEST_MS,
+  );
+}
 
 let proxy: FaultProxy | undefined;
 afterEach(async () => {

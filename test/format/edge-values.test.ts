@@ -6,6 +6,7 @@ import { gd, usePrivateServer, useTempDir } from "../support/harness.ts";
 const server = usePrivateServer();
 const tmp = useTempDir();
 let url: string;
+const DEEP = 100_000;
 
 beforeAll(async () => {
   await server().sql([
@@ -17,7 +18,12 @@ beforeAll(async () => {
     "INSERT INTO ev.single VALUES (1, 'ab'), (2, ''), (3, NULL), (4, 'cd')",
   ]);
   // With the JSON check switched off (a session setting), anything goes in.
-  await server().sql(["SET SESSION check_constraint_checks = 0", "INSERT INTO ev.docs VALUES (6, 'not json {'), (7, '')"]);
+  await server().sql([
+    "SET SESSION check_constraint_checks = 0",
+    "INSERT INTO ev.docs VALUES (6, 'not json {'), (7, '')",
+    "CREATE TABLE ev.deep (id INT PRIMARY KEY, j JSON)",
+    `INSERT INTO ev.deep VALUES (1, CONCAT(REPEAT('[', ${DEEP}), REPEAT(']', ${DEEP})))`,
+  ]);
   url = server().url("ev");
 });
 
@@ -32,6 +38,18 @@ test.each([
   const text = readFileSync(out, "utf8");
   const rows = format === "json" ? (JSON.parse(text) as { data: unknown[] }).data : text.trimEnd().split("\n").map((l) => JSON.parse(l));
   expect(rows.map((r) => (r as { j: unknown }).j)).toEqual(["[1.]", '["\\x"]', '{"a": -}', { ok: [1, "two"] }, null, "not json {", ""]);
+});
+
+test.each([
+  ["json", []],
+  ["json", ["--pretty"]],
+  ["ndjson", []],
+] as const)("%s %p: JSON nested 100,000 deep goes out as a string, not a crash", async (format, flags) => {
+  const r = await gd(["--db-url", url, "-q", "SELECT j FROM deep", "-o", "-", "-f", format, ...flags]);
+  expect({ code: r.code, stderr: r.stderr }).toEqual({ code: 0, stderr: "" });
+  const text = r.stdout.toString();
+  const row = format === "json" ? (JSON.parse(text) as { data: { j: unknown }[] }).data[0] : (JSON.parse(text) as { j: unknown });
+  expect(row).toEqual({ j: "[".repeat(DEEP) + "]".repeat(DEEP) });
 });
 
 test("a single-column record that is NULL or empty is written as \"\", not as a blank line", async () => {

@@ -1,6 +1,6 @@
 // The byte-level JSON validator agrees with JSON.parse, and never reads past its field.
 import { expect, test } from "bun:test";
-import { isValidJson } from "../../src/format/json-check.ts";
+import { isValidJson, MAX_JSON_DEPTH } from "../../src/format/json-check.ts";
 
 const CASES = [
   "{}", "[]", "1", "-0", "0.5", "1e5", "1E+5", "1.5e-3", "true", "false", "null", '"x"', '"\\u00e9"', '"\\/"',
@@ -41,4 +41,16 @@ test("agrees with JSON.parse on random mutations of valid JSON", () => {
     if (isValidJson(bytes, 0, bytes.length) !== accepts(text)) disagreements++;
   }
   expect(disagreements).toBe(0);
+});
+
+test("nesting: up to MAX_JSON_DEPTH levels is valid, one more is not, and 100,000 is no stack overflow", () => {
+  const nested = (depth: number, open: string, close: string) => new TextEncoder().encode(open.repeat(depth) + close.repeat(depth));
+  const check = (bytes: Uint8Array) => isValidJson(bytes, 0, bytes.length);
+  expect(MAX_JSON_DEPTH).toBe(100);
+  expect(check(nested(100, "[", "]"))).toBe(true);
+  expect(check(nested(101, "[", "]"))).toBe(false);
+  expect(check(new TextEncoder().encode('{"k":'.repeat(99) + "[]" + "}".repeat(99)))).toBe(true);
+  expect(check(new TextEncoder().encode('{"k":'.repeat(100) + "[]" + "}".repeat(100)))).toBe(false);
+  expect(check(nested(100_000, "[", "]"))).toBe(false);
+  expect(check(nested(100_000, "[", ""))).toBe(false);
 });

@@ -38,3 +38,19 @@ test("--compress applies to stdout", async () => {
   expect(r.code).toBe(0);
   expect(Bun.zstdDecompressSync(r.stdout).toString()).toBe("one\r\n1\r\n");
 });
+
+test.each([
+  ["zero rows to NDJSON", "SELECT 1 AS a FROM DUAL WHERE 0", "ndjson"],
+  ["a statement without a result set to CSV", "DO 1", "csv"],
+])("an empty export (%s) is one valid, empty gzip member / zstd frame", async (_name, query, format) => {
+  for (const [suffix, tool, oneEmpty] of [
+    ["gz", "gzip", Bun.gzipSync(new Uint8Array(0))],
+    ["zst", "zstd", Bun.zstdCompressSync(new Uint8Array(0))],
+  ] as const) {
+    const path = `${tmp()}/empty-${format}.${format}.${suffix}`;
+    expect(await gd(["--db-url", url, "-q", query, "-o", path, "--allow-empty"])).toMatchObject({ code: 0, stderr: "" });
+    const unpacked = Bun.spawnSync([tool, "-dc", path]);
+    expect({ exitCode: unpacked.exitCode, stdout: unpacked.stdout.toString() }).toEqual({ exitCode: 0, stdout: "" });
+    expect(readFileSync(path).length).toBe(oneEmpty.length);
+  }
+});

@@ -49,6 +49,8 @@ export interface RunOptions {
   cwd?: string;
   /** Kill the child if it runs longer (a hang is a failure, not a stuck suite). */
   timeoutMs?: number;
+  /** A bash script run with MAIN as $0 and the arguments as $@, instead of running MAIN itself. */
+  shell?: string;
 }
 
 /** Environment without the variables the CLI reads, so the host's settings cannot leak in. */
@@ -62,7 +64,8 @@ export function cleanEnv(extra: Record<string, string | undefined> = {}): Record
 }
 
 export async function gd(args: string[], options: RunOptions = {}): Promise<RunResult> {
-  const child = Bun.spawn(["bun", MAIN, ...args], {
+  const command = options.shell === undefined ? ["bun", MAIN, ...args] : ["bash", "-c", options.shell, MAIN, ...args];
+  const child = Bun.spawn(command, {
     env: cleanEnv(options.env),
     cwd: options.cwd ?? ROOT,
     stdout: "pipe",
@@ -77,4 +80,14 @@ export async function gd(args: string[], options: RunOptions = {}): Promise<RunR
   ]);
   clearTimeout(timer);
   return { code, stdout: Buffer.from(stdout), stderr };
+}
+
+/**
+ * Runs the CLI under bash with `redirect` applied to its stdout (`>> app.csv`, `| head -1 > x`), as
+ * a user's shell would. `code` is gold-digger's own exit status, whatever the pipeline's is.
+ */
+export async function gdInShell(args: string[], redirect: string, options: RunOptions = {}): Promise<{ code: number; stderr: string }> {
+  const script = `bun "$0" "$@" ${redirect}; echo "\${PIPESTATUS[0]}"`;
+  const r = await gd(args, { ...options, shell: script });
+  return { code: Number(r.stdout.toString()), stderr: r.stderr };
 }

@@ -1,6 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import { ExitCode, GdError } from "../../src/errors.ts";
 import { formatHostPort, parseDbUrl } from "../../src/source/db-url.ts";
+import { planTls } from "../../src/source/tls.ts";
 
 /** Asserts a configError (exit 2) whose message never contains `secret`; returns the message. */
 function rejects(url: string, secret = "s3cr3t"): string {
@@ -177,5 +178,22 @@ describe("formatHostPort", () => {
     expect(formatHostPort(parseDbUrl("mysql://u@[2001:db8::7]/db"))).toBe("[2001:db8::7]:3306");
     expect(formatHostPort(parseDbUrl("mysql://u@127.0.0.1:3307/db"))).toBe("127.0.0.1:3307");
     expect(formatHostPort({ host: "db.example", port: 1 })).toBe("db.example:1");
+  });
+});
+
+describe("loopback hosts, however written, get the local default (TLS when offered, unverified)", () => {
+  const plan = (host: string) => planTls(parseDbUrl(`mysql://u@${host}/db`), { mode: "default" });
+
+  test.each(["[0:0:0:0:0:0:0:1]", "[::0001]", "[0000::1]", "[::1]", "[::ffff:127.0.0.1]", "127.0.0.1", "127.1.2.3", "LOCALHOST"])("%s", (host) => {
+    expect(plan(host)).toMatchObject({ fallbackToPlain: true, description: expect.stringContaining("PREFERRED") });
+  });
+
+  test.each(["[::2]", "[0:0:0:0:0:0:1:1]", "[::ffff:10.0.0.1]", "128.0.0.1", "db.example"])("%s is remote: verified TLS", (host) => {
+    expect(plan(host)).toMatchObject({ fallbackToPlain: false, description: "TLS, fully verified" });
+  });
+
+  test("an IPv6 host keeps its canonical spelling", () => {
+    expect(parseDbUrl("mysql://u@[0:0:0:0:0:0:0:1]:3307/db")).toMatchObject({ host: "::1", port: 3307 });
+    expect(formatHostPort(parseDbUrl("mysql://u@[2001:DB8:0::7]/db"))).toBe("[2001:db8::7]:3306");
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { redactSecrets, redactSql, redactUrl, sqlSecrets, urlPasswords } from "../../src/redact.ts";
+import { redactSecrets, redactServerQuote, redactSql, redactUrl, sqlSecrets, urlPasswords } from "../../src/redact.ts";
 
 describe("redactUrl", () => {
   test("masks the password and keeps the rest", () => {
@@ -25,6 +25,17 @@ describe("redactUrl", () => {
 
   test("leaves URLs without a password alone", () => {
     for (const text of ["mysql://u@h:3306/db", "mysql://h:3306/db", "mysql://u:@h/db", "no url here: a@b"]) {
+      expect(redactUrl(text)).toBe(text);
+    }
+  });
+
+  test("masks a password in a URL that lacks its @host, and leaves a port or an IPv6 address alone", () => {
+    expect(redactUrl("mysql://sec:Hunter2Secret/qa")).toBe("mysql://sec:***/qa");
+    expect(redactUrl("mysql://admin:Hunter2Secret:3306/qa")).toBe("mysql://admin:***/qa");
+    expect(redactUrl("bad URL mysql://u:pw: no host")).toBe("bad URL mysql://u:***: no host");
+    expect(redactUrl(redactUrl("mysql://u:pw: no host"))).toBe("mysql://u:***: no host");
+    expect(urlPasswords("mysql://sec:Hunter2Secret?ssl-mode=REQUIRED")).toEqual(["Hunter2Secret", "Hunter2Secret"]);
+    for (const text of ["mysql://h:3306/db", "mysql://h:3306", "mysql://[::1]:3306/db", "mysql://[2001:db8::7]/db", "mysql://u@[::1]:3306"]) {
       expect(redactUrl(text)).toBe(text);
     }
   });
@@ -146,6 +157,33 @@ describe("redactSql", () => {
   test("keeps text without secrets byte for byte", () => {
     const sql = "SELECT a, \"b\", `c d` FROM t -- note\nWHERE x = 'it''s' /* c */ AND y := 1;";
     expect(redactSql(sql)).toBe(sql);
+  });
+});
+
+describe("redactServerQuote", () => {
+  const near = (quote: string) => `You have an error in your SQL syntax; check the manual for the right syntax to use near '${quote}' at line 1`;
+
+  test("masks a credential literal the server quotes, however short", () => {
+    expect(redactServerQuote(near("USERR bob IDENTIFIED BY 'abc12'"), "CREATE USERR bob IDENTIFIED BY 'abc12'")).toBe(
+      near("USERR bob IDENTIFIED BY '***'"),
+    );
+    expect(redactServerQuote(near("'a' oops"), "SET PASSWORD = 'a' oops")).toBe(near("'***' oops"));
+  });
+
+  test("masks the part of a literal the quote shows when the server cut it short", () => {
+    const sql = `CREATE USERR bob IDENTIFIED BY '${"s".repeat(100)}'`;
+    expect(redactServerQuote(near(sql.slice(13, 93)), sql)).toBe(near("bob IDENTIFIED BY '***"));
+  });
+
+  test("judges literals by the whole statement: the quote alone lacks the IDENTIFIED before them", () => {
+    expect(redactServerQuote(near("'pw' 'extra'"), "CREATE USER u IDENTIFIED 'pw' 'extra'")).toBe(near("'***' '***'"));
+  });
+
+  test("masks the whole quote when it is not found in the SQL; keeps quotes without credentials", () => {
+    expect(redactServerQuote(near("something else"), "SET PASSWORD = 'x'")).toBe(near("***"));
+    expect(redactServerQuote(near("oops"), "CREATE USER u IDENTIFIED BY 'x' oops")).toBe(near("oops"));
+    expect(redactServerQuote(near("FORM t"), "SELECT 'a' FORM t")).toBe(near("FORM t"));
+    expect(redactServerQuote("Table 'gd.t' doesn't exist", "SELECT PASSWORD('x') FROM t")).toBe("Table 'gd.t' doesn't exist");
   });
 });
 

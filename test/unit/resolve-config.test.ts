@@ -1,6 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import { parseFlags } from "../../src/cli/command.ts";
 import { configWarnings, inferFromPath, resolveConfig } from "../../src/cli/resolve-config.ts";
+import type { GdError } from "../../src/errors.ts";
 
 const warningsFor = (...argv: string[]) =>
   configWarnings(resolveConfig(parseFlags(["--db-url", "mysql://u@h/d", "-q", "SELECT 1", ...argv]).flags, {}, 0, false));
@@ -37,5 +38,50 @@ describe("configWarnings", () => {
     [["-o", "-", "-f", "json", "--compress", "zstd"]],
   ])("%p: nothing to warn about", (argv) => {
     expect(warningsFor(...argv)).toEqual([]);
+  });
+});
+
+describe("resolveConfig: numbers and TLS", () => {
+  // The URL from the environment, so a test may give its own with --db-url.
+  const resolve = (...argv: string[]) =>
+    resolveConfig(parseFlags(["-q", "SELECT 1", "-o", "x.csv", ...argv]).flags, { DATABASE_URL: "mysql://u@h/d" }, 0, false);
+  const refusal = (...argv: string[]) => {
+    try {
+      resolve(...argv);
+    } catch (error) {
+      return { code: (error as GdError).exitCode, message: (error as Error).message };
+    }
+    return undefined;
+  };
+
+  test.each([" ", "", "0x2", "1e1", "-1", "+2", "2.0", "65"])("--workers %p is exit 2", (raw) => {
+    // An empty value is refused by parseFlags, the rest by the range check.
+    expect(refusal("--workers", raw)?.code).toBe(2);
+  });
+
+  test.each(["0", "0.0001", "2147484", "1e1", "0x10", " 5", "-1", "Infinity"])("--connect-timeout %p is exit 2, naming the range", (raw) => {
+    expect(refusal("--connect-timeout", raw)).toEqual({
+      code: 2,
+      message: `--connect-timeout must be a number of seconds from 0.001 to 2147483, got '${raw}'`,
+    });
+  });
+
+  test("timeouts: fractions to the millisecond, the extremes, and 0 = never for --read-timeout only", () => {
+    expect(resolve("--connect-timeout", "0.001", "--read-timeout", "0")).toMatchObject({ connectTimeoutMs: 1, readTimeoutMs: 0 });
+    expect(resolve("--connect-timeout", "2147483", "--read-timeout", ".5")).toMatchObject({ connectTimeoutMs: 2_147_483_000, readTimeoutMs: 500 });
+    expect(resolve("--workers", "007", "--batch-rows", "10")).toMatchObject({ workers: 7, batchRows: 10 });
+    expect(refusal("--read-timeout", "0.0004")?.message).toBe("--read-timeout must be a number of seconds from 0.001 to 2147483, or 0 for never, got '0.0004'");
+  });
+
+  test.each([
+    ["DISABLED", "--allow-invalid-certificate", "give one (the flag is ssl-mode=REQUIRED)"],
+    ["VERIFY_IDENTITY", "--insecure-skip-hostname-verify", "give one (the flag is ssl-mode=VERIFY_CA, with the system's CAs)"],
+    ["VERIFY_CA", "--tls-ca-file", "remove ssl-mode from the URL to verify against the CA file (the host name is checked too)"],
+  ])("URL ssl-mode=%s and %s conflict: exit 2", (mode, flag, advice) => {
+    const ca = flag === "--tls-ca-file" ? ["ca.pem"] : [];
+    expect(refusal("--db-url", `mysql://u:pw@h/d?ssl-mode=${mode}`, flag, ...ca)).toEqual({
+      code: 2,
+      message: `ssl-mode=${mode} in the URL and ${flag} conflict: ${advice}`,
+    });
   });
 });
