@@ -1,7 +1,9 @@
-// Argument parsing and --help, both from the flag table (flags.ts), with the strictness the
-// contract needs: an unknown flag, a stray argument, a value for a switch (`--pretty=no`) and a
+// The citty command, argument parsing and --help, all from the flag table (flags.ts). citty
+// parses; a pass over node's tokens first adds the strictness the contract needs and citty does
+// not have: an unknown flag, a stray argument, a value for a switch (`--pretty=no`) and a
 // single-value flag given twice (`-o a --output b`) are each exit 2, never silently resolved.
-import { parseArgs } from "node:util";
+import { defineCommand, parseArgs as cittyParse, type ArgsDef } from "citty";
+import { parseArgs as tokenize } from "node:util";
 import pkg from "../../package.json" with { type: "json" };
 import { configError } from "../errors.ts";
 import { BUILTIN_FLAGS, FLAGS, SUBCOMMANDS, type FlagSpec } from "./flags.ts";
@@ -20,16 +22,33 @@ const OPTIONS = Object.fromEntries(
   [...BY_NAME].map(([name, f]) => [name, { type: f.type, ...(f.alias && name === f.name ? { short: f.alias } : {}) }]),
 );
 
+const ARGS: ArgsDef = Object.fromEntries(
+  ALL_FLAGS.map((f) => [f.name, { type: f.type, alias: f.alias, description: f.description, valueHint: f.valueHint }]),
+) as ArgsDef;
+
+export const command = defineCommand({
+  meta: { name: "gold-digger", version: VERSION, description: "Export one MySQL/MariaDB query result to CSV, TSV, JSON or NDJSON" },
+  args: ARGS,
+});
+
 /**
  * Flags by name, and how many times -v was given (-v -v, -vv, -pv, --verbose). A flag's value
  * is the next argument even when it starts with a dash (`-q -v` queries "-v"), and in a cluster
  * of short flags only the last may take one (`-vq SQL`).
  */
 export function parseFlags(argv: string[]): { flags: ParsedFlags; verbosity: number } {
-  // Not strict: node's strict mode refuses a value that starts with a dash, and its messages
-  // are not ours. Every token is checked below instead.
-  const { tokens } = parseArgs({ args: argv, options: OPTIONS, strict: false, allowPositionals: true, tokens: true });
+  const verbosity = checkStrictly(argv);
+  const parsed = cittyParse(argv, ARGS) as Record<string, string | boolean | undefined>;
   const flags: ParsedFlags = {};
+  for (const f of ALL_FLAGS) if (parsed[f.name] !== undefined) flags[f.name] = parsed[f.name];
+  return { flags, verbosity };
+}
+
+/** What citty lets through: refused with exit 2. Returns how many times -v was given. */
+function checkStrictly(argv: string[]): number {
+  // Not node's strict mode: it refuses a value that starts with a dash, and its messages are not ours.
+  const { tokens } = tokenize({ args: argv, options: OPTIONS, strict: false, allowPositionals: true, tokens: true });
+  const given = new Set<string>();
   let verbosity = 0;
   for (const token of tokens) {
     if (token.kind === "positional") throw configError(`unexpected argument '${token.value}' (see --help)`);
@@ -39,14 +58,13 @@ export function parseFlags(argv: string[]): { flags: ParsedFlags; verbosity: num
     if (flag.type === "boolean") {
       if (token.value !== undefined) throw configError(`${token.rawName} takes no value, got '${token.value}'`);
       if (flag.name === "verbose") verbosity++;
-      flags[flag.name] = true;
     } else {
       if (!token.value) throw configError(`--${flag.name} needs a value`);
-      if (flags[flag.name] !== undefined) throw configError(`--${flag.name} given more than once`);
-      flags[flag.name] = token.value;
+      if (given.has(flag.name)) throw configError(`--${flag.name} given more than once`);
+      given.add(flag.name);
     }
   }
-  return { flags, verbosity };
+  return verbosity;
 }
 
 // ---- --help -------------------------------------------------------------------------------

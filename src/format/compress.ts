@@ -18,11 +18,15 @@ function compressor(compression: Compression): ((bytes: Uint8Array<ArrayBuffer>)
 export function compressed(encoder: Encoder, compression: Compression): Encoder {
   const compress = compressor(compression);
   if (!compress) return encoder;
-  // An empty input would still make a member or frame: skip it, so an empty header adds nothing.
-  const layer = (bytes: Uint8Array<ArrayBuffer>) => (bytes.length === 0 ? bytes : compress(bytes));
+  // An empty input would still make a member or frame of its own: skipped, so that an empty
+  // header or footer adds nothing, unless `evenIfEmpty` asks for one.
+  const layer = (bytes: Uint8Array<ArrayBuffer>, evenIfEmpty = false) =>
+    bytes.length === 0 && !evenIfEmpty ? bytes : compress(bytes);
   return {
     header: () => layer(encoder.header()),
     batch: (rows, rowCount, isFirstBatch) => layer(encoder.batch(rows, rowCount, isFirstBatch)),
-    footer: (wroteRows) => layer(encoder.footer(wroteRows)),
+    // A 0-byte file is not valid gzip or zstd: an export of nothing at all (NDJSON with no rows,
+    // a statement without columns) ends with the one empty member or frame it consists of.
+    footer: (wroteRows) => layer(encoder.footer(wroteRows), !wroteRows && encoder.header().length === 0),
   };
 }
