@@ -62,7 +62,7 @@ export async function runExport(cfg: ExportConfig, hooks: ExportHooks): Promise<
     return stats;
   } catch (error) {
     pipeline.fail(error);
-    sink?.abort();
+    await sink?.abort();
     // destroy(), not end(): end() would first read the rest of a half-streamed result.
     conn.destroy();
     // Interrupted, or the output failed, while the server is fine: stop its work too.
