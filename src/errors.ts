@@ -1,4 +1,4 @@
-// Exit codes are part of the compatibility contract (../shared/CONTRACT.md): scripts branch on them.
+// Exit codes are part of the compatibility contract (README, "Exit codes"): scripts branch on them.
 export const ExitCode = {
   Ok: 0,
   NoRows: 1,

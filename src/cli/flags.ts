@@ -1,5 +1,7 @@
 // Every command-line flag, once: argument parsing, --help and the shell completion scripts are
 // all derived from this table.
+import { COMPRESSIONS, FORMATS } from "../formats.ts";
+
 export interface FlagSpec {
   name: string;
   alias?: string;
@@ -18,13 +20,13 @@ export const FLAGS: FlagSpec[] = [
   { name: "query", alias: "q", type: "string", env: "DATABASE_QUERY", valueHint: "SQL", description: "SQL query to run" },
   { name: "query-file", type: "string", valueHint: "FILE", file: true, description: "Read the query from FILE; - reads standard input (conflicts with --query)" },
   { name: "output", alias: "o", type: "string", env: "OUTPUT_FILE", valueHint: "FILE", file: true, description: "Output file; - writes to stdout" },
-  { name: "format", alias: "f", type: "string", valueHint: "FORMAT", choices: ["csv", "tsv", "json", "ndjson"], description: "csv, tsv, json or ndjson (default: from the output extension)" },
+  { name: "format", alias: "f", type: "string", valueHint: "FORMAT", choices: [...FORMATS], description: "csv, tsv, json or ndjson (default: from the output extension)" },
   { name: "pretty", alias: "p", type: "boolean", description: "Indent JSON output by 2 spaces" },
   { name: "allow-empty", type: "boolean", description: "Zero rows is success (exit 0) and writes an empty export" },
   { name: "force", type: "boolean", description: "Overwrite an existing output file" },
-  { name: "compress", type: "string", valueHint: "ALGO", choices: ["none", "gzip", "zstd"], description: "Compress the output (default: from a .gz or .zst extension)" },
+  { name: "compress", type: "string", valueHint: "ALGO", choices: [...COMPRESSIONS], description: "Compress the output (default: from a .gz or .zst extension)" },
   { name: "csv-lf", type: "boolean", description: "End CSV records with LF instead of CRLF" },
-  { name: "workers", type: "string", valueHint: "N", description: "Serializer threads; 0 serializes on the main thread (default: 0, or one per core for gzip)" },
+  { name: "workers", type: "string", valueHint: "N", description: "Encoder threads; 0 encodes on the main thread (default: 0, or one per core for gzip)" },
   { name: "batch-rows", type: "string", valueHint: "N", description: "Rows per batch handed to a serializer (default 4096)" },
   { name: "connect-timeout", type: "string", valueHint: "SECONDS", description: "Give up connecting after SECONDS (default 10)" },
   { name: "read-timeout", type: "string", valueHint: "SECONDS", description: "Fail if the server goes silent for SECONDS in the middle of the result (default 300; 0 = never)" },

@@ -4,21 +4,11 @@ import { readFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import type { Compression, ExportConfig, Format, TlsMode } from "../config.ts";
 import { configError, errnoWords } from "../errors.ts";
+import { COMPRESSION_BY_EXTENSION, COMPRESSIONS, FORMAT_BY_EXTENSION, FORMATS, KNOWN_EXTENSIONS } from "../formats.ts";
 import { parseDbUrl } from "../source/db-url.ts";
 
 export type ParsedFlags = Record<string, string | boolean | undefined>;
 
-const FORMAT_BY_EXTENSION: Record<string, Format> = {
-  csv: "csv",
-  tsv: "tsv",
-  tab: "tsv",
-  txt: "tsv",
-  json: "json",
-  ndjson: "ndjson",
-  jsonl: "ndjson",
-};
-const COMPRESSION_BY_EXTENSION: Record<string, Compression> = { gz: "gzip", zst: "zstd" };
-const KNOWN_EXTENSIONS = ".csv, .tsv, .tab, .txt, .json, .ndjson, .jsonl (each optionally followed by .gz or .zst)";
 
 const str = (v: string | boolean | undefined): string | undefined => (typeof v === "string" ? v : undefined);
 
@@ -157,20 +147,20 @@ export function resolveConfig(
 
   const inferred = output === "-" ? { format: undefined, compression: "none" as Compression } : inferFromPath(output);
   const formatFlag = str(flags.format)?.toLowerCase();
-  if (formatFlag !== undefined && !["csv", "tsv", "json", "ndjson"].includes(formatFlag)) {
-    throw configError(`unknown format '${formatFlag}': use csv, tsv, json or ndjson`);
+  if (formatFlag !== undefined && !(FORMATS as readonly string[]).includes(formatFlag)) {
+    throw configError(`unknown format '${formatFlag}': use ${FORMATS.join(", ")}`);
   }
   const format = (formatFlag as Format | undefined) ?? inferred.format;
   if (!format) {
     throw configError(
       output === "-"
-        ? "cannot infer the format of stdout: pass --format csv|tsv|json|ndjson"
+        ? `cannot infer the format of stdout: pass --format ${FORMATS.join("|")}`
         : `cannot infer the format of ${output}: known extensions are ${KNOWN_EXTENSIONS}; or pass --format`,
     );
   }
   const compressFlag = str(flags.compress)?.toLowerCase();
-  if (compressFlag !== undefined && !["none", "gzip", "zstd"].includes(compressFlag)) {
-    throw configError(`unknown compression '${compressFlag}': use none, gzip or zstd`);
+  if (compressFlag !== undefined && !(COMPRESSIONS as readonly string[]).includes(compressFlag)) {
+    throw configError(`unknown compression '${compressFlag}': use ${COMPRESSIONS.join(", ")}`);
   }
   const compression = (compressFlag as Compression | undefined) ?? inferred.compression;
   const workers = integer("workers", str(flags.workers), defaultWorkers(compression), 0, 64);

@@ -7,6 +7,7 @@ import { startPrivateServer } from "../devdb/private-server.ts";
 import { configError, ExitCode } from "../errors.ts";
 import type { CliIo } from "../cli/run.ts";
 import { formatHostPort } from "../source/db-url.ts";
+import { FORMATS } from "../formats.ts";
 
 const SAMPLE = [
   `CREATE DATABASE shop`,
@@ -34,7 +35,6 @@ const SAMPLE = [
    FROM shop.seq_1_to_1000`,
 ];
 
-const FORMATS = ["csv", "tsv", "json", "ndjson"] as const;
 
 /** The demo's only option is --dir DIR (run.ts answers --help); anything else is exit 2 before any work. */
 function demoDir(argv: string[]): string {

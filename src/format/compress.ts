@@ -24,7 +24,7 @@ export function compressed(encoder: Encoder, compression: Compression): Encoder 
     bytes.length === 0 && !evenIfEmpty ? bytes : compress(bytes);
   return {
     header: () => layer(encoder.header()),
-    batch: (rows, rowCount, isFirstBatch) => layer(encoder.batch(rows, rowCount, isFirstBatch)),
+    batch: (payloads, rowCount, isFirstBatch) => layer(encoder.batch(payloads, rowCount, isFirstBatch)),
     // A 0-byte file is not valid gzip or zstd: an export of nothing at all (NDJSON with no rows,
     // a statement without columns) ends with the one empty member or frame it consists of.
     footer: (wroteRows) => layer(encoder.footer(wroteRows), !wroteRows && encoder.header().length === 0),

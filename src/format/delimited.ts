@@ -95,9 +95,9 @@ export function delimitedEncoder(columns: ColumnSpec[], delimiter: string, newli
       return out.take();
     },
 
-    batch(rows, rowCount) {
-      const out = new OutputBuffer(factor * rows.length + rowCount * perRow);
-      const cur = new FieldCursor(rows);
+    batch(payloads, rowCount) {
+      const out = new OutputBuffer(factor * payloads.length + rowCount * perRow);
+      const cur = new FieldCursor(payloads);
       for (let r = 0; r < rowCount; r++) {
         for (let c = 0; c < n; c++) {
           if (c > 0) out.byte(delim);
@@ -112,21 +112,21 @@ export function delimitedEncoder(columns: ColumnSpec[], delimiter: string, newli
           const start = end - len;
           switch (kinds[c]) {
             case Kind.Number:
-              out.bytes(rows, start, end);
+              out.bytes(payloads, start, end);
               break;
             case Kind.Binary:
-              writeHex(out, rows, start, end);
+              writeHex(out, payloads, start, end);
               break;
             case Kind.Bit:
-              writeBitAsDecimal(out, rows, start, end);
+              writeBitAsDecimal(out, payloads, start, end);
               break;
             default:
-              writeField(out, rows, start, end, delim);
+              writeField(out, payloads, start, end, delim);
           }
         }
         out.chunk(eol);
       }
-      cur.expectEnd(rows.length);
+      cur.expectEnd(payloads.length);
       return out.take();
     },
 

@@ -12,7 +12,7 @@ export interface Encoder {
    * Encodes `rowCount` concatenated text-protocol row payloads. `isFirstBatch` tells formats
    * with separators between rows (JSON) whether a row precedes this batch.
    */
-  batch(rows: Uint8Array, rowCount: number, isFirstBatch: boolean): Uint8Array<ArrayBuffer>;
+  batch(payloads: Uint8Array, rowCount: number, isFirstBatch: boolean): Uint8Array<ArrayBuffer>;
   /** Bytes after the last row; `wroteRows` is false for an empty export. */
   footer(wroteRows: boolean): Uint8Array<ArrayBuffer>;
 }

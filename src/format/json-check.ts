@@ -3,15 +3,11 @@
 // switched off; a value that fails here is written as a JSON string instead, so our JSON
 // output always parses.
 
-const enum C {
-  Tab = 0x09, Lf = 0x0a, Cr = 0x0d, Space = 0x20, Quote = 0x22, Plus = 0x2b, Comma = 0x2c,
-  Minus = 0x2d, Dot = 0x2e, Zero = 0x30, Nine = 0x39, Colon = 0x3a, BracketOpen = 0x5b,
-  Backslash = 0x5c, BracketClose = 0x5d, E = 0x45, e = 0x65, BraceOpen = 0x7b, BraceClose = 0x7d,
-}
+import { Ascii } from "./bytes.ts";
 
 const LITERALS = ["true", "false", "null"].map((w) => new TextEncoder().encode(w));
 const SIMPLE_ESCAPES = new Set([0x22, 0x5c, 0x2f, 0x62, 0x66, 0x6e, 0x72, 0x74]); // " \ / b f n r t
-const isDigit = (b: number) => b >= C.Zero && b <= C.Nine;
+const isDigit = (b: number) => b >= Ascii.Zero && b <= Ascii.Nine;
 const isHex = (b: number) => isDigit(b) || (b >= 0x41 && b <= 0x46) || (b >= 0x61 && b <= 0x66);
 
 /**
@@ -32,7 +28,7 @@ export function isValidJson(src: Uint8Array, start: number, end: number): boolea
   const at = (i: number): number => (i < end ? src[i]! : -1);
 
   const ws = () => {
-    while (at(p) === C.Space || at(p) === C.Lf || at(p) === C.Cr || at(p) === C.Tab) p++;
+    while (at(p) === Ascii.Space || at(p) === Ascii.Lf || at(p) === Ascii.Cr || at(p) === Ascii.Tab) p++;
   };
   const digits = () => {
     const from = p;
@@ -40,16 +36,16 @@ export function isValidJson(src: Uint8Array, start: number, end: number): boolea
     return p > from;
   };
   const number = (): boolean => {
-    if (at(p) === C.Minus) p++;
-    if (at(p) === C.Zero) p++;
+    if (at(p) === Ascii.Minus) p++;
+    if (at(p) === Ascii.Zero) p++;
     else if (!digits()) return false;
-    if (at(p) === C.Dot) {
+    if (at(p) === Ascii.Dot) {
       p++;
       if (!digits()) return false;
     }
-    if (at(p) === C.e || at(p) === C.E) {
+    if (at(p) === Ascii.LowerE || at(p) === Ascii.UpperE) {
       p++;
-      if (at(p) === C.Plus || at(p) === C.Minus) p++;
+      if (at(p) === Ascii.Plus || at(p) === Ascii.Minus) p++;
       if (!digits()) return false;
     }
     return true;
@@ -58,9 +54,9 @@ export function isValidJson(src: Uint8Array, start: number, end: number): boolea
     p++; // opening quote
     for (;;) {
       const b = at(p++);
-      if (b === C.Quote) return true;
-      if (b < C.Space) return false; // control character, or the end
-      if (b === C.Backslash) {
+      if (b === Ascii.Quote) return true;
+      if (b < Ascii.Space) return false; // control character, or the end
+      if (b === Ascii.Backslash) {
         const esc = at(p++);
         if (esc === 0x75) {
           for (let i = 0; i < 4; i++) if (!isHex(at(p++))) return false;
@@ -79,16 +75,16 @@ export function isValidJson(src: Uint8Array, start: number, end: number): boolea
   };
   const scalar = (): boolean => {
     const b = at(p);
-    if (b === C.Quote) return string();
-    if (b === C.Minus || isDigit(b)) return number();
+    if (b === Ascii.Quote) return string();
+    if (b === Ascii.Minus || isDigit(b)) return number();
     return literal();
   };
   /** An object member's `"key":`, up to its value. */
   const key = (): boolean => {
     ws();
-    if (at(p) !== C.Quote || !string()) return false;
+    if (at(p) !== Ascii.Quote || !string()) return false;
     ws();
-    return at(p++) === C.Colon;
+    return at(p++) === Ascii.Colon;
   };
 
   // The closing bracket of each container open around p, innermost last.
@@ -98,14 +94,14 @@ export function isValidJson(src: Uint8Array, start: number, end: number): boolea
     // A value starts here: a scalar, or a container that opens (and may close at once, `[]`).
     ws();
     const b = at(p);
-    if (b === C.BraceOpen || b === C.BracketOpen) {
+    if (b === Ascii.BraceOpen || b === Ascii.BracketOpen) {
       if (depth === MAX_JSON_DEPTH) return false;
-      const close = b === C.BraceOpen ? C.BraceClose : C.BracketClose;
+      const close = b === Ascii.BraceOpen ? Ascii.BraceClose : Ascii.BracketClose;
       p++;
       ws();
       if (at(p) !== close) {
         open[depth++] = close;
-        if (close === C.BraceClose && !key()) return false;
+        if (close === Ascii.BraceClose && !key()) return false;
         continue;
       }
       p++;
@@ -117,10 +113,10 @@ export function isValidJson(src: Uint8Array, start: number, end: number): boolea
       ws();
       if (depth === 0) return p === end;
       const c = at(p++);
-      if (c === C.Comma) break;
+      if (c === Ascii.Comma) break;
       if (c !== open[depth - 1]) return false;
       depth--;
     }
-    if (open[depth - 1] === C.BraceClose && !key()) return false;
+    if (open[depth - 1] === Ascii.BraceClose && !key()) return false;
   }
 }

@@ -68,16 +68,10 @@ function isJsonWhitespace(b: number): boolean {
 }
 
 /**
- * Re-indentation deeper than this is not done: every line would carry 2 spaces per level, so
- * the output grows with the square of the depth (100,000 levels: gigabytes). Such a value is
- * embedded as it is, which is still valid JSON.
- */
-const MAX_INDENT_DEPTH = 256;
-
-/**
  * Valid JSON text laid out the way JSON.stringify(value, null, 2) would, nested `depth` levels
  * deep, token by token: numbers keep every digit (parsing would round big ones). With `out`
- * undefined it only counts: the size of the result, or -1 if it would nest too deep.
+ * undefined it only counts the size of the result. isValidJson bounds the nesting, and so the
+ * indentation, which grows with its square.
  */
 function indentJson(out: OutputBuffer | undefined, src: Uint8Array, start: number, end: number, depth: number): number {
   let size = 0;
@@ -115,7 +109,6 @@ function indentJson(out: OutputBuffer | undefined, src: Uint8Array, start: numbe
         emit(b + 2);
         i = next;
       } else {
-        if (level - depth >= MAX_INDENT_DEPTH) return -1;
         emit(b);
         newline(++level);
       }
@@ -136,9 +129,7 @@ function indentJson(out: OutputBuffer | undefined, src: Uint8Array, start: numbe
 }
 
 function writeIndentedJson(out: OutputBuffer, src: Uint8Array, start: number, end: number, depth: number): void {
-  const size = indentJson(undefined, src, start, end, depth);
-  if (size < 0) return writeEmbeddedJson(out, src, start, end);
-  out.ensure(size);
+  out.ensure(indentJson(undefined, src, start, end, depth));
   indentJson(out, src, start, end, depth);
 }
 
@@ -228,9 +219,9 @@ export function jsonEncoder(columns: ColumnSpec[], style: "compact" | "pretty" |
   return {
     header: () => utf8(layout.header),
 
-    batch(rows, rowCount, isFirstBatch) {
-      const out = new OutputBuffer(factor * rows.length + rowCount * perRow);
-      const cur = new FieldCursor(rows);
+    batch(payloads, rowCount, isFirstBatch) {
+      const out = new OutputBuffer(factor * payloads.length + rowCount * perRow);
+      const cur = new FieldCursor(payloads);
       for (let r = 0; r < rowCount; r++) {
         out.chunk(r === 0 && isFirstBatch ? firstSeparator : separator);
         out.chunk(rowOpen);
@@ -245,29 +236,29 @@ export function jsonEncoder(columns: ColumnSpec[], style: "compact" | "pretty" |
           const start = end - len;
           switch (kinds[c]) {
             case Kind.Number:
-              writeJsonNumber(out, rows, start, end);
+              writeJsonNumber(out, payloads, start, end);
               break;
             case Kind.Json:
               // Text the server let through as JSON but that is not: kept, as a string.
-              if (!isValidJson(rows, start, end)) writeJsonString(out, rows, start, end);
-              else if (pretty) writeIndentedJson(out, rows, start, end, PRETTY_VALUE_DEPTH);
-              else writeEmbeddedJson(out, rows, start, end);
+              if (!isValidJson(payloads, start, end)) writeJsonString(out, payloads, start, end);
+              else if (pretty) writeIndentedJson(out, payloads, start, end, PRETTY_VALUE_DEPTH);
+              else writeEmbeddedJson(out, payloads, start, end);
               break;
             case Kind.Bit:
-              writeBitAsDecimal(out, rows, start, end);
+              writeBitAsDecimal(out, payloads, start, end);
               break;
             case Kind.Binary:
               out.byte(Ascii.Quote);
-              writeHex(out, rows, start, end);
+              writeHex(out, payloads, start, end);
               out.byte(Ascii.Quote);
               break;
             default:
-              writeJsonString(out, rows, start, end);
+              writeJsonString(out, payloads, start, end);
           }
         }
         out.chunk(rowClose);
       }
-      cur.expectEnd(rows.length);
+      cur.expectEnd(payloads.length);
       return out.take();
     },
 

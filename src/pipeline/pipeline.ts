@@ -27,7 +27,7 @@ export interface SourceFeed {
   /** The result's columns; a second call means a second result set, which is refused. */
   columns(columns: ColumnSpec[]): void;
   /** Whole rows, their text-protocol payloads concatenated; the buffer is the pipeline's now. */
-  batch(rows: Uint8Array<ArrayBuffer>, rowCount: number): void;
+  batch(payloads: Uint8Array<ArrayBuffer>, rowCount: number): void;
   end(): void;
   fail(error: unknown): void;
 }
@@ -98,9 +98,9 @@ export class Pipeline {
         sawColumns = true;
         this.started ??= this.start(columns);
       },
-      batch: (rows, rowCount) => {
+      batch: (payloads, rowCount) => {
         // Rows already read keep coming for a moment after a failure or an interrupt.
-        if (!this.settled) this.batch(rows, rowCount);
+        if (!this.settled) this.batch(payloads, rowCount);
       },
       end: () => {
         if (ended || this.settled) return;
@@ -137,13 +137,13 @@ export class Pipeline {
     return { encoder, pool, ring, header: encoder.header() };
   }
 
-  private batch(rows: Uint8Array<ArrayBuffer>, rowCount: number): void {
+  private batch(payloads: Uint8Array<ArrayBuffer>, rowCount: number): void {
     const { encoder, pool, ring } = this.started!;
     this.submitHeader();
     this.options.stats.rows += rowCount;
     const isFirst = this.batches++ === 0;
-    ring.submit(pool ? pool.batch(rows, rowCount, isFirst) : encoder.batch(rows, rowCount, isFirst));
-    this.bytesSinceGc += rows.length;
+    ring.submit(pool ? pool.batch(payloads, rowCount, isFirst) : encoder.batch(payloads, rowCount, isFirst));
+    this.bytesSinceGc += payloads.length;
     if (this.bytesSinceGc >= GC_EVERY_BYTES) {
       this.bytesSinceGc = 0;
       Bun.gc(true);

@@ -5,7 +5,7 @@ import type { EncoderSpec } from "../format/encoder.ts";
 import type { WorkerReply, WorkerRequest } from "./protocol.ts";
 
 export interface WorkerPool {
-  batch(rows: Uint8Array<ArrayBuffer>, rowCount: number, isFirstBatch: boolean): Promise<Uint8Array>;
+  batch(payloads: Uint8Array<ArrayBuffer>, rowCount: number, isFirstBatch: boolean): Promise<Uint8Array>;
   close(): void;
 }
 
@@ -66,7 +66,7 @@ export function workerPool(spec: EncoderSpec, size: number, entry: string = WORK
   }
 
   return {
-    batch(rows, rowCount, isFirstBatch) {
+    batch(payloads, rowCount, isFirstBatch) {
       const live = workers.filter((w) => !w.dead);
       if (live.length === 0) return Promise.reject(workerFailure("no worker left"));
       // The least busy worker: batches take similar time, so this keeps them all fed.
@@ -75,8 +75,8 @@ export function workerPool(spec: EncoderSpec, size: number, entry: string = WORK
       const id = nextId++;
       return new Promise((resolve, reject) => {
         worker.pending.set(id, { resolve, reject });
-        const request: WorkerRequest = { type: "batch", id, rows, rowCount, isFirstBatch };
-        worker.thread.postMessage(request, [rows.buffer]);
+        const request: WorkerRequest = { type: "batch", id, payloads, rowCount, isFirstBatch };
+        worker.thread.postMessage(request, [payloads.buffer]);
       });
     },
     close() {

@@ -3,6 +3,6 @@ import type { EncoderSpec } from "../format/encoder.ts";
 
 export type WorkerRequest =
   | { type: "init"; spec: EncoderSpec }
-  | { type: "batch"; id: number; rows: Uint8Array; rowCount: number; isFirstBatch: boolean };
+  | { type: "batch"; id: number; payloads: Uint8Array; rowCount: number; isFirstBatch: boolean };
 
 export type WorkerReply = { id: number; bytes: Uint8Array } | { id: number; error: string };

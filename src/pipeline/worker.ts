@@ -15,7 +15,7 @@ self.onmessage = (event: MessageEvent<WorkerRequest>) => {
   let reply: WorkerReply;
   try {
     if (!encoder) throw new Error("worker used before init");
-    const bytes = encoder.batch(msg.rows, msg.rowCount, msg.isFirstBatch);
+    const bytes = encoder.batch(msg.payloads, msg.rowCount, msg.isFirstBatch);
     reply = { id: msg.id, bytes };
     self.postMessage(reply, [bytes.buffer]);
   } catch (error) {

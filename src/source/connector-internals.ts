@@ -21,7 +21,7 @@ export interface RowEvents {
   /** A result set's columns; rows follow. */
   columns(fields: FieldInfo[]): void;
   /** Whole rows: text-protocol row payloads, concatenated. */
-  batch(rows: Uint8Array<ArrayBuffer>, rowCount: number): void;
+  batch(payloads: Uint8Array<ArrayBuffer>, rowCount: number): void;
   end(): void;
   error(error: unknown): void;
 }
@@ -71,7 +71,7 @@ export function streamRows(conn: Connection, sql: string, events: RowEvents, opt
   let done = false;
   const capture = new RowCapture(
     {
-      batch: (rows, rowCount) => events.batch(rows, rowCount),
+      batch: (payloads, rowCount) => events.batch(payloads, rowCount),
       forward: (packet) => connectorListener(Buffer.from(packet.buffer, packet.byteOffset, packet.length)),
     },
     options.batchRows,

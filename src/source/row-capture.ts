@@ -21,7 +21,7 @@ const NOTHING = new Uint8Array(0);
 
 export interface CaptureTarget {
   /** Whole rows, their payloads concatenated: the buffer is the receiver's from now on. */
-  batch(rows: Uint8Array<ArrayBuffer>, rowCount: number): void;
+  batch(payloads: Uint8Array<ArrayBuffer>, rowCount: number): void;
   /** A complete packet that is not a row, header included. */
   forward(packet: Uint8Array): void;
 }
@@ -101,11 +101,11 @@ export class RowCapture {
   /** Hands over the rows collected so far, if any. */
   flush(): void {
     if (this.count === 0) return;
-    const rows = this.buf.subarray(0, this.len);
+    const payloads = this.buf.subarray(0, this.len);
     const count = this.count;
     this.len = 0;
     this.count = 0;
-    this.target.batch(rows, count);
+    this.target.batch(payloads, count);
     // A batch sent to a worker was transferred (detached): take a fresh buffer. One encoded on
     // the spot is done with once batch() returns, and is reused, even one a wide row made big:
     // allocating (and faulting in) megabytes per row costs more than keeping them.

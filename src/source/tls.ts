@@ -1,5 +1,5 @@
 // Turns the URL's ssl-mode and the TLS flags into the connector's `ssl` option
-// (see "TLS" in CONTRACT.md).
+// (see "TLS and timeouts" in the README).
 import { readFileSync } from "node:fs";
 import type { ExportConfig } from "../config.ts";
 import { configError, errnoWords } from "../errors.ts";
