@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { redactSecrets, redactServerQuote, redactSql, redactUrl, sqlSecrets, urlPasswords } from "../../src/redact.ts";
+import { redactSecrets, redactServerQuote, redactSql, redactUrl, sqlSecrets, urlPasswords } from "../src/redact.ts";
 
 describe("redactUrl", () => {
   test("masks the password and keeps the rest", () => {
