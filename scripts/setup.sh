@@ -3,9 +3,13 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-if ! command -v bun >/dev/null 2>&1; then
-  echo "setup: installing Bun" >&2
-  npm install -g bun >&2
+# The Bun the project is tested with (package.json's packageManager): another version may
+# behave differently under load (workers, sockets), so it is installed over a different one.
+bun_version=$(sed -n 's/.*"packageManager": *"bun@\([^"]*\)".*/\1/p' package.json)
+if [ "$(bun --version 2>/dev/null)" != "$bun_version" ]; then
+  echo "setup: installing Bun $bun_version" >&2
+  npm install -g "bun@$bun_version" >&2
+  hash -r
 fi
 
 if ! command -v mariadbd >/dev/null 2>&1 && [ ! -x /usr/sbin/mariadbd ]; then
