@@ -53,9 +53,10 @@ export async function runExport(cfg: ExportConfig, hooks: ExportHooks): Promise<
     hooks.signal?.throwIfAborted();
     hooks.signal?.addEventListener("abort", abort, { once: true });
     sink = openSink(cfg.output, cfg.force);
-    pipeline.addSource((feed) =>
+    void pipeline.addSource((feed) =>
       querySource(conn, cfg.query, feed, { batchRows: cfg.batchRows, readTimeoutMs: cfg.readTimeoutMs }),
     );
+    pipeline.close();
     await pipeline.done;
     await sink.commit();
     await conn.end();

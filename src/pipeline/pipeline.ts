@@ -63,17 +63,44 @@ interface Started {
   header?: Uint8Array;
 }
 
+/**
+ * Batches a source may have waiting for their turn before it is paused: its lane is not at the
+ * head yet (an earlier source is still being written), or the ring is full.
+ */
+const LANE_BATCHES = 2;
+
+/** The bytes of `view`, moved (not copied) to a new buffer; `view`'s own buffer is left detached. */
+function moveOut(view: Uint8Array<ArrayBuffer>): Uint8Array<ArrayBuffer> {
+  const { byteOffset, length } = view;
+  return new Uint8Array(view.buffer.transfer(), byteOffset, length);
+}
+
+/** One source's place in the output order, and its batches waiting for their turn. */
+interface Lane {
+  source: Source | undefined;
+  waiting: { payloads: Uint8Array<ArrayBuffer>; rowCount: number }[];
+  sawColumns: boolean;
+  ended: boolean;
+  paused: boolean;
+  onEnd: () => void;
+}
+
 export class Pipeline {
   /** Settles once the last byte is written, or with the first failure. */
   readonly done: Promise<void>;
   private resolveDone!: () => void;
   private rejectDone!: (error: unknown) => void;
-  private readonly sources: Source[] = [];
-  private openSources = 0;
+  /** Sources in output order: every batch of lane k is written before any of lane k + 1. */
+  private readonly lanes: Lane[] = [];
+  /** The lane whose batches go to the ring now; earlier ones are done. */
+  private head = 0;
+  /** No source will be added any more. */
+  private closed = false;
+  private finishing = false;
+  private laneWaiters: (() => void)[] = [];
   private started: Started | undefined;
   private batches = 0;
   private bytesSinceGc = 0;
-  private paused = false;
   private settled = false;
 
   constructor(private readonly options: PipelineOptions) {
@@ -86,39 +113,65 @@ export class Pipeline {
     this.done.catch(() => {});
   }
 
-  /** Connects a source: `open` gets the feed it reports to and returns the source. */
-  addSource(open: (feed: SourceFeed) => Source): void {
-    let sawColumns = false;
-    let ended = false;
-    this.openSources++;
-    const feed: SourceFeed = {
-      columns: (columns) => {
-        if (this.settled) return;
-        if (sawColumns) return this.fail(new GdError(ExitCode.Query, "the query returned more than one result set"));
-        sawColumns = true;
-        this.started ??= this.start(columns);
-      },
-      batch: (payloads, rowCount) => {
-        // Rows already read keep coming for a moment after a failure or an interrupt.
-        if (!this.settled) this.batch(payloads, rowCount);
-      },
-      end: () => {
-        if (ended || this.settled) return;
-        ended = true;
-        if (--this.openSources === 0) void this.finish();
-      },
-      fail: (error) => this.fail(error),
-    };
-    this.sources.push(open(feed));
+  /**
+   * Connects the next source in output order: `open` gets the feed it reports to and returns the
+   * source. Resolves once that source has ended (its rows are in, not necessarily written).
+   */
+  addSource(open: (feed: SourceFeed) => Source): Promise<void> {
+    if (this.closed) throw new Error("no source can be added after close()");
+    return new Promise((resolve) => {
+      const lane: Lane = { source: undefined, waiting: [], sawColumns: false, ended: false, paused: false, onEnd: resolve };
+      this.lanes.push(lane);
+      lane.source = open({
+        columns: (columns) => {
+          if (this.settled) return;
+          if (lane.sawColumns) return this.fail(new GdError(ExitCode.Query, "the query returned more than one result set"));
+          lane.sawColumns = true;
+          this.started ??= this.start(columns);
+        },
+        batch: (payloads, rowCount) => {
+          // Rows already read keep coming for a moment after a failure or an interrupt.
+          if (this.settled) return;
+          const batch = { payloads, rowCount };
+          lane.waiting.push(batch);
+          this.options.stats.rows += rowCount;
+          this.pump();
+          // Still waiting: its bytes are moved out of the source's buffer, which the source
+          // would otherwise reuse for the next batch (it sees the buffer detached, as after a
+          // transfer to a worker, and takes a fresh one).
+          if (lane.waiting.includes(batch)) batch.payloads = moveOut(payloads);
+          if (lane.waiting.length >= LANE_BATCHES) this.setPaused(lane, true);
+        },
+        end: () => {
+          if (lane.ended || this.settled) return;
+          lane.ended = true;
+          lane.onEnd();
+          this.pump();
+        },
+        fail: (error) => this.fail(error),
+      });
+    });
+  }
+
+  /** Resolves when fewer than `limit` sources are added but not yet written through. */
+  laneSlot(limit: number): Promise<void> {
+    if (this.lanes.length - this.head < limit || this.settled) return Promise.resolve();
+    return new Promise<void>((resolve) => this.laneWaiters.push(resolve)).then(() => this.laneSlot(limit));
+  }
+
+  /** No more sources: the export ends when the last one added is written. */
+  close(): void {
+    this.closed = true;
+    this.pump();
   }
 
   fail(error: unknown): void {
     if (this.settled) return;
     this.settled = true;
     this.started?.pool?.close();
+    this.wakeLaneWaiters();
     this.rejectDone(error);
   }
-
   private start(columns: ColumnSpec[]): Started {
     const { encoding, workers } = this.options;
     const renamed = columns.filter((c) => c.key !== c.name).map((c) => `${c.name} -> ${c.key}`);
@@ -129,7 +182,7 @@ export class Pipeline {
     const ring = new OrderedRing(
       this.options.ringSize,
       (chunk) => this.write(chunk),
-      () => this.resumeIfRoom(),
+      () => this.pump(),
       (error) => this.fail(error),
     );
     const encoder = createEncoder(spec);
@@ -137,10 +190,35 @@ export class Pipeline {
     return { encoder, pool, ring, header: encoder.header() };
   }
 
-  private batch(payloads: Uint8Array<ArrayBuffer>, rowCount: number): void {
+  /**
+   * Moves the head lane's waiting batches into the ring while it has room, and the head on to
+   * the next lane once one has ended and been emptied; then finishes after the last.
+   */
+  private pump(): void {
+    if (this.settled) return;
+    for (;;) {
+      const lane = this.lanes[this.head];
+      if (!lane) {
+        if (this.closed && !this.finishing) {
+          this.finishing = true;
+          void this.finish();
+        }
+        return;
+      }
+      const ring = this.started?.ring;
+      while (ring && lane.waiting.length > 0 && !ring.full) {
+        const { payloads, rowCount } = lane.waiting.shift()!;
+        this.encode(payloads, rowCount);
+      }
+      if (lane.waiting.length < LANE_BATCHES) this.setPaused(lane, false);
+      if (!lane.ended || lane.waiting.length > 0) return;
+      this.head++;
+      this.wakeLaneWaiters();
+    }
+  }
+  private encode(payloads: Uint8Array<ArrayBuffer>, rowCount: number): void {
     const { encoder, pool, ring } = this.started!;
     this.submitHeader();
-    this.options.stats.rows += rowCount;
     const isFirst = this.batches++ === 0;
     ring.submit(pool ? pool.batch(payloads, rowCount, isFirst) : encoder.batch(payloads, rowCount, isFirst));
     this.bytesSinceGc += payloads.length;
@@ -148,16 +226,19 @@ export class Pipeline {
       this.bytesSinceGc = 0;
       Bun.gc(true);
     }
-    if (ring.full && !this.paused) {
-      this.paused = true;
-      for (const source of this.sources) source.pause();
-    }
   }
 
-  private resumeIfRoom(): void {
-    if (!this.paused || this.settled || this.started?.ring.full) return;
-    this.paused = false;
-    for (const source of this.sources) source.resume();
+  private setPaused(lane: Lane, paused: boolean): void {
+    if (lane.paused === paused || lane.ended) return;
+    lane.paused = paused;
+    if (paused) lane.source?.pause();
+    else lane.source?.resume();
+  }
+
+  private wakeLaneWaiters(): void {
+    const waiters = this.laneWaiters;
+    this.laneWaiters = [];
+    for (const wake of waiters) wake();
   }
 
   private submitHeader(): void {
