@@ -119,7 +119,9 @@ export class FieldCursor {
       len = buf[p]! | (buf[p + 1]! << 8) | (buf[p + 2]! << 16);
       p += 3;
     } else if (b === 0xfe) {
-      // 8-byte length; values are bounded by max_allowed_packet (1 GiB), so 32 bits suffice.
+      // 8-byte length. Values are bounded by max_allowed_packet (1 GiB): high bytes that are
+      // not zero, like a prefix cut short, mean broken data.
+      if (p + 8 > buf.length || (buf[p + 4]! | buf[p + 5]! | buf[p + 6]! | buf[p + 7]!) !== 0) throw malformed(p, buf.length);
       len = (buf[p]! | (buf[p + 1]! << 8) | (buf[p + 2]! << 16)) + buf[p + 3]! * 0x1000000;
       p += 8;
     } else throw malformed(p - 1, buf.length);
