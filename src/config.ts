@@ -25,6 +25,12 @@ export interface ExportConfig {
   connectTimeoutMs: number;
   /** Longest silence on the socket while the query runs before giving up. */
   readTimeoutMs: number;
+  /** Read in ranges of this column (--split-by). */
+  splitBy?: string;
+  /** Connections reading ranges at once. */
+  parallel: number;
+  /** One snapshot for all readers, or none. */
+  consistency: "snapshot" | "none";
   verbosity: number;
   quiet: boolean;
   progress: boolean;

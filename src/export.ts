@@ -3,8 +3,11 @@ import type { ExportConfig } from "./config.ts";
 import { ExitCode, GdError } from "./errors.ts";
 import { checkTarget, openSink, ReaderGone, type Sink } from "./output/sink.ts";
 import { Pipeline, type PipelineStats } from "./pipeline/pipeline.ts";
+import type { Connection } from "mariadb";
 import { cancelQuery, openConnection } from "./source/connect.ts";
+import { readInRanges } from "./source/parallel-read.ts";
 import { querySource } from "./source/query-source.ts";
+import { splitQuery } from "./source/split.ts";
 
 /** Failures after which the server may still be running the query for nobody. */
 const SERVER_STILL_BUSY = new Set<number>([ExitCode.HungUp, ExitCode.Interrupted, ExitCode.Terminated, ExitCode.Output]);
@@ -24,8 +27,10 @@ export interface ExportHooks {
 
 export async function runExport(cfg: ExportConfig, hooks: ExportHooks): Promise<ExportStats> {
   const stats = hooks.stats ?? { rows: 0, bytes: 0, startedAt: performance.now() };
-  // Fail on an existing output or a missing directory before any database work.
+  // Fail on an existing output, a missing directory or a query that cannot be split before any
+  // database work.
   checkTarget(cfg.output, cfg.force);
+  const split = cfg.splitBy === undefined ? undefined : splitQuery(cfg.query, cfg.splitBy);
   hooks.signal?.throwIfAborted();
   const { conn, tls, target } = await openConnection(cfg, hooks.signal);
   if (target.ignoredParams.length > 0 && !cfg.quiet) {
@@ -34,9 +39,11 @@ export async function runExport(cfg: ExportConfig, hooks: ExportHooks): Promise<
   if (tls.warning) hooks.log(tls.warning);
   if (cfg.verbosity > 0) hooks.log(`connected: ${tls.description}`);
   let sink: Sink | undefined;
+  /** Every connection opened, the parallel readers' too: all are stopped on failure. */
+  const connections: Connection[] = [conn];
   const abort = () => {
     pipeline.fail(hooks.signal!.reason);
-    conn.destroy();
+    for (const c of connections) c.destroy();
   };
   const pipeline = new Pipeline({
     encoding: { format: cfg.format, pretty: cfg.pretty, csvNewline: cfg.csvNewline, compression: cfg.compression },
@@ -53,22 +60,26 @@ export async function runExport(cfg: ExportConfig, hooks: ExportHooks): Promise<
     hooks.signal?.throwIfAborted();
     hooks.signal?.addEventListener("abort", abort, { once: true });
     sink = openSink(cfg.output, cfg.force);
-    void pipeline.addSource((feed) =>
-      querySource(conn, cfg.query, feed, { batchRows: cfg.batchRows, readTimeoutMs: cfg.readTimeoutMs }),
-    );
-    pipeline.close();
+    if (split) {
+      readInRanges(cfg, split, conn, pipeline, connections, hooks.signal).catch((error) => pipeline.fail(error));
+    } else {
+      void pipeline.addSource((feed) =>
+        querySource(conn, cfg.query, feed, { batchRows: cfg.batchRows, readTimeoutMs: cfg.readTimeoutMs }),
+      );
+      pipeline.close();
+    }
     await pipeline.done;
     await sink.commit();
-    await conn.end();
+    await Promise.all(connections.map((c) => c.end()));
     return stats;
   } catch (error) {
     pipeline.fail(error);
     await sink?.abort();
     // destroy(), not end(): end() would first read the rest of a half-streamed result.
-    conn.destroy();
+    for (const c of connections) c.destroy();
     // Interrupted, or the output failed, while the server is fine: stop its work too.
     const busy = error instanceof ReaderGone || (error instanceof GdError && SERVER_STILL_BUSY.has(error.exitCode));
-    if (busy && conn.threadId !== null) await cancelQuery(cfg, conn.threadId);
+    if (busy) await Promise.all(connections.map((c) => (c.threadId === null ? undefined : cancelQuery(cfg, c.threadId))));
     if (error instanceof ReaderGone) return stats;
     throw error;
   } finally {

@@ -33,6 +33,14 @@ export function inferFromPath(path: string): { format?: Format; compression: Com
  * since the user asked for it, but more often a slip that leaves a misleading file name.
  */
 export function configWarnings(cfg: ExportConfig): string[] {
+  const warnings = outputNameWarnings(cfg);
+  if (cfg.splitBy !== undefined && cfg.consistency === "none" && cfg.parallel > 1) {
+    warnings.push("--consistency none: each reader sees the data as it is when its range starts, not one snapshot");
+  }
+  return warnings;
+}
+
+function outputNameWarnings(cfg: ExportConfig): string[] {
   if (cfg.output === "-") return [];
   const named = inferFromPath(cfg.output);
   const extensions = extensionsOf(cfg.output);
@@ -132,6 +140,18 @@ function resolveTls(flags: ParsedFlags, dbUrl: string): ExportConfig["tls"] {
   return { mode: choice.mode, caFile };
 }
 
+/** --split-by, --parallel and --consistency: several readers only with ranges to share out. */
+function resolveParallel(flags: ParsedFlags): Pick<ExportConfig, "splitBy" | "parallel" | "consistency"> {
+  const splitBy = str(flags["split-by"]);
+  const parallel = integer("parallel", str(flags.parallel), 1, 1, 64);
+  const consistency = str(flags.consistency)?.toLowerCase() ?? "snapshot";
+  if (consistency !== "snapshot" && consistency !== "none") throw configError(`unknown --consistency '${consistency}': use snapshot or none`);
+  if (parallel > 1 && splitBy === undefined) throw configError("--parallel needs --split-by COLUMN: the column whose ranges the readers share");
+  if (splitBy !== undefined && !splitBy.trim()) throw configError("--split-by needs a column name");
+  if (flags.consistency !== undefined && splitBy === undefined) throw configError("--consistency applies only with --split-by");
+  return { splitBy, parallel, consistency };
+}
+
 export function resolveConfig(
   flags: ParsedFlags,
   env: Record<string, string | undefined>,
@@ -164,6 +184,7 @@ export function resolveConfig(
   }
   const compression = (compressFlag as Compression | undefined) ?? inferred.compression;
   const workers = integer("workers", str(flags.workers), defaultWorkers(compression), 0, 64);
+  const { splitBy, parallel, consistency } = resolveParallel(flags);
 
   return {
     dbUrl,
@@ -181,6 +202,9 @@ export function resolveConfig(
     tls: resolveTls(flags, dbUrl),
     connectTimeoutMs: seconds("connect-timeout", str(flags["connect-timeout"]), 10, false),
     readTimeoutMs: seconds("read-timeout", str(flags["read-timeout"]), 300, true),
+    splitBy,
+    parallel,
+    consistency,
     verbosity,
     quiet: flags.quiet === true,
     progress: stderrIsTty && flags.quiet !== true,

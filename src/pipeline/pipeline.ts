@@ -153,10 +153,15 @@ export class Pipeline {
     });
   }
 
-  /** Resolves when fewer than `limit` sources are added but not yet written through. */
-  laneSlot(limit: number): Promise<void> {
-    if (this.lanes.length - this.head < limit || this.settled) return Promise.resolve();
-    return new Promise<void>((resolve) => this.laneWaiters.push(resolve)).then(() => this.laneSlot(limit));
+  /**
+   * Resolves when fewer than `limit` sources are added but not yet written through: true, or
+   * false if the pipeline has failed meanwhile and no source should be added.
+   */
+  async laneSlot(limit: number): Promise<boolean> {
+    while (!this.settled && this.lanes.length - this.head >= limit) {
+      await new Promise<void>((resolve) => this.laneWaiters.push(resolve));
+    }
+    return !this.settled;
   }
 
   /** No more sources: the export ends when the last one added is written. */
@@ -170,6 +175,8 @@ export class Pipeline {
     this.settled = true;
     this.started?.pool?.close();
     this.wakeLaneWaiters();
+    // Nobody waits for a source that will never end.
+    for (const lane of this.lanes) lane.onEnd();
     this.rejectDone(error);
   }
   private start(columns: ColumnSpec[]): Started {

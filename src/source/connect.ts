@@ -26,7 +26,7 @@ interface ConnectorError extends Error {
 }
 
 /** The connector's message without its "(conn:..., no: ..., SQLState: ...)" prefix and "sql:" suffix. */
-function connectorReason(error: unknown): string {
+export function connectorReason(error: unknown): string {
   const e = error as ConnectorError;
   const text = e?.sqlMessage ?? e?.message ?? String(error);
   return text
