@@ -18,10 +18,10 @@ const ACCESS_DENIED = new Set([1044, 1142]); // ER_DBACCESS_DENIED_ERROR, ER_TAB
  */
 async function tablesRead(conn: Connection, sql: string): Promise<string[]> {
   await conn.query(`EXPLAIN EXTENDED ${sql}`);
-  const notes = (await conn.query("SHOW WARNINGS")) as { Code: number; Message: string }[];
-  const rewritten = notes.find((n) => Number(n.Code) === 1003)?.Message ?? "";
+  const notes = (await conn.query({ sql: "SHOW WARNINGS", rowsAsArray: true })) as [string, number, string][];
+  const rewritten = notes.find(([, code]) => Number(code) === 1003)?.[2] ?? "";
   const withoutStrings = rewritten.replace(/'(?:[^'\\]|\\.|'')*'/g, "''");
-  const tables = withoutStrings.match(/`(?:[^`]|``)+`\.`(?:[^`]|``)+`(?!\.)/g) ?? [];
+  const tables = withoutStrings.match(/(?<![.`])`(?:[^`]|``)+`\.`(?:[^`]|``)+`(?![.`])/g) ?? [];
   return [...new Set(tables)];
 }
 
