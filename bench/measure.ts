@@ -2,7 +2,7 @@
 // time and peak RSS from wait4() (for Bun that includes its worker threads, which share the
 // process); wall time is taken here with a finer clock than time's 10 ms. The server's CPU
 // time over the same interval comes from /proc, which shows who is the bottleneck.
-import { closeSync, openSync, readFileSync, rmSync, statSync } from "node:fs";
+import { closeSync, openSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { join } from "node:path";
 import type { Subprocess } from "bun";
 import { statFields } from "./proc.ts";
@@ -57,6 +57,13 @@ export function killActiveChild(): void {
   active?.kill("SIGKILL");
 }
 
+/** A file's size, or the total of a directory's files (mydumper writes many). */
+function sizeOf(path: string): number {
+  const stat = statSync(path);
+  if (!stat.isDirectory()) return stat.size;
+  return readdirSync(path).reduce((sum, name) => sum + sizeOf(join(path, name)), 0);
+}
+
 export async function measure(cmd: Command, serverPid: number, scratchDir: string): Promise<Measurement> {
   const timeFile = join(scratchDir, "time.out");
   const stdoutFd = cmd.stdoutFile ? openSync(cmd.stdoutFile, "w") : undefined;
@@ -87,8 +94,8 @@ export async function measure(cmd: Command, serverPid: number, scratchDir: strin
   let outputBytes = 0;
   const output = cmd.output ?? cmd.stdoutFile;
   if (output) {
-    outputBytes = statSync(output).size;
-    rmSync(output, { force: true });
+    outputBytes = sizeOf(output);
+    rmSync(output, { recursive: true, force: true });
   }
   return {
     wallS,

@@ -1,7 +1,7 @@
 // What the benchmark compares. Every variant is a separate child process reading the same
 // query from the same server, so start-up, connection and exit are paid by all alike.
 import { join, resolve } from "node:path";
-import { BENCH_DATABASE } from "./dataset.ts";
+import { BENCH_DATABASE, BENCH_TABLE } from "./dataset.ts";
 import type { Command } from "./measure.ts";
 
 export const ROOT = resolve(import.meta.dir, "..");
@@ -10,7 +10,7 @@ const PROBES = join(import.meta.dir, "probes");
 export const FORMATS = ["csv", "tsv", "json", "ndjson"] as const;
 const WORKERS = [0, 1, 2];
 
-export type Group = "reference" | "ceiling" | "gold-digger" | "compression" | "load-all";
+export type Group = "reference" | "ceiling" | "gold-digger" | "compression" | "parallel" | "load-all";
 
 export interface Variant {
   id: string;
@@ -63,6 +63,24 @@ function countOnly(t: Target, mode: "raw" | "decoded"): Variant {
   };
 }
 
+/** gold-digger reading ranges of the primary key with `parallel` connections (issue 11). */
+function parallelRead(t: Target, parallel: number, workers: number): Variant {
+  const id = `gold-digger csv, --parallel ${parallel}, workers ${workers}`;
+  const output = join(t.scratch, `${slug(id)}.csv`);
+  const argv = [...t.goldDigger, "--db-url", t.url, "-q", t.query, "--split-by", "id", "--parallel", String(parallel)];
+  return { id, group: "parallel", command: { argv: [...argv, "--workers", String(workers), "-o", output, "--force"], output } };
+}
+
+export const MYDUMPER_ID = "mydumper -t 2 -r 100000 (SQL chunk files)";
+
+/** mydumper's parallel dump of the same table (Debian package mydumper), if it is installed. */
+function mydumper(t: Target): Variant[] {
+  if (!Bun.which("mydumper")) return [];
+  const output = join(t.scratch, "mydumper");
+  const argv = ["mydumper", "-h", "127.0.0.1", "-P", String(t.port), "-u", "root", "-B", BENCH_DATABASE, "-T", BENCH_TABLE];
+  return [{ id: MYDUMPER_ID, group: "parallel", command: { argv: [...argv, "-t", "2", "-r", "100000", "-o", output], output } }];
+}
+
 /** The wide shape's full set. `compressed`: the extensions (csv.gz, csv.zst) whose output passed the round-trip check. */
 export function comparisonVariants(t: Target, compressed: string[]): Variant[] {
   const variants: Variant[] = [reference(t), countOnly(t, "decoded"), countOnly(t, "raw")];
@@ -78,6 +96,8 @@ export function comparisonVariants(t: Target, compressed: string[]): Variant[] {
     },
   });
   for (const ext of compressed) for (const w of WORKERS) variants.push(goldDigger(t, ext, w, "compression"));
+  for (const parallel of [1, 2, 4]) for (const w of WORKERS) variants.push(parallelRead(t, parallel, w));
+  variants.push(...mydumper(t));
   const loadAllOutput = join(t.scratch, "load-all.csv");
   variants.push({
     id: "load all rows, then papaparse CSV",

@@ -14,15 +14,16 @@ const ACCESS_DENIED = new Set([1044, 1142]); // ER_DBACCESS_DENIED_ERROR, ER_TAB
 
 /**
  * The base tables `sql` reads, views and CTEs resolved, as the server itself names them: in the
- * query it rewrites for EXPLAIN EXTENDED, a table is `db`.`table` (a column has a third part).
+ * query it rewrites for EXPLAIN EXTENDED, every table follows `from` or a `join` as `db`.`table`
+ * (a derived table's columns, `alias`.`column`, never do).
  */
 async function tablesRead(conn: Connection, sql: string): Promise<string[]> {
   await conn.query(`EXPLAIN EXTENDED ${sql}`);
   const notes = (await conn.query({ sql: "SHOW WARNINGS", rowsAsArray: true })) as [string, number, string][];
   const rewritten = notes.find(([, code]) => Number(code) === 1003)?.[2] ?? "";
   const withoutStrings = rewritten.replace(/'(?:[^'\\]|\\.|'')*'/g, "''");
-  const tables = withoutStrings.match(/(?<![.`])`(?:[^`]|``)+`\.`(?:[^`]|``)+`(?![.`])/g) ?? [];
-  return [...new Set(tables)];
+  const tables = withoutStrings.matchAll(/\b(?:from|join)\s*[(\s]*(`(?:[^`]|``)+`\.`(?:[^`]|``)+`)(?![.`])/gi);
+  return [...new Set(Array.from(tables, (m) => m[1]!))];
 }
 
 /** Opens a transaction with a snapshot on each reader, all of the same committed state. */
