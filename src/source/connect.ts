@@ -40,11 +40,17 @@ const TLS_CODES = /CERT|SELF_SIGNED|UNABLE_TO|ALTNAME|HOSTNAME|TLS|SSL|certifica
 
 /** What a TLS setting would change about this failure, as " (hint)"; "" when nothing would. */
 function tlsHint(error: unknown, reason: string, target: DbTarget, plan: TlsPlan): string {
+  // A URL's ssl-mode cannot be combined with the TLS flags: then only the URL's terms help.
+  const inUrl = target.sslMode !== undefined;
   if (/altname|hostname|host name|Hostname\/IP/i.test(reason)) {
-    return " (the certificate does not name this host: connect by a name it holds, or use --insecure-skip-hostname-verify)";
+    const skip = inUrl ? "?ssl-mode=VERIFY_CA" : "--insecure-skip-hostname-verify";
+    return ` (the certificate does not name this host: connect by a name it holds, or use ${skip})`;
   }
   if (/self.signed|unable to (get|verify)|UNABLE_TO|CERT_|certificate/i.test(reason)) {
-    return " (the server's certificate is not trusted: pass its CA with --tls-ca-file, or use --allow-invalid-certificate, or ?ssl-mode=REQUIRED)";
+    const ways = inUrl
+      ? "remove ssl-mode from the URL and pass its CA with --tls-ca-file, or use ?ssl-mode=REQUIRED"
+      : "pass its CA with --tls-ca-file, or use --allow-invalid-certificate, or ?ssl-mode=REQUIRED";
+    return ` (the server's certificate is not trusted: ${ways})`;
   }
   if (plan.ssl === false) {
     // MySQL says why it refuses a plain login; MariaDB (10.11) says only "Access denied", which

@@ -78,6 +78,15 @@ describe("--tls-ca-file", () => {
   );
 });
 
+test(
+  "?ssl-mode=VERIFY_CA, chain not trusted -> 3, with a hint in the URL's terms (the TLS flags cannot join a URL's ssl-mode)",
+  async () => {
+    const { result, output } = await failing(sweepUrl(tlsServer().port, { params: "?ssl-mode=VERIFY_CA" }));
+    expectFailure(result, { code: 3, output, message: /not trusted: remove ssl-mode from the URL and pass its CA with --tls-ca-file, or use \?ssl-mode=REQUIRED\)/ });
+  },
+  TEST_MS,
+);
+
 describe("--insecure-skip-hostname-verify (chain checked against the system store)", () => {
   test(
     "host name mismatch, CA trusted through NODE_EXTRA_CA_CERTS: works, with a warning",
