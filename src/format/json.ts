@@ -1,7 +1,7 @@
 // JSON ({"data":[...]}, optionally pretty) and NDJSON. Values are written from the server's
 // text: numbers keep every digit (BIGINT beyond 2^53, DECIMAL(65,30)), JSON columns are
 // embedded as JSON, everything else becomes a JSON string.
-import { Ascii, BIT_GROWTH, FieldCursor, HEX_EXTRA, HEX_GROWTH, OutputBuffer, utf8, writeBitAsDecimal, writeHex } from "./bytes.ts";
+import { Ascii, BIT_GROWTH, copyBytes, FieldCursor, HEX_EXTRA, HEX_GROWTH, OutputBuffer, utf8, writeBitAsDecimal, writeHex } from "./bytes.ts";
 import { Kind, type ColumnSpec } from "./columns.ts";
 import type { Encoder } from "./encoder.ts";
 import { isValidJson } from "./json-check.ts";
@@ -22,27 +22,41 @@ const ESCAPE = (() => {
 })();
 const HEX_DIGITS = utf8("0123456789abcdef");
 
-/** A JSON string; the stretches between escapes are copied in one go. */
+/** Stretches without an escape at least this long are copied natively. */
+const LONG_STRETCH = 64;
+
+/**
+ * A JSON string. Every byte is looked at (no native call finds "below 0x20, quote or
+ * backslash"); stretches between escapes are copied by the same loop while short, in one go
+ * when long. Writing inline, not through OutputBuffer calls, matters where escapes are dense.
+ */
 function writeJsonString(out: OutputBuffer, src: Uint8Array, start: number, end: number): void {
-  out.byte(Ascii.Quote);
+  const buf = out.buf;
+  let o = out.len;
+  buf[o++] = Ascii.Quote;
   let from = start;
-  for (let i = start; i < end; i++) {
-    const escape = ESCAPE[src[i]!]!;
+  for (let i = start; i <= end; i++) {
+    const escape = i < end ? ESCAPE[src[i]!]! : -1;
     if (escape === 0) continue;
-    out.bytes(src, from, i);
+    // src[from, i) needs no escape.
+    if (i - from >= LONG_STRETCH) {
+      copyBytes(src, from, i, buf, o);
+      o += i - from;
+    } else for (let j = from; j < i; j++) buf[o++] = src[j]!;
+    if (escape < 0) break;
     from = i + 1;
-    out.byte(Ascii.Backslash);
-    out.byte(escape);
+    buf[o++] = Ascii.Backslash;
+    buf[o++] = escape;
     if (escape === Ascii.LowerU) {
       const b = src[i]!;
-      out.byte(Ascii.Zero);
-      out.byte(Ascii.Zero);
-      out.byte(HEX_DIGITS[b >> 4]!);
-      out.byte(HEX_DIGITS[b & 15]!);
+      buf[o++] = Ascii.Zero;
+      buf[o++] = Ascii.Zero;
+      buf[o++] = HEX_DIGITS[b >> 4]!;
+      buf[o++] = HEX_DIGITS[b & 15]!;
     }
   }
-  out.bytes(src, from, end);
-  out.byte(Ascii.Quote);
+  buf[o++] = Ascii.Quote;
+  out.len = o;
 }
 
 /** The server's digits as a JSON number: ZEROFILL and YEAR send leading zeros JSON forbids. */
@@ -57,7 +71,12 @@ function writeJsonNumber(out: OutputBuffer, src: Uint8Array, start: number, end:
 function writeEmbeddedJson(out: OutputBuffer, src: Uint8Array, start: number, end: number): void {
   const from = out.len;
   out.bytes(src, start, end);
-  const copy = out.buf.subarray(from, out.len);
+  const buf = out.buf;
+  if (end - start < LONG_STRETCH) {
+    for (let i = from; i < out.len; i++) if (buf[i] === Ascii.Lf || buf[i] === Ascii.Cr) buf[i] = Ascii.Space;
+    return;
+  }
+  const copy = buf.subarray(from, out.len);
   for (const lineBreak of [Ascii.Lf, Ascii.Cr]) {
     for (let i = copy.indexOf(lineBreak); i >= 0; i = copy.indexOf(lineBreak, i + 1)) copy[i] = Ascii.Space;
   }
