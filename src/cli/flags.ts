@@ -25,6 +25,7 @@ export const FLAGS: FlagSpec[] = [
   { name: "allow-empty", type: "boolean", description: "Zero rows is success (exit 0) and writes an empty export" },
   { name: "force", type: "boolean", description: "Overwrite an existing output file" },
   { name: "compress", type: "string", valueHint: "ALGO", choices: [...COMPRESSIONS], description: "Compress the output (default: from a .gz or .zst extension)" },
+  { name: "null-value", type: "string", valueHint: "TEXT", description: "CSV/TSV: write NULL as TEXT (e.g. \\N); an empty string stays an empty field (default: NULL is an empty field too)" },
   { name: "csv-lf", type: "boolean", description: "End CSV records with LF instead of CRLF" },
   { name: "workers", type: "string", valueHint: "N", description: "Encoder threads; 0 encodes on the main thread (default: 0, or one per core for gzip)" },
   { name: "batch-rows", type: "string", valueHint: "N", description: "Rows per batch handed to a serializer (default 4096)" },

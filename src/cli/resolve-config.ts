@@ -183,6 +183,9 @@ export function resolveConfig(
     throw configError(`unknown compression '${compressFlag}': use ${COMPRESSIONS.join(", ")}`);
   }
   const compression = (compressFlag as Compression | undefined) ?? inferred.compression;
+  const nullValue = str(flags["null-value"]);
+  // Only a delimited format has no NULL of its own.
+  if (nullValue !== undefined && format !== "csv" && format !== "tsv") throw configError(`--null-value applies to csv and tsv, not ${format}`);
   const workers = integer("workers", str(flags.workers), defaultWorkers(compression), 0, 64);
   const { splitBy, parallel, consistency } = resolveParallel(flags);
 
@@ -199,6 +202,7 @@ export function resolveConfig(
     batchRows: integer("batch-rows", str(flags["batch-rows"]), 4096, 1, 1_000_000),
     ringSize: 2 * Math.max(1, workers) + 2,
     csvNewline: flags["csv-lf"] ? "\n" : "\r\n",
+    nullValue,
     tls: resolveTls(flags, dbUrl),
     connectTimeoutMs: seconds("connect-timeout", str(flags["connect-timeout"]), 10, false),
     readTimeoutMs: seconds("read-timeout", str(flags["read-timeout"]), 300, true),

@@ -24,14 +24,16 @@ export interface EncoderSpec {
   pretty: boolean;
   csvNewline: "\r\n" | "\n";
   compression: Compression;
+  /** CSV/TSV: the text written for NULL (--null-value); unset, NULL is an empty field. */
+  nullValue?: string;
 }
 
 function formatEncoder(spec: EncoderSpec): Encoder {
   switch (spec.format) {
     case "csv":
-      return delimitedEncoder(spec.columns, ",", spec.csvNewline);
+      return delimitedEncoder(spec.columns, ",", spec.csvNewline, spec.nullValue);
     case "tsv":
-      return delimitedEncoder(spec.columns, "\t", "\n");
+      return delimitedEncoder(spec.columns, "\t", "\n", spec.nullValue);
     case "json":
       return jsonEncoder(spec.columns, spec.pretty ? "pretty" : "compact");
     case "ndjson":
