@@ -49,7 +49,8 @@ export class PendingRows {
 
   add(payloads: Uint8Array, rowCount: number): void {
     if (rowCount === 0) return;
-    this.batches.push(fieldsOf(payloads, rowCount, this.columns.length));
+    // A copy: the source reuses the batch's buffer once the encoder returns.
+    this.batches.push(fieldsOf(payloads.slice(), rowCount, this.columns.length));
     this.rows += rowCount;
     this.bytes += payloads.length;
   }
