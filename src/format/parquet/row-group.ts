@@ -80,7 +80,7 @@ export class PendingRows {
       // latest column's is kept.
       get data() {
         if (cached !== j) {
-          values = [];
+          values = []; // the previous column's, collectable while this one is decoded
           values = decode(slices, j, columns.length, column.values, () => zeroDate(j));
           cached = j;
         }
@@ -90,8 +90,23 @@ export class PendingRows {
   }
 }
 
+type Parser = (src: Uint8Array, start: number, end: number) => unknown;
+
+/** Each kind's parser; only a zero date's returns null for a value that is not NULL. */
+const PARSERS: Record<Values, Parser> = {
+  [Values.Int32]: parse.int32,
+  [Values.Int64]: parse.int64,
+  [Values.Decimal]: parse.unscaledDecimal,
+  [Values.Bit]: parse.bit,
+  [Values.Float]: parse.float,
+  [Values.Date]: parse.date,
+  [Values.Timestamp]: parse.timestampMicros,
+  [Values.Bytes]: (src, start, end) => src.subarray(start, end),
+};
+
 /** Column j's values over the slices, as its Parquet type takes them. */
 function decode(slices: Slice[], j: number, width: number, kind: Values, zeroDate: () => void): unknown[] {
+  const parser = PARSERS[kind];
   const out: unknown[] = [];
   for (const { fields, from, to } of slices) {
     const { payloads: src, starts, lengths } = fields;
@@ -102,34 +117,9 @@ function decode(slices: Slice[], j: number, width: number, kind: Values, zeroDat
         out.push(null);
         continue;
       }
-      const start = starts[k]!;
-      const end = start + length;
-      switch (kind) {
-        case Values.Int32:
-          out.push(parse.int32(src, start, end));
-          break;
-        case Values.Int64:
-          out.push(parse.int64(src, start, end));
-          break;
-        case Values.Decimal:
-          out.push(parse.unscaledDecimal(src, start, end));
-          break;
-        case Values.Bit:
-          out.push(parse.bit(src, start, end));
-          break;
-        case Values.Float:
-          out.push(parse.float(src, start, end));
-          break;
-        case Values.Date:
-        case Values.Timestamp: {
-          const value = kind === Values.Date ? parse.date(src, start) : parse.timestampMicros(src, start, end);
-          if (value === null) zeroDate();
-          out.push(value);
-          break;
-        }
-        case Values.Bytes:
-          out.push(src.subarray(start, end));
-      }
+      const value = parser(src, starts[k]!, starts[k]! + length);
+      if (value === null) zeroDate();
+      out.push(value);
     }
   }
   return out;

@@ -64,22 +64,29 @@ function decimal(precision: number, scale: number): Typed {
   return { element, values: Values.Decimal };
 }
 
+/** The width of each integer type's INT annotation (MEDIUMINT has no 24-bit one: it takes 32). */
+const INTEGER_BITS = new Map<number, number>([
+  [TypeNumbers.TINY, 8],
+  [TypeNumbers.SHORT, 16],
+  [TypeNumbers.INT24, 32],
+  [TypeNumbers.INT, 32],
+  [TypeNumbers.BIGINT, 64],
+  [TypeNumbers.YEAR, 16],
+]);
+
+function integerColumn(bits: number, isSigned: boolean): Typed {
+  return bits === 64
+    ? { element: integer("INT64", bits, isSigned), values: Values.Int64 }
+    : { element: integer("INT32", bits, isSigned), values: Values.Int32 };
+}
+
 /** By the SQL type where the server told it, else by how the text formats render the column. */
 function typed(column: ColumnSpec): Typed {
   const sql = column.sql;
-  const signed = !sql?.unsigned;
+  const bits = INTEGER_BITS.get(sql?.code ?? -1);
+  // YEAR is signed: INT(16, true) as the contract has it, whatever its flags say.
+  if (bits) return integerColumn(bits, sql?.code === TypeNumbers.YEAR || !sql?.unsigned);
   switch (sql?.code) {
-    case TypeNumbers.TINY:
-      return { element: integer("INT32", 8, signed), values: Values.Int32 };
-    case TypeNumbers.SHORT:
-      return { element: integer("INT32", 16, signed), values: Values.Int32 };
-    case TypeNumbers.INT24:
-    case TypeNumbers.INT:
-      return { element: integer("INT32", 32, signed), values: Values.Int32 };
-    case TypeNumbers.BIGINT:
-      return { element: integer("INT64", 64, signed), values: Values.Int64 };
-    case TypeNumbers.YEAR:
-      return { element: integer("INT32", 16, true), values: Values.Int32 };
     case TypeNumbers.DECIMAL:
     case TypeNumbers.NEWDECIMAL:
       return decimal(sql.precision, sql.scale);
