@@ -51,7 +51,8 @@ const STRING: Omit<SchemaElement, "name"> = { type: "BYTE_ARRAY", converted_type
 type Typed = { element: Omit<SchemaElement, "name">; values: Values; alwaysOptional?: boolean };
 
 function decimal(precision: number, scale: number): Typed {
-  if (precision > MAX_DECIMAL_PRECISION) return { element: STRING, values: Values.Bytes };
+  // Also text if the server's description makes no sense as a DECIMAL(p,s).
+  if (precision > MAX_DECIMAL_PRECISION || precision < Math.max(1, scale)) return { element: STRING, values: Values.Bytes };
   const physical = precision <= 9 ? "INT32" : precision <= 18 ? "INT64" : "FIXED_LEN_BYTE_ARRAY";
   const element: Omit<SchemaElement, "name"> = {
     type: physical,
