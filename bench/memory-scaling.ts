@@ -8,7 +8,7 @@ import { lineChartSvg } from "./line-chart.ts";
 import { log } from "./log.ts";
 import type { MemoryScaling } from "./report.ts";
 import { RSS_SAMPLE_MS } from "./rss-sampler.ts";
-import { FORMATS, goldDigger, type Target, type Variant } from "./variants.ts";
+import { goldDigger, MEMORY_FORMATS, type Target, type Variant } from "./variants.ts";
 
 const sampled = (v: Variant): Variant => ({ ...v, command: { ...v.command, sampleRss: true } });
 
@@ -16,7 +16,7 @@ const sampled = (v: Variant): Variant => ({ ...v, command: { ...v.command, sampl
 export async function memoryScaling(target: Target, server: PrivateServer, rows: number, multiplier: number): Promise<MemoryScaling[]> {
   const large: Target = { ...target, query: benchQuery(multiplier) };
   const results: MemoryScaling[] = [];
-  for (const format of FORMATS) {
+  for (const format of MEMORY_FORMATS) {
     const small = await runVariant(target, server, sampled(goldDigger(target, format, undefined)), rows);
     const big = await runVariant(large, server, sampled(goldDigger(large, format, undefined)), rows * multiplier);
     log(`memory ${format}: ${small.peakRssMb.toFixed(0)} MB -> ${big.peakRssMb.toFixed(0)} MB (${big.wallS.toFixed(1)} s)`);
@@ -25,7 +25,7 @@ export async function memoryScaling(target: Target, server: PrivateServer, rows:
   return results;
 }
 
-const COLORS: Record<string, string> = { csv: "#1f77b4", tsv: "#ff7f0e", json: "#2ca02c", ndjson: "#d62728" };
+const COLORS: Record<string, string> = { csv: "#1f77b4", tsv: "#ff7f0e", json: "#2ca02c", ndjson: "#d62728", parquet: "#9467bd" };
 
 const rowCount = (n: number) => (n >= 1e6 && n % 1e5 === 0 ? `${n / 1e6}M` : n >= 1e3 && n % 100 === 0 ? `${n / 1e3}k` : String(n));
 

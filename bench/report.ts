@@ -5,7 +5,7 @@ import type { MachineInfo } from "./machine.ts";
 import type { Measurement } from "./measure.ts";
 import type { BenchOptions } from "./options.ts";
 import { wide as wideShape } from "./shapes/index.ts";
-import { CEILING_ID, REFERENCE_ID, type Group, type Variant } from "./variants.ts";
+import { CEILING_ID, PARQUET_BASELINES, REFERENCE_ID, type Group, type Variant } from "./variants.ts";
 
 export interface Stats {
   wallS: number;
@@ -132,6 +132,32 @@ function shapeTable(r: ShapeResult): string[] {
   ];
 }
 
+/** Parquet against CSV (time, issue 12's target 1.5x) and .csv.zst (size: Parquet must be smaller). */
+function parquetTable(r: ShapeResult): string[] {
+  const parquet = r.comparison.filter((s) => s.group === "parquet");
+  const time = r.comparison.find((s) => s.id === PARQUET_BASELINES.time);
+  const size = r.comparison.find((s) => s.id === PARQUET_BASELINES.size);
+  if (parquet.length === 0 || !time) return [];
+  return [
+    `### Parquet vs CSV (${time.id}) and .csv.zst (${size?.id ?? "not measured"}), ${r.shape} shape`,
+    "",
+    row(["variant", "wall s", "x CSV wall", "client CPU s", "x CSV CPU", "peak RSS MB", "out MB", "x .csv.zst size"]),
+    row(Array(8).fill("---")),
+    ...[time, ...(size ? [size] : []), ...parquet].map((s) =>
+      row([
+        s.id,
+        f(s.median.wallS),
+        f(s.median.wallS / time.median.wallS),
+        f(s.median.clientCpuS),
+        f(s.median.clientCpuS / time.median.clientCpuS),
+        f(s.median.peakRssMb, 0),
+        f(s.median.outputMB, 1),
+        size ? f(s.median.outputMB / size.median.outputMB) : "-",
+      ]),
+    ),
+  ];
+}
+
 function memoryTable(r: BenchResult, rows: number): string[] {
   const big = rows * r.options.multiplier;
   return [
@@ -166,6 +192,7 @@ export function markdown(r: BenchResult): string {
       `commit ${m.gitCommit}${m.gitDirty ? " + local changes" : ""}, load ${f(m.loadBefore)} -> ${f(r.loadAfter)}.`,
   ];
   for (const s of r.shapes) lines.push("", ...shapeTable(s));
+  if (wide) lines.push("", ...parquetTable(wide));
   if (r.compressionCheck.length > 0) lines.push("", ...r.compressionCheck.map((c) => `- compression check ${c.ext}: ${c.ok ? "ok" : "BROKEN"} (${c.detail})`));
   if (wide && r.memoryScaling.length > 0) lines.push("", ...memoryTable(r, wide.rows));
   return lines.join("\n") + "\n";

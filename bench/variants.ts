@@ -8,9 +8,11 @@ export const ROOT = resolve(import.meta.dir, "..");
 const PROBES = join(import.meta.dir, "probes");
 
 export const FORMATS = ["csv", "tsv", "json", "ndjson"] as const;
+/** The memory-scaling runs: the text formats, and Parquet, whose memory is bounded by its row groups. */
+export const MEMORY_FORMATS = [...FORMATS, "parquet"] as const;
 const WORKERS = [0, 1, 2];
 
-export type Group = "reference" | "ceiling" | "gold-digger" | "compression" | "parallel" | "load-all";
+export type Group = "reference" | "ceiling" | "gold-digger" | "compression" | "parquet" | "parallel" | "load-all";
 
 export interface Variant {
   id: string;
@@ -38,6 +40,18 @@ export function goldDigger(t: Target, ext: string, workers: number | undefined, 
   if (workers !== undefined) argv.push("--workers", String(workers));
   return { id, group, command: { argv, output } };
 }
+
+/** CSV and .csv.zst of the same rows, that Parquet is compared with (README "Parquet"). */
+export const PARQUET_BASELINES = { time: "gold-digger csv, workers 0", size: "gold-digger csv.zst, workers 0" };
+
+/** Parquet (always encoded on the main thread) with extra flags: a codec, a row-group size. */
+function parquet(t: Target, flags: string[]): Variant {
+  const id = `gold-digger parquet${flags.length > 0 ? `, ${flags.join(" ")}` : ""}`;
+  const output = join(t.scratch, `${slug(id)}.parquet`);
+  return { id, group: "parquet", command: { argv: [...t.goldDigger, "--db-url", t.url, "-q", t.query, "-o", output, "--force", ...flags], output } };
+}
+
+const PARQUET_FLAGS = [[], ["--compress", "snappy"], ["--row-group-rows", "32768"]];
 
 export const REFERENCE_ID = "mariadb --batch --quick > file";
 export const CEILING_ID = "queryStream, raw rows, count only";
@@ -96,6 +110,7 @@ export function comparisonVariants(t: Target, compressed: string[]): Variant[] {
     },
   });
   for (const ext of compressed) for (const w of WORKERS) variants.push(goldDigger(t, ext, w, "compression"));
+  for (const flags of PARQUET_FLAGS) variants.push(parquet(t, flags));
   for (const parallel of [1, 2, 4]) for (const w of WORKERS) variants.push(parallelRead(t, parallel, w));
   variants.push(...mydumper(t));
   const loadAllOutput = join(t.scratch, "load-all.csv");

@@ -21,6 +21,10 @@ export interface ExportConfig {
   /** How many batches may be in flight or waiting to be written. */
   ringSize: number;
   csvNewline: "\r\n" | "\n";
+  /** CSV/TSV: the text written for NULL (--null-value). */
+  nullValue?: string;
+  /** Parquet: rows per row group. */
+  rowGroupRows: number;
   tls: { mode: TlsMode; caFile?: string };
   connectTimeoutMs: number;
   /** Longest silence on the socket while the query runs before giving up. */

@@ -46,7 +46,14 @@ export async function runExport(cfg: ExportConfig, hooks: ExportHooks): Promise<
     for (const c of connections) c.destroy();
   };
   const pipeline = new Pipeline({
-    encoding: { format: cfg.format, pretty: cfg.pretty, csvNewline: cfg.csvNewline, compression: cfg.compression },
+    encoding: {
+      format: cfg.format,
+      pretty: cfg.pretty,
+      csvNewline: cfg.csvNewline,
+      compression: cfg.compression,
+      nullValue: cfg.nullValue,
+      rowGroupRows: cfg.rowGroupRows,
+    },
     workers: cfg.workers,
     workerEntry: hooks.workerEntry,
     ringSize: cfg.ringSize,

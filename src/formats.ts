@@ -1,10 +1,18 @@
 // The output formats and compressions, and the file extensions that name them: defined once,
 // for the flags, the config, completion, the demo and the messages.
-export const FORMATS = ["csv", "tsv", "json", "ndjson"] as const;
+export const FORMATS = ["csv", "tsv", "json", "ndjson", "parquet"] as const;
 export type Format = (typeof FORMATS)[number];
 
-export const COMPRESSIONS = ["none", "gzip", "zstd"] as const;
+export const COMPRESSIONS = ["none", "gzip", "zstd", "snappy"] as const;
 export type Compression = (typeof COMPRESSIONS)[number];
+
+/** Compressions of a whole stream (a .gz or .zst file); snappy exists only inside Parquet. */
+export type StreamCompression = Exclude<Compression, "snappy">;
+
+/** Formats whose compression is inside the file (per page), never a suffix of its name. */
+export const COMPRESSED_INSIDE: ReadonlySet<Format> = new Set(["parquet"]);
+/** Their default compression. */
+export const INSIDE_DEFAULT: Compression = "zstd";
 
 export const FORMAT_BY_EXTENSION: Readonly<Record<string, Format>> = {
   csv: "csv",
@@ -14,11 +22,19 @@ export const FORMAT_BY_EXTENSION: Readonly<Record<string, Format>> = {
   json: "json",
   ndjson: "ndjson",
   jsonl: "ndjson",
+  parquet: "parquet",
 };
 
-export const COMPRESSION_BY_EXTENSION: Readonly<Record<string, Exclude<Compression, "none">>> = { gz: "gzip", zst: "zstd" };
+export const COMPRESSION_BY_EXTENSION: Readonly<Record<string, Exclude<StreamCompression, "none">>> = { gz: "gzip", zst: "zstd" };
 
-/** For messages: ".csv, .tsv, ... (each optionally followed by .gz or .zst)". */
+/** For messages: ".csv, .tsv, ... (each optionally followed by .gz or .zst), .parquet". */
 export const KNOWN_EXTENSIONS =
-  Object.keys(FORMAT_BY_EXTENSION).map((e) => `.${e}`).join(", ") +
-  ` (each optionally followed by ${Object.keys(COMPRESSION_BY_EXTENSION).map((e) => `.${e}`).join(" or ")})`;
+  Object.keys(FORMAT_BY_EXTENSION)
+    .filter((e) => !COMPRESSED_INSIDE.has(FORMAT_BY_EXTENSION[e]!))
+    .map((e) => `.${e}`)
+    .join(", ") +
+  ` (each optionally followed by ${Object.keys(COMPRESSION_BY_EXTENSION).map((e) => `.${e}`).join(" or ")}), ` +
+  Object.keys(FORMAT_BY_EXTENSION)
+    .filter((e) => COMPRESSED_INSIDE.has(FORMAT_BY_EXTENSION[e]!))
+    .map((e) => `.${e}`)
+    .join(", ");

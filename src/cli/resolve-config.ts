@@ -4,7 +4,8 @@ import { readFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import type { Compression, ExportConfig, Format, TlsMode } from "../config.ts";
 import { configError, errnoWords } from "../errors.ts";
-import { COMPRESSION_BY_EXTENSION, COMPRESSIONS, FORMAT_BY_EXTENSION, FORMATS, KNOWN_EXTENSIONS } from "../formats.ts";
+import { COMPRESSED_INSIDE, COMPRESSION_BY_EXTENSION, COMPRESSIONS, FORMAT_BY_EXTENSION, FORMATS, INSIDE_DEFAULT, KNOWN_EXTENSIONS } from "../formats.ts";
+import { DEFAULT_ROW_GROUP_ROWS } from "../format/parquet/encoder.ts";
 import { parseDbUrl } from "../source/db-url.ts";
 
 export type ParsedFlags = Record<string, string | boolean | undefined>;
@@ -25,7 +26,10 @@ export function inferFromPath(path: string): { format?: Format; compression: Com
   // A lone `.gz` names no format: it is read as one, and found unknown.
   const compression = extensions.length > 1 ? lookup(COMPRESSION_BY_EXTENSION, extensions.at(-1)) : undefined;
   if (compression) extensions.pop();
-  return { format: lookup(FORMAT_BY_EXTENSION, extensions.at(-1)), compression: compression ?? "none" };
+  const format = lookup(FORMAT_BY_EXTENSION, extensions.at(-1));
+  // `x.parquet.gz` is no file we write: Parquet's compression is inside.
+  if (compression && format && COMPRESSED_INSIDE.has(format)) return { format: undefined, compression: "none" };
+  return { format, compression: compression ?? "none" };
 }
 
 /**
@@ -49,7 +53,9 @@ function outputNameWarnings(cfg: ExportConfig): string[] {
     const formatExtension = extensions.at(named.compression === "none" ? -1 : -2);
     warnings.push(`writing ${cfg.format} to a .${formatExtension} file`);
   }
-  // Only a name with a known extension says anything about compression: `-o dump` does not.
+  // Only a name with a known extension says anything about compression: `-o dump` does not;
+  // and none says anything about compression inside the file.
+  if (COMPRESSED_INSIDE.has(cfg.format)) return warnings;
   if ((named.format || named.compression !== "none") && named.compression !== cfg.compression) {
     warnings.push(`writing ${cfg.compression === "none" ? "uncompressed data" : cfg.compression} to a .${extensions.at(-1)} file`);
   }
@@ -88,6 +94,15 @@ function seconds(flag: string, raw: string | undefined, fallback: number, zeroMe
  */
 function defaultWorkers(compression: Compression): number {
   return compression === "gzip" ? availableParallelism() : 0;
+}
+
+/**
+ * Parquet is encoded on the main thread, whatever --workers says: its row groups are large and
+ * stateful (the footer indexes every page), and on 2 cores worker threads made it slower and
+ * bigger (README "Parquet", "Performance").
+ */
+function encoderThreads(format: Format, requested: number): number {
+  return COMPRESSED_INSIDE.has(format) ? 0 : requested;
 }
 
 /** The query in `file`; "-" reads standard input. */
@@ -182,8 +197,15 @@ export function resolveConfig(
   if (compressFlag !== undefined && !(COMPRESSIONS as readonly string[]).includes(compressFlag)) {
     throw configError(`unknown compression '${compressFlag}': use ${COMPRESSIONS.join(", ")}`);
   }
-  const compression = (compressFlag as Compression | undefined) ?? inferred.compression;
-  const workers = integer("workers", str(flags.workers), defaultWorkers(compression), 0, 64);
+  const inside = COMPRESSED_INSIDE.has(format);
+  const compression = (compressFlag as Compression | undefined) ?? (inside ? INSIDE_DEFAULT : inferred.compression);
+  if (compression === "snappy" && !inside) throw configError(`--compress snappy applies to parquet only, not ${format}`);
+  const nullValue = str(flags["null-value"]);
+  // Only a delimited format has no NULL of its own.
+  if (nullValue !== undefined && format !== "csv" && format !== "tsv") throw configError(`--null-value applies to csv and tsv, not ${format}`);
+  const rowGroupFlag = str(flags["row-group-rows"]);
+  if (rowGroupFlag !== undefined && !inside) throw configError(`--row-group-rows applies to parquet only, not ${format}`);
+  const workers = encoderThreads(format, integer("workers", str(flags.workers), defaultWorkers(compression), 0, 64));
   const { splitBy, parallel, consistency } = resolveParallel(flags);
 
   return {
@@ -199,6 +221,8 @@ export function resolveConfig(
     batchRows: integer("batch-rows", str(flags["batch-rows"]), 4096, 1, 1_000_000),
     ringSize: 2 * Math.max(1, workers) + 2,
     csvNewline: flags["csv-lf"] ? "\n" : "\r\n",
+    nullValue,
+    rowGroupRows: integer("row-group-rows", rowGroupFlag, DEFAULT_ROW_GROUP_ROWS, 1, 1_000_000),
     tls: resolveTls(flags, dbUrl),
     connectTimeoutMs: seconds("connect-timeout", str(flags["connect-timeout"]), 10, false),
     readTimeoutMs: seconds("read-timeout", str(flags["read-timeout"]), 300, true),

@@ -187,11 +187,16 @@ export function writeHex(out: OutputBuffer, src: Uint8Array, start: number, end:
 /** At most this many output bytes per input byte, for BIT(n) (8 bytes -> 20 digits). */
 export const BIT_GROWTH = 3;
 
-/** BIT(n) arrives as big-endian bytes; rendered as its unsigned decimal value. */
-export function writeBitAsDecimal(out: OutputBuffer, src: Uint8Array, start: number, end: number): void {
+/** BIT(n) arrives as big-endian bytes: its unsigned value. */
+export function bitValue(src: Uint8Array, start: number, end: number): bigint {
   let value = 0n;
   for (let i = start; i < end; i++) value = (value << 8n) | BigInt(src[i]!);
-  out.chunk(utf8(value.toString()));
+  return value;
+}
+
+/** BIT(n), rendered as its unsigned decimal value. */
+export function writeBitAsDecimal(out: OutputBuffer, src: Uint8Array, start: number, end: number): void {
+  out.chunk(utf8(bitValue(src, start, end).toString()));
 }
 
 const encoder = new TextEncoder();

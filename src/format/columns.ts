@@ -13,11 +13,25 @@ export const enum Kind {
   Bit = 4,
 }
 
+/** The column's SQL type as the server describes it: what Parquet's exact types are chosen by. */
+export interface SqlType {
+  /** The protocol's type code (mariadb's TypeNumbers). */
+  code: number;
+  unsigned: boolean;
+  notNull: boolean;
+  /** DECIMAL: digits in all. */
+  precision: number;
+  /** DECIMAL: digits after the point. */
+  scale: number;
+}
+
 export interface ColumnSpec {
   name: string;
   /** The JSON object key: the name, made unique. */
   key: string;
   kind: Kind;
+  /** Known for a server's columns; the text formats need only `kind`. Plain data (posted to workers). */
+  sql?: SqlType;
 }
 
 /** JSON object keys: duplicate column names get _2, _3... (never a name another column has). */

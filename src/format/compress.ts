@@ -1,10 +1,10 @@
 // Compression as a layer over any encoder. Each compressed chunk is a complete gzip member or
 // zstd frame; concatenated members and frames are valid files that `gzip -d` and `zstd -d`
 // read whole, which is what lets batches be compressed independently, in parallel workers.
-import type { Compression } from "../formats.ts";
+import type { StreamCompression } from "../formats.ts";
 import type { Encoder } from "./encoder.ts";
 
-function compressor(compression: Compression): ((bytes: Uint8Array<ArrayBuffer>) => Uint8Array<ArrayBuffer>) | undefined {
+function compressor(compression: StreamCompression): ((bytes: Uint8Array<ArrayBuffer>) => Uint8Array<ArrayBuffer>) | undefined {
   switch (compression) {
     case "none":
       return undefined;
@@ -15,7 +15,7 @@ function compressor(compression: Compression): ((bytes: Uint8Array<ArrayBuffer>)
   }
 }
 
-export function compressed(encoder: Encoder, compression: Compression): Encoder {
+export function compressed(encoder: Encoder, compression: StreamCompression): Encoder {
   const compress = compressor(compression);
   if (!compress) return encoder;
   // An empty input would still make a member or frame of its own: skipped, so that an empty

@@ -78,14 +78,25 @@ function growth(kind: Kind): number {
   return kind === Kind.Binary ? HEX_GROWTH : 2; // text: every byte a quote, doubled
 }
 
-export function delimitedEncoder(columns: ColumnSpec[], delimiter: string, newline: string): Encoder {
+/** How NULL is written (--null-value): rendered once, quoted by the same rules as any value. */
+function nullField(nullValue: string, delim: number): Uint8Array {
+  const text = utf8(nullValue);
+  const out = new OutputBuffer(2 * text.length + 2);
+  writeField(out, text, 0, text.length, delim);
+  return out.take();
+}
+
+/** `nullValue` is written for NULL; the default, "", leaves the field empty like an empty string. */
+export function delimitedEncoder(columns: ColumnSpec[], delimiter: string, newline: string, nullValue = ""): Encoder {
   const delim = delimiter.charCodeAt(0);
   const eol = utf8(newline);
+  const nul = nullField(nullValue, delim);
   const kinds = columns.map((c) => c.kind);
   const n = kinds.length;
   const factor = Math.max(1, ...kinds.map(growth));
-  // Beyond the growth of the values: a delimiter, two quotes and hex's extra per field, a newline per row.
-  const perRow = n * (1 + Math.max(2, HEX_EXTRA)) + eol.length;
+  // Beyond the growth of the values: a delimiter, two quotes and hex's extra per field (or the
+  // NULL text, whose 1-byte marker the growth does not cover), a newline per row.
+  const perRow = n * (1 + Math.max(2, HEX_EXTRA, nul.length)) + eol.length;
 
   return {
     header() {
@@ -109,12 +120,16 @@ export function delimitedEncoder(columns: ColumnSpec[], delimiter: string, newli
         for (let c = 0; c < n; c++) {
           if (c > 0) out.byte(delim);
           const len = cur.next();
-          // An empty field (NULL, or empty text) alone on its record is "", not a blank line.
-          if (n === 1 && (len < 0 || (len === 0 && kinds[0] !== Kind.Binary))) {
+          // An empty field (NULL without a --null-value, or empty text) alone on its record is "",
+          // not a blank line.
+          if (n === 1 && (len < 0 ? nul.length === 0 : len === 0 && kinds[0] !== Kind.Binary)) {
             out.chunk(EMPTY_QUOTED);
             continue;
           }
-          if (len < 0) continue; // NULL: empty field
+          if (len < 0) {
+            out.chunk(nul);
+            continue;
+          }
           const end = cur.pos;
           const start = end - len;
           switch (kinds[c]) {

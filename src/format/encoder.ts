@@ -4,6 +4,7 @@ import type { ColumnSpec } from "./columns.ts";
 import { compressed } from "./compress.ts";
 import { delimitedEncoder } from "./delimited.ts";
 import { jsonEncoder } from "./json.ts";
+import { DEFAULT_ROW_GROUP_ROWS, parquetEncoder } from "./parquet/encoder.ts";
 
 export interface Encoder {
   /** Bytes before the first row (CSV header, JSON opening). */
@@ -24,14 +25,23 @@ export interface EncoderSpec {
   pretty: boolean;
   csvNewline: "\r\n" | "\n";
   compression: Compression;
+  /** CSV/TSV: the text written for NULL (--null-value); unset, NULL is an empty field. */
+  nullValue?: string;
+  /** Parquet: rows per row group (default DEFAULT_ROW_GROUP_ROWS). */
+  rowGroupRows?: number;
 }
 
-function formatEncoder(spec: EncoderSpec): Encoder {
-  switch (spec.format) {
+/** What an encoder may report while it works (Parquet: zero dates written as null). */
+export interface EncoderHooks {
+  warn(line: string): void;
+}
+
+function streamEncoder(format: Exclude<Format, "parquet">, spec: EncoderSpec): Encoder {
+  switch (format) {
     case "csv":
-      return delimitedEncoder(spec.columns, ",", spec.csvNewline);
+      return delimitedEncoder(spec.columns, ",", spec.csvNewline, spec.nullValue);
     case "tsv":
-      return delimitedEncoder(spec.columns, "\t", "\n");
+      return delimitedEncoder(spec.columns, "\t", "\n", spec.nullValue);
     case "json":
       return jsonEncoder(spec.columns, spec.pretty ? "pretty" : "compact");
     case "ndjson":
@@ -39,6 +49,12 @@ function formatEncoder(spec: EncoderSpec): Encoder {
   }
 }
 
-export function createEncoder(spec: EncoderSpec): Encoder {
-  return compressed(formatEncoder(spec), spec.compression);
+export function createEncoder(spec: EncoderSpec, hooks: EncoderHooks = { warn: () => {} }): Encoder {
+  // Parquet compresses each page itself; the config refuses snappy for the other formats.
+  const { format, compression } = spec;
+  if (format === "parquet") {
+    return parquetEncoder(spec.columns, { compression, rowGroupRows: spec.rowGroupRows ?? DEFAULT_ROW_GROUP_ROWS, warn: hooks.warn });
+  }
+  if (compression === "snappy") throw new Error("snappy compresses Parquet only");
+  return compressed(streamEncoder(format, spec), compression);
 }

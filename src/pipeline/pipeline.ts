@@ -182,7 +182,8 @@ export class Pipeline {
   private start(columns: ColumnSpec[]): Started {
     const { encoding, workers } = this.options;
     const renamed = columns.filter((c) => c.key !== c.name).map((c) => `${c.name} -> ${c.key}`);
-    if (renamed.length > 0 && (encoding.format === "json" || encoding.format === "ndjson")) {
+    // Formats with a name per value: CSV and TSV just repeat the name in their header.
+    if (renamed.length > 0 && encoding.format !== "csv" && encoding.format !== "tsv") {
       this.options.warn(`warning: duplicate column names renamed: ${renamed.join(", ")}`);
     }
     const spec: EncoderSpec = { ...encoding, columns };
@@ -192,7 +193,7 @@ export class Pipeline {
       () => this.pump(),
       (error) => this.fail(error),
     );
-    const encoder = createEncoder(spec);
+    const encoder = createEncoder(spec, { warn: this.options.warn });
     const pool = workers > 0 ? workerPool(spec, workers, this.options.workerEntry) : undefined;
     return { encoder, pool, ring, header: encoder.header() };
   }

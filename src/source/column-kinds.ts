@@ -1,6 +1,6 @@
 // What the encoders need to know of each result column, from the connector's column definitions.
 import { TypeNumbers, type FieldInfo } from "mariadb";
-import { Kind, uniqueKeys, type ColumnSpec } from "../format/columns.ts";
+import { Kind, uniqueKeys, type ColumnSpec, type SqlType } from "../format/columns.ts";
 
 const NUMBER_TYPES = new Set<number>([
   TypeNumbers.DECIMAL,
@@ -38,7 +38,21 @@ function columnKind(field: FieldInfo): Kind {
   return Kind.Text;
 }
 
+/** mariadb's Flags (a const enum the connector does not export at run time). */
+const NOT_NULL_FLAG = 1;
+const UNSIGNED_FLAG = 32;
+
+function sqlType(field: FieldInfo): SqlType {
+  const t = field.columnType as number;
+  const unsigned = (field.flags & UNSIGNED_FLAG) !== 0;
+  const scale = field.scale;
+  const isDecimal = t === TypeNumbers.NEWDECIMAL || t === TypeNumbers.DECIMAL;
+  // A DECIMAL's display length counts a sign (unless UNSIGNED) and a point (if it has decimals).
+  const precision = isDecimal ? field.columnLength - (unsigned ? 0 : 1) - (scale > 0 ? 1 : 0) : 0;
+  return { code: t, unsigned, notNull: (field.flags & NOT_NULL_FLAG) !== 0, precision, scale };
+}
+
 export function describeColumns(fields: FieldInfo[]): ColumnSpec[] {
   const keys = uniqueKeys(fields.map((f) => f.name()));
-  return fields.map((field, i) => ({ name: field.name(), key: keys[i]!, kind: columnKind(field) }));
+  return fields.map((field, i) => ({ name: field.name(), key: keys[i]!, kind: columnKind(field), sql: sqlType(field) }));
 }

@@ -37,3 +37,12 @@ test("exports through worker threads, byte-identical to running from source", as
   expect(readFileSync(join(tmp(), "out.csv"), "utf8")).toBe(readFileSync(join(tmp(), "src.csv"), "utf8"));
   expect(readFileSync(join(tmp(), "out.csv"), "utf8").split("\r\n").length).toBe(20002);
 });
+
+test("writes Parquet (the patched writer is inside), byte-identical to running from source", async () => {
+  const query = "SELECT * FROM t ORDER BY id";
+  const r = runBinary(["--db-url", server().url("b"), "-q", query, "-o", "out.parquet", "--row-group-rows", "3000"]);
+  expect(r).toEqual({ code: 0, stdout: "", stderr: "" });
+  const fromSource = await gd(["--db-url", server().url("b"), "-q", query, "-o", join(tmp(), "src.parquet"), "--row-group-rows", "3000"]);
+  expect(fromSource.code).toBe(0);
+  expect(Buffer.compare(readFileSync(join(tmp(), "out.parquet")), readFileSync(join(tmp(), "src.parquet")))).toBe(0);
+});

@@ -87,10 +87,10 @@ describe("bash completion in a real bash", () => {
   });
 
   test("flag values: choices after the flag, also after --flag=", () => {
-    expect(complete(["gold-digger", "--format", ""])).toEqual(["csv", "tsv", "json", "ndjson"]);
+    expect(complete(["gold-digger", "--format", ""])).toEqual(["csv", "tsv", "json", "ndjson", "parquet"]);
     expect(complete(["gold-digger", "-f", "n"])).toEqual(["ndjson"]);
     expect(complete(["gold-digger", "--format", "=", "j"])).toEqual(["json"]);
-    expect(complete(["gold-digger", "--compress", "=", ""])).toEqual(["none", "gzip", "zstd"]);
+    expect(complete(["gold-digger", "--compress", "=", ""])).toEqual(["none", "gzip", "zstd", "snappy"]);
   });
 
   test("free-text values get nothing, not flags", () => {

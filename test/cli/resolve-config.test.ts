@@ -73,6 +73,15 @@ describe("resolveConfig: numbers and TLS", () => {
     expect(refusal("--read-timeout", "0.0004")?.message).toBe("--read-timeout must be a number of seconds from 0.001 to 2147483, or 0 for never, got '0.0004'");
   });
 
+  test("--null-value: kept for csv and tsv, refused (exit 2) for the formats that have a null of their own", () => {
+    expect(resolve("--null-value", "\\N")).toMatchObject({ nullValue: "\\N" });
+    expect(resolve("-f", "tsv", "--null-value", "NULL")).toMatchObject({ format: "tsv", nullValue: "NULL" });
+    expect(resolve().nullValue).toBeUndefined();
+    for (const format of ["json", "ndjson"]) {
+      expect(refusal("-f", format, "--null-value", "\\N")).toEqual({ code: 2, message: `--null-value applies to csv and tsv, not ${format}` });
+    }
+  });
+
   test.each([
     ["DISABLED", "--allow-invalid-certificate", "give one (the flag is ssl-mode=REQUIRED)"],
     ["VERIFY_IDENTITY", "--insecure-skip-hostname-verify", "give one (the flag is ssl-mode=VERIFY_CA, with the system's CAs)"],

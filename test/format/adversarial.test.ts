@@ -66,6 +66,25 @@ describe.each([
   });
 });
 
+test.each([
+  ["csv", ",", "\r\n"],
+  ["tsv", "\t", "\n"],
+] as const)("%s --null-value \\N: NULL cells are \\N, empty strings stay empty, the rest unchanged", async (format, delimiter, newline) => {
+  const text = await exportTo(`null-value.${format}`, ["--null-value", "\\N"]);
+  const [header, ...rows] = Papa.parse<string[]>(text.slice(0, -newline.length), { delimiter, newline }).data;
+  expect(header).toEqual([...ADVERSARIAL_COLUMNS]);
+  rows.forEach((row, r) =>
+    row.forEach((cell, c) => {
+      const want = expected[r]![c]!;
+      if (want === null) expect(cell).toBe("\\N");
+      else expectCell(ADVERSARIAL_COLUMNS[c]!, cell, want);
+    }),
+  );
+  // Row 2 holds empty strings beside row 1's NULLs.
+  expect(rows[1]![ADVERSARIAL_COLUMNS.indexOf("txt")]).toBe("");
+  expect(rows[0]![ADVERSARIAL_COLUMNS.indexOf("txt")]).toBe("\\N");
+});
+
 /** JSON.parse, keeping each number's exact source text. */
 function parseExact(text: string): unknown {
   return JSON.parse(text, function (this: unknown, _key: string, value: unknown, context?: { source?: string }) {

@@ -135,6 +135,23 @@ describe.each(FORMATS)("$label", ({ format, csvNewline, delimiter, newline }) =>
     expect(text).toBe(["c0", "0x", '""', "0xab", ""].join(newline));
   });
 
+  test("--null-value: NULL as that text, quoted when it needs it; an empty string stays empty", () => {
+    const columns = columnsOf([Kind.Text, Kind.Number, Kind.Binary]);
+    const rows: Value[][] = [[null, null, null], ["", "1", new Uint8Array(0)], ["\\N", null, new Uint8Array([1])]];
+    for (const nullValue of ["\\N", "NULL", `a${delimiter}"b"`, " x"]) {
+      const text = exportOf({ format, columns, csvNewline, nullValue }, [rows]);
+      const want = rows.map((row) => row.map((v, c) => (v === null ? nullValue : c === 2 ? `0x${Buffer.from(v as Uint8Array).toString("hex")}` : (v as string))));
+      expect(text).toBe(papa(["c0", "c1", "c2"], want, delimiter, newline));
+    }
+    expect(exportOf({ format, columns, csvNewline, nullValue: "" }, [rows])).toBe(exportOf({ format, columns, csvNewline }, [rows]));
+  });
+
+  test("--null-value on a single column: NULL is the text, an empty string still \"\"", () => {
+    const columns = columnsOf([Kind.Text]);
+    const text = exportOf({ format, columns, csvNewline, nullValue: "\\N" }, [[[""], [null], ["x"]], [[null]]]);
+    expect(text).toBe(["c0", '""', "\\N", "x", "\\N", ""].join(newline));
+  });
+
   test("no rows: the header alone; no columns: nothing", () => {
     expect(exportOf({ format, columns: columnsOf([Kind.Text, Kind.Number]), csvNewline }, [])).toBe(`c0${delimiter}c1${newline}`);
     expect(exportOf({ format, columns: [], csvNewline }, [])).toBe("");

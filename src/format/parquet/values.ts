@@ -1,0 +1,86 @@
+// The server's text (and BIT's bytes) as exact Parquet values: integer arithmetic only, no time
+// zone, no float except for FLOAT and DOUBLE themselves. Each parser reads src[start, end).
+import { Ascii } from "../bytes.ts";
+
+/** BIT(n): the unsigned value of its big-endian bytes. */
+export { bitValue as bit } from "../bytes.ts";
+
+/** Up to this many digits a value is exact as a JavaScript number (10^15 < 2^53). */
+const SAFE_DIGITS = 15;
+
+/** Decimal digits with an optional '-', skipping a '.' (DECIMAL's unscaled value); at most SAFE_DIGITS digits. */
+function smallInteger(src: Uint8Array, start: number, end: number): number {
+  const negative = src[start] === Ascii.Minus;
+  let value = 0;
+  for (let i = negative ? start + 1 : start; i < end; i++) {
+    const c = src[i]!;
+    if (c !== Ascii.Dot) value = value * 10 + (c - Ascii.Zero);
+  }
+  return negative ? -value : value;
+}
+
+/** TINYINT..INT and YEAR: the server's digits. */
+export const int32 = smallInteger;
+
+/** BIGINT (signed or not): exact, as INT64 columns take it. */
+export function int64(src: Uint8Array, start: number, end: number): bigint {
+  if (end - start <= SAFE_DIGITS) return BigInt(smallInteger(src, start, end));
+  return BigInt(latin1(src, start, end));
+}
+
+/** DECIMAL(p,s): the unscaled value ("-12.50" at scale 2 is -1250n). The server always sends s decimals. */
+export function unscaledDecimal(src: Uint8Array, start: number, end: number): bigint {
+  if (end - start <= SAFE_DIGITS) return BigInt(smallInteger(src, start, end));
+  let digits = "";
+  for (let i = start; i < end; i++) if (src[i] !== Ascii.Dot) digits += String.fromCharCode(src[i]!);
+  return BigInt(digits);
+}
+
+/** FLOAT, DOUBLE: the server prints a text that reads back as the stored value. */
+export function float(src: Uint8Array, start: number, end: number): number {
+  return Number(latin1(src, start, end));
+}
+
+function latin1(src: Uint8Array, start: number, end: number): string {
+  return String.fromCharCode.apply(null, src.subarray(start, end) as unknown as number[]);
+}
+
+/** Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's days_from_civil). */
+function daysFromCivil(year: number, month: number, day: number): number {
+  const y = month <= 2 ? year - 1 : year;
+  const era = Math.floor(y / 400);
+  const yearOfEra = y - era * 400;
+  const dayOfYear = Math.floor((153 * (month + (month > 2 ? -3 : 9)) + 2) / 5) + day - 1;
+  const dayOfEra = yearOfEra * 365 + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100) + dayOfYear;
+  return era * 146097 + dayOfEra - 719468;
+}
+
+const twoDigits = (src: Uint8Array, i: number) => (src[i]! - Ascii.Zero) * 10 + (src[i + 1]! - Ascii.Zero);
+
+/** 'YYYY-MM-DD' as days since 1970, or null for a zero or partial date (0000-00-00, 2024-00-10). */
+export function date(src: Uint8Array, start: number): number | null {
+  const year = twoDigits(src, start) * 100 + twoDigits(src, start + 2);
+  const month = twoDigits(src, start + 5);
+  const day = twoDigits(src, start + 8);
+  if (year === 0 || month === 0 || day === 0) return null;
+  return daysFromCivil(year, month, day);
+}
+
+const MICROS = 1_000_000;
+
+/**
+ * 'YYYY-MM-DD HH:MM:SS[.ffffff]' as microseconds since 1970 of that wall-clock time (no zone), or
+ * null for a zero or partial date.
+ */
+export function timestampMicros(src: Uint8Array, start: number, end: number): bigint | null {
+  const days = date(src, start);
+  if (days === null) return null;
+  const seconds = days * 86400 + twoDigits(src, start + 11) * 3600 + twoDigits(src, start + 14) * 60 + twoDigits(src, start + 17);
+  let fraction = 0;
+  let digits = 0;
+  for (let i = start + 20; i < end; i++, digits++) fraction = fraction * 10 + (src[i]! - Ascii.Zero);
+  for (; digits < 6; digits++) fraction *= 10;
+  const micros = seconds * MICROS + fraction;
+  // Past 2255 the product leaves the exact range of a number.
+  return Number.isSafeInteger(micros) ? BigInt(micros) : BigInt(seconds) * BigInt(MICROS) + BigInt(fraction);
+}
