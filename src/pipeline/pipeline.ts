@@ -179,6 +179,7 @@ export class Pipeline {
     for (const lane of this.lanes) lane.onEnd();
     this.rejectDone(error);
   }
+
   private start(columns: ColumnSpec[]): Started {
     const { encoding, workers } = this.options;
     const renamed = columns.filter((c) => c.key !== c.name).map((c) => `${c.name} -> ${c.key}`);
