@@ -68,3 +68,14 @@ test("a packet out of sequence is a protocol error, not a silently wrong row", (
   bytes[third + 3] = (bytes[third + 3]! + 5) & 0xff; // the third row's sequence number
   expect(() => run([bytes])).toThrow(ProtocolError);
 });
+
+test("a forwarded packet of several pieces whose headers arrive split keeps every byte", () => {
+  // Both headers of a 16 MB non-row packet cut in two: each goes through the kept packet start,
+  // which must not be overwritten under a packet still being collected.
+  const payload = new Uint8Array(0xffffff + 10).map((_, i) => (i * 7) & 0xff);
+  const bytes = wire([payload]);
+  const seen = run(cutAt(bytes, [2, 4 + 0xffffff + 2]));
+  expect(seen.batches).toHaveLength(0);
+  expect(seen.forwarded).toHaveLength(1);
+  expect(Buffer.from(seen.forwarded[0]!).equals(Buffer.from(bytes))).toBe(true);
+});
