@@ -4,6 +4,7 @@
 // while the ring is full, which is what keeps memory flat whatever the row count.
 import { ExitCode, GdError } from "../errors.ts";
 import type { ColumnSpec } from "../format/columns.ts";
+import { moveOut } from "../format/bytes.ts";
 import { createEncoder, type Encoder, type EncoderSpec } from "../format/encoder.ts";
 import { workerPool, type WorkerPool } from "./pool.ts";
 import { OrderedRing } from "./ring.ts";
@@ -70,12 +71,6 @@ interface Started {
  * send threads busier: --parallel 2 took 2.37 s instead of 2.76 s (median of 5, wide 1M rows).
  */
 const LANE_BYTES = 1 << 20;
-
-/** The bytes of `view`, moved (not copied) to a new buffer; `view`'s own buffer is left detached. */
-function moveOut(view: Uint8Array<ArrayBuffer>): Uint8Array<ArrayBuffer> {
-  const { byteOffset, length } = view;
-  return new Uint8Array(view.buffer.transfer(), byteOffset, length);
-}
 
 /** One source's place in the output order, and its batches waiting for their turn. */
 interface Lane {
@@ -240,10 +235,11 @@ export class Pipeline {
   }
   private encode(payloads: Uint8Array<ArrayBuffer>, rowCount: number): void {
     const { encoder, pool, ring } = this.started!;
+    // Read first: a batch handed to a worker (or kept by an encoder) leaves this view detached.
+    this.bytesSinceGc += payloads.length;
     this.submitHeader();
     const isFirst = this.batches++ === 0;
     ring.submit(pool ? pool.batch(payloads, rowCount, isFirst) : encoder.batch(payloads, rowCount, isFirst));
-    this.bytesSinceGc += payloads.length;
     if (this.bytesSinceGc >= GC_EVERY_BYTES) {
       this.bytesSinceGc = 0;
       Bun.gc(true);

@@ -2,7 +2,7 @@
 // group can be cut at an exact row count and its columns decoded one at a time when the writer
 // asks for them (only one column's values are alive at once).
 import type { ColumnSource } from "hyparquet-writer";
-import { FieldCursor } from "../bytes.ts";
+import { FieldCursor, moveOut } from "../bytes.ts";
 import * as parse from "./values.ts";
 import { Values, type ParquetColumn } from "./schema.ts";
 
@@ -49,10 +49,11 @@ export class PendingRows {
 
   add(payloads: Uint8Array, rowCount: number): void {
     if (rowCount === 0) return;
-    // A copy: the source reuses the batch's buffer once the encoder returns.
-    this.batches.push(fieldsOf(payloads.slice(), rowCount, this.columns.length));
+    const bytes = payloads.length;
+    // Moved out, not copied: the source would reuse the batch's buffer once the encoder returns.
+    this.batches.push(fieldsOf(moveOut(payloads), rowCount, this.columns.length));
     this.rows += rowCount;
-    this.bytes += payloads.length;
+    this.bytes += bytes;
   }
 
   /** The first `count` rows, removed, as the writer's lazily decoded columns. */
