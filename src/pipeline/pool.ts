@@ -23,7 +23,7 @@ interface PoolWorker {
 // In a binary built by `bun build --compile --root src src/main.ts src/pipeline/worker.ts` the
 // worker is embedded under a path relative to the entry points' common folder (src/), not
 // beside this module as it is when run from source.
-export const WORKER_ENTRY = import.meta.url.includes("/$bunfs/")
+const WORKER_ENTRY = import.meta.url.includes("/$bunfs/")
   ? "./pipeline/worker.ts"
   : new URL("./worker.ts", import.meta.url).href;
 

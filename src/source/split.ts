@@ -63,7 +63,7 @@ function topLevel(sql: string): TopLevel {
 }
 
 /** `name` as a quoted identifier. */
-export const quoteName = (name: string) => "`" + name.replace(/`/g, "``") + "`";
+const quoteName = (name: string) => "`" + name.replace(/`/g, "``") + "`";
 
 /** The ways a split column's values can be cut: each maps the server's text to a number and back. */
 interface KeySpace {
