@@ -13,10 +13,13 @@ const on = <T>(f: (src: Uint8Array, start: number, end: number) => T, text: stri
 test("integers exact at every width, decimals as their unscaled value", () => {
   for (const text of ["0", "-1", "127", "-2147483648", "4294967295"]) expect(on(parse.int32, text)).toBe(Number(text));
   for (const text of ["0", "-9223372036854775808", "9223372036854775807", "18446744073709551615", "9007199254740993", "123456789012345", "-1234567890123456"]) {
-    expect(on(parse.int64, text)).toBe(BigInt(text));
+    expect(BigInt(on(parse.int64, text))).toBe(BigInt(text));
   }
+  // A number up to 15 characters, where a number is exact; a bigint beyond.
+  expect(on(parse.int64, "-12345678901234")).toBe(-12345678901234);
+  expect(on(parse.int64, "1234567890123456")).toBe(1234567890123456n);
   for (const [text, unscaled] of [["12.50", 1250n], ["-0.01", -1n], ["0.000", 0n], ["-9999999999999999999999999999.9999999999", -99999999999999999999999999999999999999n], ["99999", 99999n]] as const) {
-    expect(on(parse.unscaledDecimal, text)).toBe(unscaled);
+    expect(BigInt(on(parse.unscaledDecimal, text))).toBe(unscaled);
   }
 });
 
@@ -33,7 +36,12 @@ test("dates as days since 1970 and wall-clock timestamps in microseconds, before
   for (const day of ["1000-01-01", "1969-12-31", "1970-01-01", "2024-02-29", "9999-12-31", "1600-03-01"]) {
     expect(parse.date(bytes(day), 1)).toBe(Date.UTC(Number(day.slice(0, 4)), Number(day.slice(5, 7)) - 1, Number(day.slice(8))) / 86_400_000);
   }
-  const micros = (text: string) => on(parse.timestampMicros, text);
+  const micros = (text: string) => {
+    const value = on(parse.timestampMicros, text);
+    // A number while exact, past 2255 a bigint.
+    expect(typeof value).toBe(Math.abs(Number(value)) <= Number.MAX_SAFE_INTEGER ? "number" : "bigint");
+    return value === null ? null : BigInt(value);
+  };
   const utcMicros = (iso: string, extra = 0n) => BigInt(Date.parse(`${iso}Z`)) * 1000n + extra;
   expect(micros("1970-01-01 00:00:01")).toBe(1_000_000n);
   expect(micros("1969-12-31 23:59:59.999999")).toBe(-1n);

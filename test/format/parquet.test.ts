@@ -140,6 +140,43 @@ test("the Parquet types are as promised: physical, logical, converted, required 
   expect(exact).toEqual({ u64: true, dec9: true });
 });
 
+test("column statistics are the data's own: min, max and NULL count of each chunk", async () => {
+  const r = await exportParquet("stats.parquet", [], "SELECT * FROM typed ORDER BY req");
+  expect(r.code).toBe(0);
+  const db = await duck();
+  const stats = await db.query(
+    `SELECT path_in_schema AS c, stats_min_value AS min, stats_max_value AS max, stats_null_count::VARCHAR AS nulls FROM parquet_metadata(${literal(r.out)}) WHERE type <> 'BYTE_ARRAY'`,
+  );
+  expect(stats.length).toBe(22);
+  for (const stat of stats) {
+    const c = stat.c;
+    const [data] = await db.query(`SELECT '${c}' AS c, min("${c}")::VARCHAR AS min, max("${c}")::VARCHAR AS max, count(*) FILTER (WHERE "${c}" IS NULL)::VARCHAR AS nulls FROM ${literal(r.out)}`);
+    expect(stat).toEqual(data!);
+  }
+  // Byte arrays: unsigned byte order, cut to 16 bytes in the footer.
+  const [s] = await db.query(`SELECT stats_min_value AS min, stats_max_value AS max FROM parquet_metadata(${literal(r.out)}) WHERE path_in_schema = 's'`);
+  expect(s).toEqual({ min: "", max: "z" });
+});
+
+test("columns of many pages, long runs of NULL, all NULL, and values larger than a page read back whole", async () => {
+  const query = `SELECT seq AS n, CAST(seq AS SIGNED) * -1234567 AS neg, TIMESTAMP'1960-05-06 01:02:03.5' + INTERVAL seq SECOND AS t,
+    IF(seq % 3 = 0, NULL, IF(seq % 10007 = 0, REPEAT('x', 1200000), REPEAT(CHAR(65 + seq % 26), seq % 300))) AS s,
+    IF(seq BETWEEN 1000 AND 30000, NULL, seq) AS gap, IF(seq > 0, NULL, 1) AS none FROM seq_1_to_300000`;
+  const r = await exportParquet("pages.parquet", ["--row-group-rows", "300000"], query);
+  expect(r).toMatchObject({ code: 0, stderr: "" });
+  const { parquetMetadata } = await import("hyparquet");
+  const chunks = parquetMetadata((await Bun.file(r.out).arrayBuffer()) as ArrayBuffer).row_groups[0]!.columns;
+  const pages = Object.fromEntries(chunks.map((c) => [c.meta_data!.path_in_schema[0], c.meta_data!.encoding_stats![0]!.count]));
+  expect(pages).toMatchObject({ n: 3, neg: 3, t: 3, gap: 2, none: 1 });
+  expect(pages.s).toBeGreaterThan(30);
+  const db = await duck();
+  const [check] = await db.query(`SELECT count(*)::VARCHAR AS rows, bool_and(neg = n * -1234567) AS neg,
+    bool_and(t = TIMESTAMP '1960-05-06 01:02:03.5' + to_seconds(n)) AS t,
+    bool_and(s IS NOT DISTINCT FROM CASE WHEN n % 3 = 0 THEN NULL WHEN n % 10007 = 0 THEN repeat('x', 1200000) ELSE repeat(chr((65 + n % 26)::INT), (n % 300)::INT) END) AS s,
+    bool_and(gap IS NOT DISTINCT FROM CASE WHEN n BETWEEN 1000 AND 30000 THEN NULL ELSE n END) AS gap, count(none)::VARCHAR AS none FROM ${literal(r.out)}`);
+  expect(check).toEqual({ rows: "300000", neg: true, t: true, s: true, gap: true, none: "0" });
+});
+
 test("duplicate column names are suffixed as JSON keys are, with the same warning", async () => {
   const r = await exportParquet("dup.parquet", [], "SELECT 1 AS a, 2 AS a, 3 AS a_2");
   expect(r.code).toBe(0);

@@ -1,14 +1,18 @@
 // Parquet as an Encoder: batches gather into row groups of a bounded size; each group is
-// encoded and handed on as soon as it is full, and the footer (page indexes, metadata) comes
-// last. hyparquet-writer does the Parquet and Thrift encoding into its ByteWriter; the bytes
-// are taken out of it after each call, so nothing but the pending rows and the footer's
-// metadata stays in memory.
-import { ByteWriter, ParquetWriter } from "hyparquet-writer";
-import type { CompressionCodec } from "hyparquet";
+// written column by column (column-chunk.ts) as soon as it is full, and the footer (offset
+// indexes, metadata) comes last. hyparquet-writer does the Thrift: page headers, indexes and
+// metadata. Its ByteWriter is emptied after each call, so nothing but the pending rows and the
+// footer's metadata stays in memory.
+import type { CompressionCodec, RowGroup } from "hyparquet";
+import { ByteWriter } from "hyparquet-writer";
+import { writeIndexes } from "hyparquet-writer/src/indexes.js";
+import { writeMetadata } from "hyparquet-writer/src/metadata.js";
+import { snappyCompress } from "hyparquet-writer/src/snappy.js";
 import pkg from "../../../package.json" with { type: "json" };
 import type { Compression } from "../../formats.ts";
 import type { ColumnSpec } from "../columns.ts";
 import type { Encoder } from "../encoder.ts";
+import { PageBuffer, STATISTICS_BYTES, writeColumnChunk, type ChunkCodec, type WrittenChunk } from "./column-chunk.ts";
 import { PendingRows } from "./row-group.ts";
 import { parquetColumns, parquetSchema } from "./schema.ts";
 
@@ -20,13 +24,16 @@ export const DEFAULT_ROW_GROUP_ROWS = 16384;
 /** A group also ends at this many bytes of row data, so that wide rows (long TEXT, BLOB) stay bounded too. */
 const MAX_GROUP_BYTES = 64 << 20;
 
-const CODECS: Record<Compression, CompressionCodec> = { zstd: "ZSTD", snappy: "SNAPPY", gzip: "GZIP", none: "UNCOMPRESSED" };
-
-/** Snappy is built into hyparquet-writer; zstd and gzip come from Bun's native ones. */
-const COMPRESSORS = {
-  ZSTD: (bytes: Uint8Array) => Bun.zstdCompressSync(bytes, { level: 3 }),
-  GZIP: (bytes: Uint8Array) => Bun.gzipSync(bytes as Uint8Array<ArrayBuffer>, { level: 6 }),
+/** Snappy is hyparquet-writer's; zstd and gzip are Bun's native ones. */
+const CODECS: Record<Compression, ChunkCodec> = {
+  zstd: { name: "ZSTD", compress: (bytes) => Bun.zstdCompressSync(bytes, { level: 3 }) },
+  snappy: { name: "SNAPPY", compress: snappyCompress },
+  gzip: { name: "GZIP", compress: (bytes) => Bun.gzipSync(bytes as Uint8Array<ArrayBuffer>, { level: 6 }) },
+  none: { name: "UNCOMPRESSED" satisfies CompressionCodec },
 };
+
+/** "PAR1", at both ends of the file. */
+const MAGIC = 0x31524150;
 
 export interface ParquetOptions {
   compression: Compression;
@@ -34,50 +41,47 @@ export interface ParquetOptions {
   warn(line: string): void;
 }
 
-/** Statistics keep their min and max values until the footer: copies, not views that would pin the group's batches. */
-function unpinStatistics(writer: ParquetWriter): void {
-  for (const chunk of writer.row_groups.at(-1)?.columns ?? []) {
-    const statistics = chunk.meta_data?.statistics as Record<string, unknown> | undefined;
-    if (!statistics) continue;
-    for (const key of ["min_value", "max_value"]) {
-      const value = statistics[key];
-      if (value instanceof Uint8Array) statistics[key] = value.slice();
-    }
-  }
-}
-
 export function parquetEncoder(specs: ColumnSpec[], options: ParquetOptions): Encoder {
   const columns = parquetColumns(specs);
+  const codec = CODECS[options.compression];
   const out = new ByteWriter(1 << 20);
-  const writer = new ParquetWriter({
-    writer: out,
-    schema: parquetSchema(columns),
-    codec: CODECS[options.compression],
-    compressors: COMPRESSORS,
-    createdBy: `gold-digger ${pkg.version}`,
-  });
+  const page = new PageBuffer();
+  const pending = new PendingRows(columns.length);
+  const rowGroups: RowGroup[] = [];
+  const chunks: WrittenChunk[] = [];
+  let rowCount = 0n;
   const warned = new Set<number>();
-  const pending = new PendingRows(columns, (j) => {
+  const zeroDate = (j: number) => () => {
     if (warned.has(j)) return;
     warned.add(j);
     options.warn(`warning: column ${specs[j]!.name}: zero or partial dates are written as null`);
-  });
+  };
 
-  /** What the writer has produced since the last call, moved out of its buffer. */
+  /** What has been written since the last call, moved out of the writer's buffer. */
   const take = (): Uint8Array<ArrayBuffer> => {
     const bytes = new Uint8Array(out.buffer.slice(0, out.index));
     out.index = 0;
     return bytes;
   };
   const writeGroup = (rows: number) => {
-    void writer.write({ columnData: pending.take(rows), rowGroupSize: rows });
-    unpinStatistics(writer);
+    const slices = pending.take(rows);
+    const groupStart = out.offset;
+    const written = columns.map((column, j) => writeColumnChunk(out, page, slices, j, column, codec, zeroDate(j)));
+    chunks.push(...written);
+    rowGroups.push({
+      columns: written.map((w) => w.chunk),
+      total_byte_size: BigInt(written.reduce((n, w) => n + w.uncompressed, 0)),
+      num_rows: BigInt(rows),
+      total_compressed_size: BigInt(out.offset - groupStart),
+    });
+    rowCount += BigInt(rows);
   };
 
+  out.appendUint32(MAGIC);
   return {
-    header: take, // the magic number, written by the constructor
-    batch(payloads, rowCount) {
-      pending.add(payloads, rowCount);
+    header: take,
+    batch(payloads, count) {
+      pending.add(payloads, count);
       while (pending.rows >= options.rowGroupRows || (pending.rows > 0 && pending.bytes >= MAX_GROUP_BYTES)) {
         writeGroup(Math.min(pending.rows, options.rowGroupRows));
       }
@@ -85,7 +89,11 @@ export function parquetEncoder(specs: ColumnSpec[], options: ParquetOptions): En
     },
     footer() {
       if (pending.rows > 0) writeGroup(pending.rows);
-      void writer.finish();
+      writeIndexes(out, chunks);
+      const metadata = { version: 2, created_by: `gold-digger ${pkg.version}`, schema: parquetSchema(columns), num_rows: rowCount, row_groups: rowGroups };
+      // metadata_length is not a field of the Thrift struct: writeMetadata appends the length itself.
+      writeMetadata(out, metadata as Parameters<typeof writeMetadata>[1], STATISTICS_BYTES);
+      out.appendUint32(MAGIC);
       return take();
     },
   };

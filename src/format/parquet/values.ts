@@ -1,5 +1,7 @@
 // The server's text (and BIT's bytes) as exact Parquet values: integer arithmetic only, no time
-// zone, no float except for FLOAT and DOUBLE themselves. Each parser reads src[start, end).
+// zone, no float except for FLOAT and DOUBLE themselves. Each parser reads src[start, end). An
+// integer is a number wherever a number holds it exactly, a bigint only beyond: a bigint per
+// value would cost more than the rest of the encoding.
 import { Ascii } from "../bytes.ts";
 
 /** BIT(n): the unsigned value of its big-endian bytes. */
@@ -22,15 +24,15 @@ function smallInteger(src: Uint8Array, start: number, end: number): number {
 /** TINYINT..INT and YEAR: the server's digits. */
 export const int32 = smallInteger;
 
-/** BIGINT (signed or not): exact, as INT64 columns take it. */
-export function int64(src: Uint8Array, start: number, end: number): bigint {
-  if (end - start <= SAFE_DIGITS) return BigInt(smallInteger(src, start, end));
+/** BIGINT (signed or not), exact. */
+export function int64(src: Uint8Array, start: number, end: number): number | bigint {
+  if (end - start <= SAFE_DIGITS) return smallInteger(src, start, end);
   return BigInt(latin1(src, start, end));
 }
 
 /** DECIMAL(p,s): the unscaled value ("-12.50" at scale 2 is -1250n). The server always sends s decimals. */
-export function unscaledDecimal(src: Uint8Array, start: number, end: number): bigint {
-  if (end - start <= SAFE_DIGITS) return BigInt(smallInteger(src, start, end));
+export function unscaledDecimal(src: Uint8Array, start: number, end: number): number | bigint {
+  if (end - start <= SAFE_DIGITS) return smallInteger(src, start, end);
   let digits = "";
   for (let i = start; i < end; i++) if (src[i] !== Ascii.Dot) digits += String.fromCharCode(src[i]!);
   return BigInt(digits);
@@ -72,7 +74,7 @@ const MICROS = 1_000_000;
  * 'YYYY-MM-DD HH:MM:SS[.ffffff]' as microseconds since 1970 of that wall-clock time (no zone), or
  * null for a zero or partial date.
  */
-export function timestampMicros(src: Uint8Array, start: number, end: number): bigint | null {
+export function timestampMicros(src: Uint8Array, start: number, end: number): number | bigint | null {
   const days = date(src, start);
   if (days === null) return null;
   const seconds = days * 86400 + twoDigits(src, start + 11) * 3600 + twoDigits(src, start + 14) * 60 + twoDigits(src, start + 17);
@@ -82,5 +84,5 @@ export function timestampMicros(src: Uint8Array, start: number, end: number): bi
   for (; digits < 6; digits++) fraction *= 10;
   const micros = seconds * MICROS + fraction;
   // Past 2255 the product leaves the exact range of a number.
-  return Number.isSafeInteger(micros) ? BigInt(micros) : BigInt(seconds) * BigInt(MICROS) + BigInt(fraction);
+  return Number.isSafeInteger(micros) ? micros : BigInt(seconds) * BigInt(MICROS) + BigInt(fraction);
 }
