@@ -42,6 +42,9 @@ function columnKind(field: FieldInfo): Kind {
 const NOT_NULL_FLAG = 1;
 const UNSIGNED_FLAG = 32;
 
+/** The server's promise that the column holds no NULL. */
+export const isNotNull = (field: FieldInfo) => (field.flags & NOT_NULL_FLAG) !== 0;
+
 function sqlType(field: FieldInfo): SqlType {
   const t = field.columnType as number;
   const unsigned = (field.flags & UNSIGNED_FLAG) !== 0;
@@ -49,7 +52,7 @@ function sqlType(field: FieldInfo): SqlType {
   const isDecimal = t === TypeNumbers.NEWDECIMAL || t === TypeNumbers.DECIMAL;
   // A DECIMAL's display length counts a sign (unless UNSIGNED) and a point (if it has decimals).
   const precision = isDecimal ? field.columnLength - (unsigned ? 0 : 1) - (scale > 0 ? 1 : 0) : 0;
-  return { code: t, unsigned, notNull: (field.flags & NOT_NULL_FLAG) !== 0, precision, scale };
+  return { code: t, unsigned, notNull: isNotNull(field), precision, scale };
 }
 
 export function describeColumns(fields: FieldInfo[]): ColumnSpec[] {

@@ -4,6 +4,7 @@
 // index. A query whose rows the wrapping would reorder, cut or duplicate is refused.
 import { TypeNumbers, type FieldInfo } from "mariadb";
 import { configError } from "../errors.ts";
+import { isNotNull } from "./column-kinds.ts";
 
 /** The query's top level: what lies outside strings, comments and parentheses. */
 interface TopLevel {
@@ -183,15 +184,22 @@ export function splitField(fields: FieldInfo[], column: string): FieldInfo {
 export interface Bounds {
   min: string | null;
   max: string | null;
+  /** The optimizer's estimate of the query's rows: it only sizes the ranges. */
   rows: number;
-  nulls: number;
 }
 
-/** The bounds of the split column over the query's rows (run inside the readers' snapshot). */
+/**
+ * The bounds of the split column over the query's rows (run inside the readers' snapshot). On an
+ * indexed column the server reads them off the index's ends; a COUNT(*) here would scan every
+ * row before the first range could start (0.11 s on the bench's 1M rows).
+ */
 export function boundsSql(split: SplitQuery): string {
   const c = `q.${quoteName(split.column)}`;
-  return `SELECT MIN(${c}), MAX(${c}), COUNT(*), COUNT(*) - COUNT(${c}) FROM (${split.body}) AS q`;
+  return `SELECT MIN(${c}), MAX(${c}) FROM (${split.body}) AS q`;
 }
+
+/** The plan of the whole query, whose largest `rows` estimates its size without reading it (mydumper's way too). */
+export const estimateSql = (split: SplitQuery) => `EXPLAIN SELECT * FROM (${split.body}) AS q`;
 
 /** The query as a derived table, whose columns come back with no row (to check the split column). */
 export const columnsSql = (split: SplitQuery) => `SELECT * FROM (${split.body}) AS q LIMIT 0`;
@@ -201,7 +209,7 @@ const ROWS_PER_RANGE = 50_000;
 const MAX_RANGES = 10_000;
 
 /**
- * The range queries, in output order: the NULLs first (if any), then ascending ranges, the
+ * The range queries, in output order: the NULLs first (if the column may hold any), then ascending ranges, the
  * first open below and the last open above so that no row can fall outside them.
  */
 export function rangeQueries(split: SplitQuery, field: FieldInfo, bounds: Bounds, readers: number): string[] {
@@ -209,7 +217,7 @@ export function rangeQueries(split: SplitQuery, field: FieldInfo, bounds: Bounds
   const wrapped = `SELECT * FROM (${split.body}) AS q`;
   const order = split.ordered ? ` ORDER BY ${c}` : "";
   const queries: string[] = [];
-  if (bounds.nulls > 0) queries.push(`${wrapped} WHERE ${c} IS NULL`);
+  if (!isNotNull(field)) queries.push(`${wrapped} WHERE ${c} IS NULL`);
   if (bounds.min === null || bounds.max === null) {
     // No value but NULL, or no row at all: one query keeps the result's columns.
     return queries.length > 0 ? queries : [`${wrapped}${order}`];

@@ -59,11 +59,26 @@ test("each range is a range scan on the index: the derived table is merged", asy
   try {
     const split = splitQuery("SELECT * FROM t", "id");
     const fields = (await conn.query({ sql: "SELECT * FROM t LIMIT 0" })).meta;
-    const bounds: Bounds = { min: "3", max: "60000", rows: 20000, nulls: 0 };
+    const bounds: Bounds = { min: "3", max: "60000", rows: 20000 };
     const [, middle] = rangeQueries(split, splitField(fields, "id"), bounds, 3);
     const plan = (await conn.query(`EXPLAIN ${middle}`)) as { table: string; type: string; key: string }[];
     expect(plan).toHaveLength(1);
     expect(plan[0]).toMatchObject({ table: "t", type: "range", key: "PRIMARY" });
+  } finally {
+    await conn.end();
+  }
+});
+
+test("a range of NULLs first only where the result's metadata allows NULL; the ranges sized by the plan's estimate", async () => {
+  const conn = await mariadb.createConnection({ socketPath: server().socket, user: "root", database: "par" });
+  try {
+    const fields = (await conn.query({ sql: "SELECT id, k FROM t LIMIT 0" })).meta;
+    const ranges = (column: string, rows: number) => rangeQueries(splitQuery("SELECT id, k FROM t", column), splitField(fields, column), { min: "1", max: "999999", rows }, 2);
+    expect(ranges("id", 0)[0]).toBe("SELECT * FROM (SELECT id, k FROM t) AS q WHERE q.`id` < 125000");
+    expect(ranges("id", 0)).toHaveLength(8);
+    expect(ranges("k", 0)[0]).toBe("SELECT * FROM (SELECT id, k FROM t) AS q WHERE q.`k` IS NULL");
+    expect(ranges("k", 0)).toHaveLength(9);
+    expect(ranges("id", 1_000_000)).toHaveLength(20);
   } finally {
     await conn.end();
   }
