@@ -67,18 +67,25 @@ interface Started {
 /**
  * Bytes of batches that may wait for their turn, all lanes together, before the sources with
  * batches waiting are paused (a source with none never is, so the head always moves on).
- * Batches wait when their lane is not at the head yet (an earlier source is still being
- * written) or the ring is full. Readers that run this far ahead keep the server's send threads
- * busy: on the bench's 1M wide rows --parallel 2 took 1.05-1.13 s with 16 MiB, 1.07-1.16 s with
- * 8 and 1.15-1.27 s with 1 MiB per lane (the client 1.40-1.44 s). Shared rather than per lane,
- * it bounds memory whatever --parallel is: 139 / 143 MB peak RSS at 10M rows with 2 / 4 readers.
+ * Batches of a lane that is not at the head yet wait for an earlier source to be written: readers
+ * that run this far ahead keep the server's send threads busy. On the bench's 1M wide rows
+ * --parallel 2 took 1.05-1.13 s with 16 MiB, 1.07-1.16 s with 8 and 1.15-1.27 s with 1 MiB per
+ * lane (the client 1.40-1.44 s). Shared rather than per lane, it bounds memory whatever
+ * --parallel is: 139 / 143 MB peak RSS at 10M rows with 2 / 4 readers.
  */
 const WAITING_BYTES = 16 << 20;
+/**
+ * The head lane's batches wait only while the ring is full, when reading further ahead gains
+ * nothing: it is paused after this many bytes. (With the shared budget alone, a single export's
+ * peak RSS at 10M rows rose from 84-99 MB to 124-126.)
+ */
+const HEAD_WAITING_BYTES = 1 << 20;
 
 /** One source's place in the output order, and its batches waiting for their turn. */
 interface Lane {
   source: Source | undefined;
   waiting: { payloads: Uint8Array<ArrayBuffer>; rowCount: number }[];
+  waitingBytes: number;
   sawColumns: boolean;
   ended: boolean;
   paused: boolean;
@@ -127,6 +134,7 @@ export class Pipeline {
       const lane: Lane = {
         source: undefined,
         waiting: [],
+        waitingBytes: 0,
         sawColumns: false,
         ended: false,
         paused: false,
@@ -145,6 +153,7 @@ export class Pipeline {
           if (this.settled) return;
           const batch = { payloads, rowCount };
           lane.waiting.push(batch);
+          lane.waitingBytes += payloads.length;
           this.waitingBytes += payloads.length;
           this.options.stats.rows += rowCount;
           this.pump();
@@ -152,7 +161,7 @@ export class Pipeline {
           // would otherwise reuse for the next batch (it sees the buffer detached, as after a
           // transfer to a worker, and takes a fresh one).
           if (lane.waiting.includes(batch)) batch.payloads = moveOut(payloads);
-          if (this.waitingBytes >= WAITING_BYTES && lane.waiting.length > 0) this.setPaused(lane, true);
+          if (this.overBudget(lane)) this.setPaused(lane, true);
         },
         end: () => {
           if (lane.ended || this.settled) return;
@@ -248,6 +257,7 @@ export class Pipeline {
       const ring = this.started?.ring;
       while (ring && lane.waiting.length > 0 && !ring.full) {
         const { payloads, rowCount } = lane.waiting.shift()!;
+        lane.waitingBytes -= payloads.length;
         this.waitingBytes -= payloads.length;
         this.encode(payloads, rowCount);
       }
@@ -258,12 +268,18 @@ export class Pipeline {
     }
   }
 
-  /** Resumes every paused source that the waiting budget now allows. */
+  /** Whether a lane's source must stop: it has batches waiting, and they or all lanes' are at their budget. */
+  private overBudget(lane: Lane): boolean {
+    if (lane.waiting.length === 0) return false;
+    if (lane === this.lanes[this.head]) return lane.waitingBytes >= HEAD_WAITING_BYTES;
+    return this.waitingBytes >= WAITING_BYTES;
+  }
+
+  /** Resumes every paused source that the waiting budgets now allow. */
   private resumeWithinBudget(): void {
-    const withinBudget = this.waitingBytes < WAITING_BYTES;
     for (let k = this.head; k < this.lanes.length; k++) {
       const lane = this.lanes[k]!;
-      if (lane.paused && (withinBudget || lane.waiting.length === 0)) this.setPaused(lane, false);
+      if (lane.paused && !this.overBudget(lane)) this.setPaused(lane, false);
     }
   }
   private encode(payloads: Uint8Array<ArrayBuffer>, rowCount: number): void {
