@@ -41,9 +41,11 @@ export interface Sink {
 const WRITES_IN_FLIGHT = 4;
 /**
  * A background fdatasync after every this many bytes, so the fsync that must come before the
- * final rename has only the tail to flush rather than the whole file (800 MB: 5 s here).
+ * final rename has only the tail to flush rather than the whole file (800 MB: 5 s here). The
+ * tail is what a short export waits for at its end: 131 MB of JSON committed in 34-36 ms after
+ * its last row with 16 MiB, 48-51 ms with 64 MiB, 70 ms with none (3 runs each).
  */
-const SYNC_EVERY_BYTES = 64 << 20;
+const SYNC_EVERY_BYTES = 16 << 20;
 
 /** Raised when stdout's reader has gone away; not a failure of the export. */
 export class ReaderGone extends Error {
