@@ -282,6 +282,7 @@ export class Pipeline {
       if (lane.paused && !this.overBudget(lane)) this.setPaused(lane, false);
     }
   }
+
   private encode(payloads: Uint8Array<ArrayBuffer>, rowCount: number): void {
     const { encoder, pool, ring } = this.started!;
     // Read first: a batch handed to a worker (or kept by an encoder) leaves this view detached.
