@@ -8,7 +8,7 @@ import type { Pipeline } from "../pipeline/pipeline.ts";
 import { openConnection } from "./connect.ts";
 import { querySource } from "./query-source.ts";
 import { startSharedSnapshot } from "./snapshot.ts";
-import { boundsSql, columnsSql, estimateSql, rangeQueries, splitField, type Bounds, type SplitQuery } from "./split.ts";
+import { boundsSql, columnsSql, estimatedRows, estimateSql, rangeQueries, splitField, type Bounds, type SplitQuery } from "./split.ts";
 
 /** Ranges read but not yet written, per reader: enough to keep each busy, few enough to bound memory. */
 const LANES_PER_READER = 2;
@@ -41,11 +41,11 @@ export async function readInRanges(
     await coordinator.end();
   }
   const [row] = (await first.query({ sql: boundsSql(split), rowsAsArray: true })) as (string | number | null)[][];
-  const plan = (await first.query(estimateSql(split))) as { rows: number | string | null }[];
+  const plan = await first.query({ sql: estimateSql(split), rowsAsArray: true });
   const bounds: Bounds = {
     min: row![0] === null ? null : String(row![0]),
     max: row![1] === null ? null : String(row![1]),
-    rows: Math.max(0, ...plan.map((step) => Number(step.rows) || 0)),
+    rows: estimatedRows(plan),
   };
   const ranges = rangeQueries(split, field, bounds, readers.length);
   let next = 0;

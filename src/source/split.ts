@@ -201,6 +201,12 @@ export function boundsSql(split: SplitQuery): string {
 /** The plan of the whole query, whose largest `rows` estimates its size without reading it (mydumper's way too). */
 export const estimateSql = (split: SplitQuery) => `EXPLAIN SELECT * FROM (${split.body}) AS q`;
 
+/** The largest `rows` of an EXPLAIN read with rowsAsArray (as every gold-digger connection reads); 0 if it has none. */
+export function estimatedRows(plan: unknown[][] & { meta: FieldInfo[] }): number {
+  const column = plan.meta.findIndex((f) => f.name().toLowerCase() === "rows");
+  return Math.max(0, ...plan.map((step) => Number(step[column]) || 0));
+}
+
 /** The query as a derived table, whose columns come back with no row (to check the split column). */
 export const columnsSql = (split: SplitQuery) => `SELECT * FROM (${split.body}) AS q LIMIT 0`;
 
