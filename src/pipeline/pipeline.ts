@@ -67,11 +67,11 @@ interface Started {
 /**
  * Bytes of batches that may wait for their turn, all lanes together, before the sources with
  * batches waiting are paused (a source with none never is, so the head always moves on).
- * Batches of a lane that is not at the head yet wait for an earlier source to be written: readers
- * that run this far ahead keep the server's send threads busy. On the bench's 1M wide rows
- * --parallel 2 took 1.05-1.13 s with 16 MiB, 1.07-1.16 s with 8 and 1.15-1.27 s with 1 MiB per
- * lane (the client 1.40-1.44 s). Shared rather than per lane, it bounds memory whatever
- * --parallel is: 131 / 136 MB peak RSS at 10M rows with 2 / 4 readers.
+ * Batches of a lane that is not at the head yet wait for an earlier source to be written:
+ * readers that run this far ahead keep the server's send threads busy. On the bench's 1M wide
+ * rows --parallel 2 took 1.05-1.13 s with 16 MiB, 1.07-1.16 s with 8 and 1.15-1.27 s with 1 MiB
+ * per lane (4 rounds, interleaved); 32 MiB gained nothing more. Shared rather than per lane, it
+ * bounds memory whatever --parallel is: 131 / 136 MB peak RSS at 10M rows with 2 / 4 readers.
  */
 const WAITING_BYTES = 16 << 20;
 /**
