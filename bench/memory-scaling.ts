@@ -1,6 +1,6 @@
-// Memory scaling: the wide shape at N and N x multiplier rows, per format, one run each. RSS
-// is sampled over each run and plotted, so a reader sees memory stay flat, not only a ratio
-// of two peaks.
+// Memory scaling: the wide shape at N and N x multiplier rows, per format and with parallel
+// readers, one run each. RSS is sampled over each run and plotted, so a reader sees memory stay
+// flat, not only a ratio of two peaks.
 import type { PrivateServer } from "../src/devdb/private-server.ts";
 import { runVariant } from "./compare.ts";
 import { benchQuery } from "./dataset.ts";
@@ -8,24 +8,39 @@ import { lineChartSvg } from "./line-chart.ts";
 import { log } from "./log.ts";
 import type { MemoryScaling } from "./report.ts";
 import { RSS_SAMPLE_MS } from "./rss-sampler.ts";
-import { goldDigger, MEMORY_FORMATS, type Target, type Variant } from "./variants.ts";
+import { goldDigger, MEMORY_FORMATS, MEMORY_PARALLEL, parallelRead, type Target, type Variant } from "./variants.ts";
 
 const sampled = (v: Variant): Variant => ({ ...v, command: { ...v.command, sampleRss: true } });
+
+const PARALLEL_LABEL = `csv --parallel ${MEMORY_PARALLEL}`;
+
+/** Each run's label and its variant: every format with one connection, and CSV read in ranges. */
+const RUNS: [string, (t: Target) => Variant][] = [
+  ...MEMORY_FORMATS.map((format): [string, (t: Target) => Variant] => [format, (t) => goldDigger(t, format, undefined)]),
+  [PARALLEL_LABEL, (t) => parallelRead(t, MEMORY_PARALLEL, 0)],
+];
 
 /** `target` reads the wide table once. */
 export async function memoryScaling(target: Target, server: PrivateServer, rows: number, multiplier: number): Promise<MemoryScaling[]> {
   const large: Target = { ...target, query: benchQuery(multiplier) };
   const results: MemoryScaling[] = [];
-  for (const format of MEMORY_FORMATS) {
-    const small = await runVariant(target, server, sampled(goldDigger(target, format, undefined)), rows);
-    const big = await runVariant(large, server, sampled(goldDigger(large, format, undefined)), rows * multiplier);
+  for (const [format, variant] of RUNS) {
+    const small = await runVariant(target, server, sampled(variant(target)), rows);
+    const big = await runVariant(large, server, sampled(variant(large)), rows * multiplier);
     log(`memory ${format}: ${small.peakRssMb.toFixed(0)} MB -> ${big.peakRssMb.toFixed(0)} MB (${big.wallS.toFixed(1)} s)`);
     results.push({ format, small, large: big, rssRatio: big.peakRssMb / small.peakRssMb });
   }
   return results;
 }
 
-const COLORS: Record<string, string> = { csv: "#1f77b4", tsv: "#ff7f0e", json: "#2ca02c", ndjson: "#d62728", parquet: "#9467bd" };
+const COLORS: Record<string, string> = {
+  csv: "#1f77b4",
+  tsv: "#ff7f0e",
+  json: "#2ca02c",
+  ndjson: "#d62728",
+  parquet: "#9467bd",
+  [PARALLEL_LABEL]: "#8c564b",
+};
 
 const rowCount = (n: number) => (n >= 1e6 && n % 1e5 === 0 ? `${n / 1e6}M` : n >= 1e3 && n % 100 === 0 ? `${n / 1e3}k` : String(n));
 

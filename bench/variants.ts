@@ -10,6 +10,8 @@ const PROBES = join(import.meta.dir, "probes");
 export const FORMATS = ["csv", "tsv", "json", "ndjson"] as const;
 /** The memory-scaling runs: the text formats, and Parquet, whose memory is bounded by its row groups. */
 export const MEMORY_FORMATS = [...FORMATS, "parquet"] as const;
+/** Readers of the memory-scaling run that splits the query (issue 11: bounded for any N). */
+export const MEMORY_PARALLEL = 2;
 const WORKERS = [0, 1, 2];
 
 export type Group = "reference" | "ceiling" | "gold-digger" | "compression" | "parquet" | "parallel" | "load-all";
@@ -78,7 +80,7 @@ function countOnly(t: Target, mode: "raw" | "decoded"): Variant {
 }
 
 /** gold-digger reading ranges of the primary key with `parallel` connections (issue 11). */
-function parallelRead(t: Target, parallel: number, workers: number): Variant {
+export function parallelRead(t: Target, parallel: number, workers: number): Variant {
   const id = `gold-digger csv, --parallel ${parallel}, workers ${workers}`;
   const output = join(t.scratch, `${slug(id)}.csv`);
   const argv = [...t.goldDigger, "--db-url", t.url, "-q", t.query, "--split-by", "id", "--parallel", String(parallel)];
