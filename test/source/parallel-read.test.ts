@@ -183,6 +183,14 @@ test("without the LOCK TABLES privilege: a clear error naming it and the way out
   expect(none.stderr).toMatch(/^warning: --consistency none: /);
 });
 
+test("a view that the user may read but not EXPLAIN (no SHOW VIEW): split all the same", async () => {
+  await server().sql("CREATE VIEW par.tv AS SELECT id, k FROM par.t");
+  const single = await exportTo("view-single.csv", ["-q", "SELECT id, k FROM t ORDER BY id"]);
+  const split = await exportTo("view.csv", ["-q", "SELECT * FROM tv", "--split-by", "id", "--parallel", "2", "--consistency", "none"], readerUrl());
+  expect(split.code).toBe(0);
+  expect(split.text).toBe(single.text);
+});
+
 test("skewed keys and a stalled output: readers pause, nothing deadlocks, every row arrives", async () => {
   const args = ["--db-url", url(), "-q", "SELECT * FROM skew", "--split-by", "id", "--parallel", "3", "-o", "-", "-f", "csv"];
   const child = Bun.spawn(["bun", MAIN, ...args], { env: cleanEnv(), stdout: "pipe", stderr: "pipe" });
