@@ -25,6 +25,9 @@ interface ConnectorError extends Error {
   sqlMessage?: string;
 }
 
+/** The server's error number of a failed query or connection, if it has one. */
+export const serverErrno = (error: unknown): number | undefined => (error as ConnectorError).errno;
+
 /** The connector's message without its "(conn:..., no: ..., SQLState: ...)" prefix and "sql:" suffix. */
 export function connectorReason(error: unknown): string {
   const e = error as ConnectorError;
@@ -58,7 +61,7 @@ function tlsHint(error: unknown, reason: string, target: DbTarget, plan: TlsPlan
     if (/secure transport|require_secure_transport|SSL is required|insecure transport/i.test(reason)) {
       return " (the server requires TLS: remove ssl-mode=DISABLED)";
     }
-    if (target.sslMode === "DISABLED" && (error as ConnectorError).errno === ACCESS_DENIED) {
+    if (target.sslMode === "DISABLED" && serverErrno(error) === ACCESS_DENIED) {
       return " (if the server requires TLS, remove ssl-mode=DISABLED)";
     }
   }
@@ -68,7 +71,7 @@ function tlsHint(error: unknown, reason: string, target: DbTarget, plan: TlsPlan
 function connectFailure(error: unknown, target: DbTarget, plan: TlsPlan): GdError {
   const reason = connectorReason(error);
   const where = target.socketPath ?? formatHostPort(target);
-  if ((error as ConnectorError).errno === SERVER_SSL_DISABLED) {
+  if (serverErrno(error) === SERVER_SSL_DISABLED) {
     return new GdError(
       ExitCode.Connect,
       `cannot connect to ${where}: the server does not offer TLS ` +
@@ -176,7 +179,7 @@ async function connect(cfg: ExportConfig): Promise<OpenedConnection> {
   try {
     return { conn: await mariadb.createConnection({ ...options, ssl: tls.ssl }), target, tls };
   } catch (error) {
-    if (!(tls.fallbackToPlain && (error as ConnectorError).errno === SERVER_SSL_DISABLED)) {
+    if (!(tls.fallbackToPlain && serverErrno(error) === SERVER_SSL_DISABLED)) {
       throw connectFailure(error, target, tls);
     }
   }

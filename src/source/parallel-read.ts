@@ -5,7 +5,7 @@
 import type { Connection } from "mariadb";
 import type { ExportConfig } from "../config.ts";
 import type { Pipeline } from "../pipeline/pipeline.ts";
-import { openConnection } from "./connect.ts";
+import { openConnection, serverErrno } from "./connect.ts";
 import { querySource } from "./query-source.ts";
 import { startSharedSnapshot } from "./snapshot.ts";
 import { boundsSql, columnsSql, estimatedRows, estimateSql, rangeQueries, splitField, type Bounds, type SplitQuery } from "./split.ts";
@@ -21,7 +21,7 @@ async function estimate(conn: Connection, split: SplitQuery): Promise<number> {
   try {
     return estimatedRows(await conn.query({ sql: estimateSql(split), rowsAsArray: true }));
   } catch (error) {
-    if ((error as { errno?: number }).errno === VIEW_NO_EXPLAIN) return 0;
+    if (serverErrno(error) === VIEW_NO_EXPLAIN) return 0;
     throw error;
   }
 }

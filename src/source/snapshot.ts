@@ -6,7 +6,7 @@
 // which is less than FLUSH TABLES WITH READ LOCK needs (RELOAD, a global privilege).
 import type { Connection } from "mariadb";
 import { ExitCode, GdError } from "../errors.ts";
-import { connectorReason } from "./connect.ts";
+import { connectorReason, serverErrno } from "./connect.ts";
 
 /** How long to wait for the tables' open write transactions before giving up. */
 const LOCK_WAIT_S = 60;
@@ -34,7 +34,7 @@ export async function startSharedSnapshot(coordinator: Connection, readers: Conn
     try {
       await coordinator.query(`LOCK TABLES ${tables.map((t) => `${t} READ`).join(", ")}`);
     } catch (error) {
-      const denied = ACCESS_DENIED.has((error as { errno?: number }).errno ?? 0);
+      const denied = ACCESS_DENIED.has(serverErrno(error) ?? 0);
       throw new GdError(
         ExitCode.Query,
         `cannot give the readers one snapshot: LOCK TABLES ${tables.join(", ")} READ failed (${connectorReason(error)})` +
