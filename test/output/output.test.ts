@@ -71,6 +71,17 @@ test.skipIf("skip" in smallFs)(
   TEST_MS,
 );
 
+test.skipIf("skip" in smallFs)(
+  `disk full mid-export through stdout (-o - > file) -> 5, saying so${"skip" in smallFs ? ` (skipped: ${smallFs.skip})` : ""}`,
+  async () => {
+    if (!("dir" in smallFs)) return;
+    const args = ["--db-url", sweepUrl(server().port), "-q", BIG_QUERY, "-o", "-", "-f", "csv"];
+    const r = await gdInShell(args, `> "${join(smallFs.dir, "stdout.csv")}"`, { timeoutMs: HANG_MS });
+    expect(r).toEqual({ code: 5, stderr: "gold-digger: cannot write stdout: no space left on device\n" });
+  },
+  TEST_MS,
+);
+
 test(
   "a directory that refuses new files (/proc) -> 5, saying so, not that it is missing",
   async () => {
