@@ -71,7 +71,7 @@ export async function runExport(cfg: ExportConfig, hooks: ExportHooks): Promise<
       readInRanges(cfg, split, conn, pipeline, connections, hooks.signal).catch((error) => pipeline.fail(error));
     } else {
       void pipeline.addSource((feed) =>
-        querySource(conn, cfg.query, feed, { batchRows: cfg.batchRows, readTimeoutMs: cfg.readTimeoutMs }),
+        querySource(conn, cfg.query, feed, { batchRows: cfg.batchRows, readTimeoutMs: cfg.readTimeoutMs, binaryProtocol: true }),
       );
       pipeline.close();
     }

@@ -1,7 +1,8 @@
 // The connector's ceiling: stream the result and only count it. "decoded" lets the connector
 // turn each row into JavaScript values; "raw" takes the rows off the socket in batches the way
-// gold-digger does (src/source/connector-internals.ts), so it is the most any export can reach.
-import { streamRows } from "../../src/source/connector-internals.ts";
+// gold-digger does (src/source/row-stream.ts: the binary protocol where it can, rewritten as the
+// text protocol's rows), so it is the most any export can reach.
+import { streamRows } from "../../src/source/row-stream.ts";
 import { BATCH_BYTES } from "../../src/source/query-source.ts";
 import { probeArgs, probeConnection } from "./connection.ts";
 
@@ -26,7 +27,7 @@ await new Promise<void>((resolve, reject) => {
         end: resolve,
         error: reject,
       },
-      { batchRows: 4096, batchBytes: BATCH_BYTES },
+      { batchRows: 4096, batchBytes: BATCH_BYTES, binaryProtocol: true },
     );
     return;
   }

@@ -173,6 +173,9 @@ async function connect(cfg: ExportConfig): Promise<OpenedConnection> {
     sessionVariables: { net_write_timeout: PAUSE_PROOF_NET_WRITE_TIMEOUT },
     ...EXACT_VALUES,
     permitLocalInfile: false,
+    // Each query is prepared once and closed once read (row-stream.ts): a cache would only keep
+    // statements open on the server.
+    prepareCacheLength: 0,
     // The connector would otherwise print its own warnings; ours go through one channel.
     logger: { warning: () => {} },
   };

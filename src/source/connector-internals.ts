@@ -7,20 +7,21 @@
 // definitions, EOF/OK and ERR packets. The rows' bytes are taken off the socket in whole
 // chunks by RowCapture, straight into batches.
 //
-// How: queryStream creates a command object holding the connection's socket; we note it as
-// its constructor subscribes to its own events (the only way in that does not depend on where
+// How: queryStream (or a prepared statement's executeStream) creates a command object holding
+// the connection's socket; we note it as its constructor subscribes to its own events (the only way in that does not depend on where
 // the package manager put the connector's files, and that survives `bun build --compile`).
 // The connector's own 'data' listener on that socket is swapped for a router into RowCapture
 // for the duration of the query; what RowCapture does not keep goes to that listener, packet
 // by packet, so the connector's reader always sits at a packet boundary.
 import { EventEmitter } from "node:events";
+import type { Readable } from "node:stream";
 import type { Connection, FieldInfo } from "mariadb";
 import { RowCapture } from "./row-capture.ts";
 
 export interface RowEvents {
   /** A result set's columns; rows follow. */
   columns(fields: FieldInfo[]): void;
-  /** Whole rows: text-protocol row payloads, concatenated. */
+  /** Whole rows: row payloads (of the protocol the command uses), concatenated. */
   batch(payloads: Uint8Array<ArrayBuffer>, rowCount: number): void;
   end(): void;
   error(error: unknown): void;
@@ -45,8 +46,11 @@ interface CommandInternals {
   socket: NodeJS.EventEmitter & { pause(): void; resume(): void };
 }
 
-/** Runs `sql` and hands its rows over in batches. */
-export function streamRows(conn: Connection, sql: string, events: RowEvents, options: RowStreamOptions): RowStream {
+/** The connector's stream of a result: conn.queryStream(sql), or a prepared statement's executeStream(). */
+type ResultStream = Readable;
+
+/** Runs the command `start` sends (on `conn`) and hands its rows over in batches. */
+export function captureRows(conn: Connection, start: () => ResultStream, events: RowEvents, options: RowStreamOptions): RowStream {
   let command: CommandInternals | undefined;
   const subscribe = EventEmitter.prototype.on;
   EventEmitter.prototype.on = function (this: unknown, name, listener) {
@@ -55,9 +59,9 @@ export function streamRows(conn: Connection, sql: string, events: RowEvents, opt
     }
     return subscribe.call(this as EventEmitter, name, listener);
   };
-  let stream: ReturnType<Connection["queryStream"]>;
+  let stream: ResultStream;
   try {
-    stream = conn.queryStream(sql);
+    stream = start();
   } finally {
     EventEmitter.prototype.on = subscribe;
   }

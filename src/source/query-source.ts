@@ -4,7 +4,7 @@ import { ExitCode, GdError } from "../errors.ts";
 import type { Source, SourceFeed } from "../pipeline/pipeline.ts";
 import { describeColumns } from "./column-kinds.ts";
 import { queryFailure } from "./connect.ts";
-import { streamRows } from "./connector-internals.ts";
+import { streamRows } from "./row-stream.ts";
 import { IdleWatchdog } from "./idle-watchdog.ts";
 
 /**
@@ -16,6 +16,8 @@ export const BATCH_BYTES = 128 << 10;
 
 export interface QueryOptions {
   batchRows: number;
+  /** Read with the binary protocol where it can be (see row-stream.ts); the text protocol otherwise. */
+  binaryProtocol: boolean;
   /** Longest silence of the server once rows flow; 0 = no limit. */
   readTimeoutMs: number;
 }
@@ -49,7 +51,7 @@ export function querySource(conn: Connection, sql: string, feed: SourceFeed, opt
       },
       error: (error) => fail(queryFailure(error)),
     },
-    { batchRows: options.batchRows, batchBytes: BATCH_BYTES },
+    { batchRows: options.batchRows, batchBytes: BATCH_BYTES, binaryProtocol: options.binaryProtocol },
   );
   return {
     pause() {

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, expect, test } from "bun:test";
 import mariadb from "mariadb";
 import { FieldCursor } from "../../src/format/bytes.ts";
 import { EXACT_VALUES } from "../../src/source/connect.ts";
-import { streamRows } from "../../src/source/connector-internals.ts";
+import { captureRows } from "../../src/source/connector-internals.ts";
 import { startFakeServer, type FakeServer, type Reply } from "../support/fake-server.ts";
 import {
   columnCountPacket,
@@ -68,16 +68,16 @@ const connect = () =>
 
 const decoder = new TextDecoder();
 
-/** Our path: batches from streamRows, each field read back with FieldCursor. */
+/** Our path: batches from captureRows, each field read back with FieldCursor. */
 async function captured(sql: string, batchRows = 2): Promise<{ rows: Value[][]; batches: number[] }> {
   const conn = await connect();
   try {
     const rows: Value[][] = [];
     const batches: number[] = [];
     await new Promise<void>((resolve, reject) => {
-      streamRows(
+      captureRows(
         conn,
-        sql,
+        () => conn.queryStream(sql),
         {
           columns: (fields) => expect(fields.map((f) => f.name())).toEqual(["a", "b", "c"]),
           batch: (bytes, rowCount) => {

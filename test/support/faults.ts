@@ -115,12 +115,12 @@ export async function queryValue(server: PrivateServer, sql: string): Promise<un
   }
 }
 
-/** Statements still running on the server whose text mentions `marker` (not counting this probe). */
+/** Statements (or executions of prepared ones) still running on the server whose text mentions `marker`, not counting this probe. */
 export async function runningQueries(server: PrivateServer, marker: string): Promise<number> {
   return Number(
     await queryValue(
       server,
-      `SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE COMMAND = 'Query' AND ID <> CONNECTION_ID() AND INFO LIKE '%${marker}%'`,
+      `SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE COMMAND IN ('Query', 'Execute') AND ID <> CONNECTION_ID() AND INFO LIKE '%${marker}%'`,
     ),
   );
 }

@@ -1,0 +1,216 @@
+// The binary protocol's rows, rewritten, must be byte for byte what the text protocol sends:
+// every column type, its boundaries, NULLs, and tens of thousands of random FLOAT and DOUBLE
+// values, each read both ways from a private server and compared.
+import { beforeAll, describe, expect, test } from "bun:test";
+import mariadb, { type Connection } from "mariadb";
+import { EXACT_VALUES } from "../../src/source/connect.ts";
+import { doubleText, floatText } from "../../src/source/binary-rows.ts";
+import { streamRows } from "../../src/source/row-stream.ts";
+import { usePrivateServer } from "../support/harness.ts";
+
+const server = usePrivateServer();
+
+/** A seeded generator (mulberry32): the same values on every run. */
+function random(seed: number): () => number {
+  return () => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return (t ^ (t >>> 14)) >>> 0;
+  };
+}
+
+/** Doubles from random bit patterns (every exponent) and from short random decimals, plus the edges of the server's layouts. */
+function doubles(count: number): number[] {
+  const next = random(7);
+  const view = new DataView(new ArrayBuffer(8));
+  const out = [0, -0, 1, -1, 0.1, 1 / 3, 5e-324, -5e-324, 1.7976931348623157e308, 2 ** 53, 2 ** 53 + 2, 1e15, 1e15 - 1, 1e16, 1e-6, 1e-7, 9.99e-7];
+  // Every decimal exponent the layout rule turns on, with short and full-length digits.
+  for (let e = -20; e <= 20; e++) out.push(Number(`1e${e}`), Number(`1.2345678901234567e${e}`), Number(`-9.5e${e}`));
+  while (out.length < count) {
+    view.setUint32(0, next());
+    view.setUint32(4, next());
+    const x = view.getFloat64(0);
+    if (Number.isFinite(x)) out.push(x);
+    out.push(Number(((next() / 2 ** 32) * 10 ** ((next() % 40) - 15)).toPrecision(1 + (next() % 17))));
+  }
+  return out.slice(0, count);
+}
+
+/** Floats (exactly representable as FLOAT), including values halfway between two 6-digit decimals. */
+function floats(count: number): number[] {
+  const next = random(11);
+  const view = new DataView(new ArrayBuffer(4));
+  const out = [0, 1, -1, 0.5, 1234565, 1234575, -1234565, 16777216, 3.4028234663852886e38, 1.1754943508222875e-38, 1.401298464324817e-45];
+  while (out.length < count) {
+    view.setUint32(0, next());
+    const x = view.getFloat32(0);
+    if (Number.isFinite(x)) out.push(x);
+  }
+  return out;
+}
+
+beforeAll(async () => {
+  await server().sql([
+    "CREATE DATABASE bin",
+    "SET GLOBAL sql_mode = ''",
+    `CREATE TABLE bin.ints (
+      id INT PRIMARY KEY,
+      t TINYINT, tu TINYINT UNSIGNED, s SMALLINT, su SMALLINT UNSIGNED, m MEDIUMINT, mu MEDIUMINT UNSIGNED,
+      i INT, iu INT UNSIGNED, b BIGINT, bu BIGINT UNSIGNED, z INT(5) ZEROFILL, zb BIGINT(22) ZEROFILL, y YEAR, bool1 TINYINT(1)
+    )`,
+    `INSERT INTO bin.ints VALUES
+      (1, -128, 0, -32768, 0, -8388608, 0, -2147483648, 0, -9223372036854775808, 0, 0, 0, 0, 0),
+      (2, 127, 255, 32767, 65535, 8388607, 16777215, 2147483647, 4294967295, 9223372036854775807, 18446744073709551615, 42, 7, 2155, 1),
+      (3, -1, 1, -1, 1, -1, 1, -1, 1, -9007199254740993, 9007199254740993, 123456, 18446744073709551615, 1901, -1),
+      (4, 0, 100, 99, 1000, 99999, 100000, 999999999, 1000000000, 9007199254740992, 9007199254740992, 99999, 1, 2000, 0),
+      (5, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL)`,
+    `CREATE TABLE bin.times (
+      id INT PRIMARY KEY, d DATE, dt0 DATETIME, dt3 DATETIME(3), dt6 DATETIME(6), ts0 TIMESTAMP NULL, ts6 TIMESTAMP(6) NULL,
+      tm0 TIME, tm2 TIME(2), tm6 TIME(6)
+    )`,
+    `INSERT INTO bin.times VALUES
+      (1, '0000-00-00', '0000-00-00 00:00:00', '0000-00-00 00:00:00', '0000-00-00 00:00:00', '0000-00-00 00:00:00', '0000-00-00 00:00:00', '00:00:00', '00:00:00', '00:00:00'),
+      (2, '0001-01-01', '0001-01-01 00:00:00', '0001-01-01 00:00:00.001', '0001-01-01 00:00:00.000001', '1970-01-01 00:00:01', '1970-01-01 00:00:01.5', '-838:59:59', '-838:59:59.99', '-00:00:00.000001'),
+      (3, '9999-12-31', '9999-12-31 23:59:59', '9999-12-31 23:59:59.999', '9999-12-31 23:59:59.999999', '2038-01-19 03:14:07', '2038-01-19 03:14:07.999999', '838:59:59', '838:59:59.99', '838:59:58.999999'),
+      (4, '2020-00-00', '2020-02-00 10:00:00', '2024-02-29 12:34:56.7', '2024-02-29 12:34:56.000100', '2000-01-01 12:00:00', '2000-01-01 12:00:00.010203', '-00:00:00.5', '-01:02:03.04', '100:00:00.5'),
+      (5, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL)`,
+    `CREATE TABLE bin.texts (
+      id INT PRIMARY KEY, v VARCHAR(300), txt MEDIUMTEXT, bl LONGBLOB, dec65 DECIMAL(65,30), du DECIMAL(5,0) UNSIGNED,
+      bits BIT(64), bit1 BIT(1), js JSON, en ENUM('a','b,c'), st SET('x','y'), geo POINT, ch CHAR(3)
+    ) DEFAULT CHARSET=utf8mb4`,
+    `INSERT INTO bin.texts VALUES
+      (1, '', '', '', 0, 0, b'0', b'0', '{}', 'a', '', ST_GeomFromText('POINT(1.5 -2.25)'), ''),
+      (2, REPEAT('é', 300), REPEAT('x,"y"\\n', 20000), UNHEX(REPEAT('00FF', 40000)), '-12345678901234567890123456789012345.123456789012345678901234567890', 99999,
+        b'1111111111111111111111111111111111111111111111111111111111111111', b'1', '{"a": [1, 2.5, "\\\\u00e9"]}', 'b,c', 'x,y', ST_GeomFromText('POINT(0 0)'), 'abc'),
+      (3, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL)`,
+    "CREATE TABLE bin.reals (id INT PRIMARY KEY, d DOUBLE, f FLOAT)",
+  ]);
+  const conn = await connect();
+  try {
+    const ds = doubles(20_000);
+    const fs = floats(20_000);
+    const rows = ds.map((d, i) => [i, d, fs[i] ?? null]);
+    for (let i = 0; i < rows.length; i += 1000) await conn.batch("INSERT INTO reals VALUES (?, ?, ?)", rows.slice(i, i + 1000));
+  } finally {
+    await conn.end();
+  }
+});
+
+const connect = () => mariadb.createConnection({ socketPath: server().socket, user: "root", database: "bin", prepareCacheLength: 0, ...EXACT_VALUES });
+
+async function executions(conn: Connection): Promise<number> {
+  const [row] = (await conn.query("SHOW SESSION STATUS LIKE 'Com_stmt_execute'")) as [string, string][];
+  return Number(row![1]);
+}
+
+/** Every row payload of `sql`'s result, read with one protocol, and whether it was the binary one. */
+async function read(sql: string, binaryProtocol: boolean, batchRows = 1000): Promise<{ bytes: Buffer; rows: number; binary: boolean }> {
+  const conn = await connect();
+  try {
+    const before = await executions(conn);
+    const parts: Buffer[] = [];
+    let rows = 0;
+    await new Promise<void>((resolve, reject) => {
+      streamRows(
+        conn,
+        sql,
+        {
+          columns: () => {},
+          batch: (payloads, rowCount) => {
+            parts.push(Buffer.from(payloads));
+            rows += rowCount;
+          },
+          end: resolve,
+          error: reject,
+        },
+        { batchRows, batchBytes: 64 << 10, binaryProtocol },
+      );
+    });
+    // The connection is still in step, and the statement was closed after its result.
+    const after = await executions(conn);
+    const [open] = (await conn.query("SHOW SESSION STATUS LIKE 'Prepared_stmt_count'")) as [string, string][];
+    expect(Number(open![1])).toBe(0);
+    return { bytes: Buffer.concat(parts), rows, binary: after > before };
+  } finally {
+    await conn.end();
+  }
+}
+
+async function expectSameBothWays(sql: string, rows: number, batchRows?: number): Promise<void> {
+  const text = await read(sql, false, batchRows);
+  const binary = await read(sql, true, batchRows);
+  expect(text.binary).toBe(false);
+  expect(binary.binary).toBe(true);
+  expect({ rows: binary.rows, text: text.rows }).toEqual({ rows, text: rows });
+  expect(binary.bytes.equals(text.bytes)).toBe(true);
+}
+
+describe("binary rows rewritten are the text protocol's bytes", () => {
+  test("integers of every width, signed and unsigned, ZEROFILL, YEAR, at their limits and NULL", async () => {
+    await expectSameBothWays("SELECT * FROM ints ORDER BY id", 5);
+  });
+
+  test("DATE, DATETIME, TIMESTAMP and TIME with 0 to 6 decimals: zero dates, limits, negative times", async () => {
+    await expectSameBothWays("SELECT * FROM times ORDER BY id", 5);
+  });
+
+  test("strings, long values (every length-prefix size), DECIMAL, BIT, JSON, ENUM, SET, GEOMETRY", async () => {
+    await expectSameBothWays("SELECT * FROM texts ORDER BY id", 3);
+  });
+
+  test("40,000 random DOUBLE and FLOAT values, in batches of 777 rows", async () => {
+    await expectSameBothWays("SELECT * FROM reals ORDER BY id", 20_000, 777);
+  });
+
+  test("expressions: arithmetic on each type, NULL columns, functions", async () => {
+    await expectSameBothWays(
+      `SELECT id, d / 3, f + 0, -f, SUM(d) OVER (ORDER BY id), NULL AS nothing, id / 7, CAST(id AS CHAR),
+         NOW(6) - INTERVAL id SECOND > 0, DATE('2020-01-01') + INTERVAL id DAY, SEC_TO_TIME(id * 3601.5), 1e300 * id
+       FROM reals WHERE id < 500 ORDER BY id`,
+      500,
+    );
+  });
+});
+
+describe("the text protocol wherever the binary one would not give the same bytes", () => {
+  test("a FLOAT or DOUBLE with fixed decimals (ROUND, FLOAT(M,D)) is read as text", async () => {
+    const sql = "SELECT id, ROUND(d, 2), CAST(f AS DOUBLE(20, 3)) FROM reals WHERE id < 100 ORDER BY id";
+    const binary = await read(sql, true);
+    expect(binary.binary).toBe(false);
+    expect(binary.bytes.equals((await read(sql, false)).bytes)).toBe(true);
+  });
+
+  test("a statement the server cannot prepare (EXECUTE IMMEDIATE) runs as a plain query", async () => {
+    const r = await read("EXECUTE IMMEDIATE 'SELECT 1 AS one'", true);
+    expect({ rows: r.rows, bytes: [...r.bytes] }).toEqual({ rows: 1, bytes: [1, 0x31] });
+  });
+
+  test("a server out of prepared statements (max_prepared_stmt_count) still runs the query", async () => {
+    await server().sql("SET GLOBAL max_prepared_stmt_count = 0");
+    try {
+      const r = await read("SELECT * FROM ints ORDER BY id", true);
+      expect({ rows: r.rows, binary: r.binary }).toEqual({ rows: 5, binary: false });
+      expect(r.bytes.equals((await read("SELECT * FROM ints ORDER BY id", false)).bytes)).toBe(true);
+    } finally {
+      await server().sql("SET GLOBAL max_prepared_stmt_count = DEFAULT");
+    }
+  });
+
+  test("a query that fails to prepare fails as it would as a query", async () => {
+    await expect(read("SELECT * FROM no_such_table", true)).rejects.toThrow(/no_such_table' doesn't exist/);
+  });
+});
+
+describe("the layouts, on values whose server text is known", () => {
+  test.each([
+    [0, "0"], [-0, "0"], [1e15, "1e15"], [1e15 - 1, "999999999999999"], [2 ** 53, "9.007199254740992e15"],
+    [1234567890123456.7, "1234567890123456.8"], [1.5e-7, "0.00000015"], [1e-15, "0.000000000000001"], [1e-16, "1e-16"], [1.2e-14, "0.000000000000012"],
+    [-5e-324, "-5e-324"], [1.7976931348623157e308, "1.7976931348623157e308"], [0.1, "0.1"],
+  ])("DOUBLE %p -> %p", (x, text) => expect(doubleText(x)).toBe(text));
+
+  test.each([
+    [0, "0"], [1 / 3, "0.333333"], [1234565, "1234560"], [1234575, "1234580"], [123456789, "123457000"],
+    [1e20, "1e20"], [Math.fround(0.1), "0.1"], [Math.fround(1.17549435e-38), "1.17549e-38"], [Math.fround(-2.5e-7), "-0.00000025"],
+  ])("FLOAT %p -> %p", (x, text) => expect(floatText(x)).toBe(text));
+});
