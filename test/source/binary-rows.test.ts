@@ -163,6 +163,10 @@ describe("binary rows rewritten are the text protocol's bytes", () => {
     await expectSameBothWays("SELECT * FROM reals ORDER BY id", 20_000, 777);
   });
 
+  test("a row of more than 16 MB (several packets), between ordinary ones", async () => {
+    await expectSameBothWays("SELECT id, IF(id = 2, REPEAT('ab', 9000000), v) AS big, bits FROM texts ORDER BY id", 3);
+  });
+
   test("expressions: arithmetic on each type, NULL columns, functions", async () => {
     await expectSameBothWays(
       `SELECT id, d / 3, f + 0, -f, SUM(d) OVER (ORDER BY id), NULL AS nothing, id / 7, CAST(id AS CHAR),
