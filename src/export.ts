@@ -6,7 +6,7 @@ import { Pipeline, type PipelineStats } from "./pipeline/pipeline.ts";
 import type { Connection } from "mariadb";
 import { cancelQuery, openConnection } from "./source/connect.ts";
 import { readInRanges } from "./source/parallel-read.ts";
-import { querySource } from "./source/query-source.ts";
+import { binaryProtocolPays, querySource } from "./source/query-source.ts";
 import { splitQuery } from "./source/split.ts";
 
 /** Failures after which the server may still be running the query for nobody. */
@@ -71,7 +71,11 @@ export async function runExport(cfg: ExportConfig, hooks: ExportHooks): Promise<
       readInRanges(cfg, split, conn, pipeline, connections, hooks.signal).catch((error) => pipeline.fail(error));
     } else {
       void pipeline.addSource((feed) =>
-        querySource(conn, cfg.query, feed, { batchRows: cfg.batchRows, readTimeoutMs: cfg.readTimeoutMs, binaryProtocol: true }),
+        querySource(conn, cfg.query, feed, {
+          batchRows: cfg.batchRows,
+          readTimeoutMs: cfg.readTimeoutMs,
+          binaryProtocol: binaryProtocolPays(cfg, 1),
+        }),
       );
       pipeline.close();
     }

@@ -6,7 +6,7 @@ import type { Connection } from "mariadb";
 import type { ExportConfig } from "../config.ts";
 import type { Pipeline } from "../pipeline/pipeline.ts";
 import { openConnection, serverErrno } from "./connect.ts";
-import { querySource } from "./query-source.ts";
+import { binaryProtocolPays, querySource } from "./query-source.ts";
 import { startSharedSnapshot } from "./snapshot.ts";
 import { boundsSql, columnsSql, estimatedRows, estimateSql, rangeQueries, splitField, type Bounds, type SplitQuery } from "./split.ts";
 
@@ -61,11 +61,7 @@ export async function readInRanges(
   };
   const ranges = rangeQueries(split, field, bounds, readers.length);
   let next = 0;
-  // One reader leaves the server's one thread the slowest stage: the binary protocol spares it
-  // formatting the values. Several spread that work over as many server threads, and it is our
-  // one thread, rewriting binary rows as text, that would be slowest: 1.05 s against 0.97 with
-  // the text protocol for 2 readers of the bench's wide rows (0.82 s for 1 reader, binary).
-  const options = { batchRows: cfg.batchRows, readTimeoutMs: cfg.readTimeoutMs, binaryProtocol: readers.length === 1 };
+  const options = { batchRows: cfg.batchRows, readTimeoutMs: cfg.readTimeoutMs, binaryProtocol: binaryProtocolPays(cfg, readers.length) };
   await Promise.all(
     readers.map(async (reader) => {
       for (;;) {

@@ -6,6 +6,8 @@ import mariadb, { type Connection } from "mariadb";
 import { EXACT_VALUES } from "../../src/source/connect.ts";
 import { doubleText, floatText } from "../../src/source/binary-rows.ts";
 import { streamRows } from "../../src/source/row-stream.ts";
+import { binaryProtocolPays } from "../../src/source/query-source.ts";
+import type { Compression, ExportConfig, Format } from "../../src/config.ts";
 import { usePrivateServer } from "../support/harness.ts";
 
 const server = usePrivateServer();
@@ -217,4 +219,18 @@ describe("the layouts, on values whose server text is known", () => {
     [0, "0"], [1 / 3, "0.333333"], [1234565, "1234560"], [1234575, "1234580"], [123456789, "123457000"],
     [1e20, "1e20"], [Math.fround(0.1), "0.1"], [Math.fround(1.17549435e-38), "1.17549e-38"], [Math.fround(-2.5e-7), "-0.00000025"],
   ])("FLOAT %p -> %p", (x, text) => expect(floatText(x)).toBe(text));
+});
+
+describe("the binary protocol only where it takes work off the slowest stage", () => {
+  const cfg = (format: Format, compression: Compression, workers: number) => ({ format, compression, workers }) as ExportConfig;
+  test.each([
+    ["csv", "none", 0, 1, true],
+    ["json", "none", 0, 1, true],
+    ["csv", "gzip", 2, 1, true],
+    ["csv", "zstd", 0, 1, false],
+    ["parquet", "zstd", 0, 1, false],
+    ["csv", "none", 0, 2, false],
+  ] as const)("%s, %s, %d workers, %d readers: %p", (format, compression, workers, readers, binary) => {
+    expect(binaryProtocolPays(cfg(format, compression, workers), readers)).toBe(binary);
+  });
 });
