@@ -3,7 +3,7 @@
 export const enum Kind {
   /** Integer, DECIMAL, FLOAT, DOUBLE, YEAR: the server's digits; a JSON number. */
   Number = 0,
-  /** Character data, dates and times, ENUM, SET: a JSON string. */
+  /** Character data, ENUM, SET: a JSON string. */
   Text = 1,
   /** A JSON column or JSON function result: embedded as JSON, plain text in CSV. */
   Json = 2,
@@ -11,6 +11,11 @@ export const enum Kind {
   Binary = 3,
   /** BIT(n): unsigned decimal. */
   Bit = 4,
+  /**
+   * DATE, DATETIME, TIMESTAMP, TIME: a JSON string. Their text is digits and `- : .` and a space
+   * inside, so it never needs CSV quotes or JSON escapes, and is copied without a look.
+   */
+  Temporal = 5,
 }
 
 /** The column's SQL type as the server describes it: what Parquet's exact types are chosen by. */

@@ -73,7 +73,7 @@ function writeField(out: OutputBuffer, src: Uint8Array, start: number, end: numb
 
 /** Output bytes per input byte, at most, for a column of this kind. */
 function growth(kind: Kind): number {
-  if (kind === Kind.Number) return 1;
+  if (kind === Kind.Number || kind === Kind.Temporal) return 1;
   if (kind === Kind.Bit) return BIT_GROWTH;
   return kind === Kind.Binary ? HEX_GROWTH : 2; // text: every byte a quote, doubled
 }
@@ -134,6 +134,7 @@ export function delimitedEncoder(columns: ColumnSpec[], delimiter: string, newli
           const start = end - len;
           switch (kinds[c]) {
             case Kind.Number:
+            case Kind.Temporal:
               out.bytes(payloads, start, end);
               break;
             case Kind.Binary:

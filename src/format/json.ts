@@ -209,7 +209,8 @@ const PRETTY_VALUE_DEPTH = 3;
 
 /** Output bytes per input byte, at most, for a column of this kind. */
 function growth(kind: Kind): number {
-  if (kind === Kind.Number) return 1;
+  // A temporal value's quotes are within the room a NULL's "null" takes (perRow).
+  if (kind === Kind.Number || kind === Kind.Temporal) return 1;
   if (kind === Kind.Bit) return BIT_GROWTH;
   // JSON text that is not valid JSON goes out as a string.
   return kind === Kind.Binary ? HEX_GROWTH : STRING_GROWTH;
@@ -269,6 +270,11 @@ export function jsonEncoder(columns: ColumnSpec[], style: "compact" | "pretty" |
             case Kind.Binary:
               out.byte(Ascii.Quote);
               writeHex(out, payloads, start, end);
+              out.byte(Ascii.Quote);
+              break;
+            case Kind.Temporal:
+              out.byte(Ascii.Quote);
+              out.bytes(payloads, start, end);
               out.byte(Ascii.Quote);
               break;
             default:

@@ -14,6 +14,13 @@ const NUMBER_TYPES = new Set<number>([
   TypeNumbers.DOUBLE,
   TypeNumbers.YEAR,
 ]);
+const TEMPORAL_TYPES = new Set<number>([
+  TypeNumbers.DATE,
+  TypeNumbers.NEWDATE,
+  TypeNumbers.DATETIME,
+  TypeNumbers.TIMESTAMP,
+  TypeNumbers.TIME,
+]);
 /** String types that hold bytes rather than text when their collation is `binary`. */
 const BYTE_STRING_TYPES = new Set<number>([
   TypeNumbers.VARCHAR,
@@ -30,6 +37,7 @@ const BINARY_COLLATION = 63;
 function columnKind(field: FieldInfo): Kind {
   const t = field.columnType as number;
   if (NUMBER_TYPES.has(t)) return Kind.Number;
+  if (TEMPORAL_TYPES.has(t)) return Kind.Temporal;
   if (t === TypeNumbers.BIT) return Kind.Bit;
   if (t === TypeNumbers.GEOMETRY) return Kind.Binary;
   // MySQL's JSON type; MariaDB marks its JSON columns in the extended metadata instead.
