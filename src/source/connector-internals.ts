@@ -8,8 +8,9 @@
 // chunks by RowCapture, straight into batches.
 //
 // How: queryStream (or a prepared statement's executeStream) creates a command object holding
-// the connection's socket; we note it as its constructor subscribes to its own events (the only way in that does not depend on where
-// the package manager put the connector's files, and that survives `bun build --compile`).
+// the connection's socket; we note it as its constructor subscribes to its own events (the only
+// way in that does not depend on where the package manager put the connector's files, and that
+// survives `bun build --compile`).
 // The connector's own 'data' listener on that socket is swapped for a router into RowCapture
 // for the duration of the query; what RowCapture does not keep goes to that listener, packet
 // by packet, so the connector's reader always sits at a packet boundary.
