@@ -7,8 +7,8 @@
 // MySQL packets: a 3-byte little-endian payload length, a sequence number, the payload. A
 // payload of exactly 0xffffff bytes continues in the next packet; the logical packet ends with
 // the first shorter one. A text-protocol row starts with a field's length prefix: never 0xff
-// (ERR), and 0xfe (an 8-byte length) only in a packet of 0xffffff bytes; so a shorter packet
-// starting 0xfe is the result's EOF/OK.
+// (ERR), and 0xfe (an 8-byte length) only in a packet of 0xffffff bytes; a binary-protocol row
+// starts with 0x00. So a shorter packet starting 0xfe is the result's EOF/OK.
 
 import { copyBytes, SHORT } from "../format/bytes.ts";
 
