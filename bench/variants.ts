@@ -112,11 +112,25 @@ function csvToStdout(t: Target): Variant {
   };
 }
 
+/**
+ * CSV through a pipe (`| cat > file`): stdout is then Bun's non-blocking pipe, whose reader can
+ * fall behind; a writer that waited badly for it once took 3-4x as long as `> file`.
+ */
+function csvThroughPipe(t: Target): Variant {
+  const output = join(t.scratch, "piped.csv");
+  const pipeline = 'out=$1; shift; set -o pipefail; "$@" | cat > "$out"';
+  return {
+    id: "gold-digger csv, workers default, -o - piped to cat > file",
+    group: "gold-digger",
+    command: { argv: ["bash", "-c", pipeline, "bash", output, ...t.goldDigger, "--db-url", t.url, "-q", t.query, "-o", "-", "-f", "csv"], output },
+  };
+}
+
 /** The wide shape's full set. `compressed`: the extensions (csv.gz, csv.zst) whose output passed the round-trip check. */
 export function comparisonVariants(t: Target, compressed: string[]): Variant[] {
   const variants: Variant[] = [reference(t), countOnly(t, "decoded"), countOnly(t, "raw")];
   for (const format of FORMATS) for (const w of WORKERS) variants.push(goldDigger(t, format, w));
-  variants.push(csvToStdout(t));
+  variants.push(csvToStdout(t), csvThroughPipe(t));
   for (const ext of compressed) for (const w of WORKERS) variants.push(goldDigger(t, ext, w, "compression"));
   for (const flags of PARQUET_FLAGS) variants.push(parquet(t, flags));
   for (const parallel of [1, 2, 4]) for (const w of WORKERS) variants.push(parallelRead(t, parallel, w));

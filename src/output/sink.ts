@@ -56,8 +56,8 @@ function describeIoError(error: unknown, path: string): string {
 }
 
 /**
- * All of `chunk`, where the file's offset is: pipes, devices and terminals, which may block
- * for as long as their reader pleases, so the event loop (Ctrl-C, timers) runs meanwhile.
+ * All of `chunk`, where the file's offset is: devices and FIFOs, which may block for as long as
+ * their reader pleases, so the event loop (Ctrl-C, timers) runs meanwhile.
  */
 function writeAll(fd: number, chunk: Uint8Array): Promise<void> {
   return new Promise((resolve, reject) => {
@@ -88,6 +88,18 @@ function writeAllToFile(fd: number, chunk: Uint8Array): void {
   for (let offset = 0; offset < chunk.length; ) offset += writeSync(fd, chunk, offset, chunk.length - offset);
 }
 
+/**
+ * A chunk to stdout that is a pipe or terminal, through Bun's own writer, which waits for the fd
+ * to become writable. Bun makes fd 1 non-blocking, so fs.write fails with EAGAIN whenever the
+ * pipe is full, and retrying after a pause starved a reader that keeps up: `| gzip -1` took
+ * 10.6 s with 5 ms pauses, 3.4 s with 1 ms, 2.35 s this way.
+ */
+function writeStdout(chunk: Uint8Array): Promise<void> {
+  return new Promise((resolve, reject) => {
+    process.stdout.write(chunk, (error) => (error ? reject(error) : resolve()));
+  });
+}
+
 function stdoutSink(): Sink {
   // `> file` makes stdout a regular file, which never blocks for long (see writeAllToFile).
   const toFile = fstatSync(1).isFile();
@@ -97,7 +109,7 @@ function stdoutSink(): Sink {
       if (gone) throw new ReaderGone();
       try {
         if (toFile) writeAllToFile(1, chunk);
-        else await writeAll(1, chunk);
+        else await writeStdout(chunk);
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code === "EPIPE") {
           gone = true;

@@ -14,7 +14,7 @@ import {
   timed,
   waitUntil,
 } from "../support/faults.ts";
-import { usePrivateServer, useTempDir } from "../support/harness.ts";
+import { cleanEnv, MAIN, usePrivateServer, useTempDir } from "../support/harness.ts";
 import { startFaultProxy, type FaultProxy } from "../support/proxy.ts";
 
 const server = usePrivateServer();
@@ -89,6 +89,33 @@ test(
     });
     expectFailure(result, { code: 130, output, message: /interrupted by SIGINT/ });
     expect(ms).toBeLessThan(2_000);
+  },
+  TEST_MS,
+);
+
+test(
+  "SIGINT while stdout is a full pipe nobody reads -> 130 at once, and the query is stopped on the server",
+  async () => {
+    const child = Bun.spawn(["bun", MAIN, "--db-url", sweepUrl(server().port), "-q", LONG_QUERY, "-o", "-", "-f", "csv"], {
+      env: cleanEnv(),
+      stdout: "pipe",
+      stderr: "pipe",
+      stdin: "ignore",
+    });
+    try {
+      // Nothing reads stdout: the pipe fills within a few rows and every write waits on it.
+      await waitUntil("the query to start", async () => (await runningQueries(server(), MARKER)) === 1);
+      await Bun.sleep(300);
+      const { value: code, ms } = await timed(async () => {
+        child.kill("SIGINT");
+        return child.exited;
+      });
+      expect({ code, stderr: await new Response(child.stderr).text() }).toEqual({ code: 130, stderr: "gold-digger: interrupted by SIGINT\n" });
+      expect(ms).toBeLessThan(3_000);
+      await waitUntil("the server to drop the query", async () => (await runningQueries(server(), MARKER)) === 0, 5_000);
+    } finally {
+      child.kill("SIGKILL");
+    }
   },
   TEST_MS,
 );
