@@ -8,6 +8,7 @@ import { doubleText, floatText } from "../../src/source/binary-rows.ts";
 import { streamRows } from "../../src/source/row-stream.ts";
 import { binaryProtocolPays } from "../../src/source/query-source.ts";
 import type { Compression, ExportConfig, Format } from "../../src/config.ts";
+import { waitUntil } from "../support/faults.ts";
 import { usePrivateServer } from "../support/harness.ts";
 
 const server = usePrivateServer();
@@ -101,16 +102,18 @@ beforeAll(async () => {
 
 const connect = () => mariadb.createConnection({ socketPath: server().socket, user: "root", database: "bin", prepareCacheLength: 0, ...EXACT_VALUES });
 
-async function executions(conn: Connection): Promise<number> {
-  const [row] = (await conn.query("SHOW SESSION STATUS LIKE 'Com_stmt_execute'")) as [string, string][];
-  return Number(row![1]);
+/** This session's prepared-statement executions and closes so far. */
+async function statements(conn: Connection): Promise<{ executed: number; closed: number }> {
+  const rows = (await conn.query("SHOW SESSION STATUS WHERE Variable_name IN ('Com_stmt_execute', 'Com_stmt_close')")) as [string, string][];
+  const count = (name: string) => Number(rows.find((r) => r[0] === name)![1]);
+  return { executed: count("Com_stmt_execute"), closed: count("Com_stmt_close") };
 }
 
 /** Every row payload of `sql`'s result, read with one protocol, and whether it was the binary one. */
 async function read(sql: string, binaryProtocol: boolean, batchRows = 1000): Promise<{ bytes: Buffer; rows: number; binary: boolean }> {
   const conn = await connect();
   try {
-    const before = await executions(conn);
+    const before = await statements(conn);
     const parts: Buffer[] = [];
     let rows = 0;
     await new Promise<void>((resolve, reject) => {
@@ -129,11 +132,15 @@ async function read(sql: string, binaryProtocol: boolean, batchRows = 1000): Pro
         { batchRows, batchBytes: 64 << 10, binaryProtocol },
       );
     });
-    // The connection is still in step, and the statement was closed after its result.
-    const after = await executions(conn);
-    const [open] = (await conn.query("SHOW SESSION STATUS LIKE 'Prepared_stmt_count'")) as [string, string][];
-    expect(Number(open![1])).toBe(0);
-    return { bytes: Buffer.concat(parts), rows, binary: after > before };
+    // The connection is still in step, and no statement was left open: the server's count is
+    // global, so it may take a moment for another test's closed connection to leave it.
+    const after = await statements(conn);
+    expect(after.closed - before.closed).toBeGreaterThanOrEqual(after.executed - before.executed);
+    await waitUntil("no prepared statement open on the server", async () => {
+      const [open] = (await conn.query("SHOW GLOBAL STATUS LIKE 'Prepared_stmt_count'")) as [string, string][];
+      return Number(open![1]) === 0;
+    }, 2_000);
+    return { bytes: Buffer.concat(parts), rows, binary: after.executed > before.executed };
   } finally {
     await conn.end();
   }
