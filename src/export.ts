@@ -7,6 +7,7 @@ import type { Connection } from "mariadb";
 import { cancelQuery, openConnection } from "./source/connect.ts";
 import { readInRanges } from "./source/parallel-read.ts";
 import { binaryProtocolPays, querySource } from "./source/query-source.ts";
+import type { Protocol } from "./source/row-stream.ts";
 import { splitQuery } from "./source/split.ts";
 
 /** Failures after which the server may still be running the query for nobody. */
@@ -38,6 +39,13 @@ export async function runExport(cfg: ExportConfig, hooks: ExportHooks): Promise<
   }
   if (tls.warning) hooks.log(tls.warning);
   if (cfg.verbosity > 0) hooks.log(`connected: ${tls.description}`);
+  // Said once: with --split-by every range picks its protocol, and all pick the same.
+  let toldProtocol = false;
+  const onProtocol = (protocol: Protocol) => {
+    if (cfg.verbosity === 0 || toldProtocol) return;
+    toldProtocol = true;
+    hooks.log(`protocol: ${protocol}`);
+  };
   let sink: Sink | undefined;
   /** Every connection opened, the parallel readers' too: all are stopped on failure. */
   const connections: Connection[] = [conn];
@@ -68,13 +76,14 @@ export async function runExport(cfg: ExportConfig, hooks: ExportHooks): Promise<
     hooks.signal?.addEventListener("abort", abort, { once: true });
     sink = openSink(cfg.output, cfg.force);
     if (split) {
-      readInRanges(cfg, split, conn, pipeline, connections, hooks.signal).catch((error) => pipeline.fail(error));
+      readInRanges(cfg, split, conn, pipeline, connections, hooks.signal, onProtocol).catch((error) => pipeline.fail(error));
     } else {
       void pipeline.addSource((feed) =>
         querySource(conn, cfg.query, feed, {
           batchRows: cfg.batchRows,
           readTimeoutMs: cfg.readTimeoutMs,
           binaryProtocol: binaryProtocolPays(cfg, 1),
+          onProtocol,
         }),
       );
       pipeline.close();

@@ -7,6 +7,7 @@ import type { ExportConfig } from "../config.ts";
 import type { Pipeline } from "../pipeline/pipeline.ts";
 import { openConnection, serverErrno } from "./connect.ts";
 import { binaryProtocolPays, querySource } from "./query-source.ts";
+import type { Protocol } from "./row-stream.ts";
 import { startSharedSnapshot } from "./snapshot.ts";
 import { boundsSql, columnsSql, estimatedRows, estimateSql, rangeQueries, splitField, type Bounds, type SplitQuery } from "./split.ts";
 
@@ -38,6 +39,7 @@ export async function readInRanges(
   pipeline: Pipeline,
   connections: Connection[],
   signal?: AbortSignal,
+  onProtocol?: (protocol: Protocol) => void,
 ): Promise<void> {
   const probe = (await first.query({ sql: columnsSql(split), rowsAsArray: true })) as { meta: Parameters<typeof splitField>[0] };
   const field = splitField(probe.meta, split.column);
@@ -61,7 +63,12 @@ export async function readInRanges(
   };
   const ranges = rangeQueries(split, field, bounds, readers.length);
   let next = 0;
-  const options = { batchRows: cfg.batchRows, readTimeoutMs: cfg.readTimeoutMs, binaryProtocol: binaryProtocolPays(cfg, readers.length) };
+  const options = {
+    batchRows: cfg.batchRows,
+    readTimeoutMs: cfg.readTimeoutMs,
+    binaryProtocol: binaryProtocolPays(cfg, readers.length),
+    onProtocol,
+  };
   await Promise.all(
     readers.map(async (reader) => {
       for (;;) {

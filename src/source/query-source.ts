@@ -5,7 +5,7 @@ import { ExitCode, GdError } from "../errors.ts";
 import type { Source, SourceFeed } from "../pipeline/pipeline.ts";
 import { describeColumns } from "./column-kinds.ts";
 import { queryFailure } from "./connect.ts";
-import { streamRows } from "./row-stream.ts";
+import { streamRows, type Protocol } from "./row-stream.ts";
 import { IdleWatchdog } from "./idle-watchdog.ts";
 
 /**
@@ -33,6 +33,7 @@ export interface QueryOptions {
   batchRows: number;
   /** Read with the binary protocol where it can be (see row-stream.ts); the text protocol otherwise. */
   binaryProtocol: boolean;
+  onProtocol?: (protocol: Protocol) => void;
   /** Longest silence of the server once rows flow; 0 = no limit. */
   readTimeoutMs: number;
 }
@@ -66,7 +67,7 @@ export function querySource(conn: Connection, sql: string, feed: SourceFeed, opt
       },
       error: (error) => fail(queryFailure(error)),
     },
-    { batchRows: options.batchRows, batchBytes: BATCH_BYTES, binaryProtocol: options.binaryProtocol },
+    { batchRows: options.batchRows, batchBytes: BATCH_BYTES, binaryProtocol: options.binaryProtocol, onProtocol: options.onProtocol },
   );
   return {
     pause() {

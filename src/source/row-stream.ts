@@ -52,31 +52,36 @@ function binaryEvents(events: RowEvents, statement: Prepared): RowEvents {
   };
 }
 
+export type Protocol = "binary" | "text";
+
 export interface StreamOptions extends RowStreamOptions {
   /** Prepare the query and read it with the binary protocol if its columns allow. */
   binaryProtocol: boolean;
+  /** Told which protocol the rows come in, once it is chosen (for -v). */
+  onProtocol?: (protocol: Protocol) => void;
 }
 
 /** Runs `sql` on `conn` and hands its rows over in batches of text-protocol row payloads. */
 export function streamRows(conn: Connection, sql: string, events: RowEvents, options: StreamOptions): RowStream {
   let rows: RowStream | undefined;
   let paused = false;
-  const start = (command: Parameters<typeof captureRows>[1], to: RowEvents) => {
+  const start = (protocol: Protocol, command: Parameters<typeof captureRows>[1], to: RowEvents) => {
     try {
       rows = captureRows(conn, command, to, options);
       if (paused) rows.pause();
+      options.onProtocol?.(protocol);
     } catch (error) {
       to.error(error);
     }
   };
-  const asText = () => start(() => conn.queryStream(sql), events);
+  const asText = () => start("text", () => conn.queryStream(sql), events);
   // The rewrite reproduces MariaDB's text (its FLOAT and DOUBLE layouts); MySQL's differs.
   if (!options.binaryProtocol || !conn.info?.isMariaDB()) asText();
   else {
     (conn.prepare(sql) as Promise<Prepared>).then(
       (statement) => {
         const plan = statement.parameterCount === 0 && statement.columns?.length ? planBinaryRows(statement.columns) : undefined;
-        if (plan) return start(() => statement.executeStream([]), binaryEvents(events, statement));
+        if (plan) return start("binary", () => statement.executeStream([]), binaryEvents(events, statement));
         closeQuietly(statement);
         asText();
       },

@@ -45,5 +45,15 @@ test("no progress when stderr is not a terminal; -v prints the summary alone", a
   const silent = await gd(["--db-url", url, "-q", "SELECT 1 AS x", "-o", `${tmp()}/d.csv`]);
   expect(silent.stderr).toBe("");
   const verbose = await gd(["--db-url", url, "-q", "SELECT 1 AS x", "-o", `${tmp()}/e.csv`, "-v"]);
-  expect(verbose.stderr).toMatch(/^connected: .*\n1 row, \d+ bytes in [\d.]+ s \(\d+ rows\/s\)\n$/);
+  expect(verbose.stderr).toMatch(/^connected: .*\nprotocol: binary\n1 row, \d+ bytes in [\d.]+ s \(\d+ rows\/s\)\n$/);
+});
+
+test("-v says which protocol carried the rows: text where the binary one cannot be rewritten exactly, or with --parallel", async () => {
+  const protocolLine = async (args: string[]) =>
+    (await gd(["--db-url", url, "-o", "-", "-f", "csv", "-v", ...args])).stderr.split("\n").filter((l) => l.startsWith("protocol:"));
+  expect(await protocolLine(["-q", "SELECT ROUND(1.23e0, 1) AS r"])).toEqual(["protocol: text"]);
+  expect(await protocolLine(["-q", "SELECT 1.5e0 AS d, NOW() AS t"])).toEqual(["protocol: binary"]);
+  const split = ["-q", "SELECT seq FROM seq_1_to_1000", "--split-by", "seq", "--consistency", "none"];
+  expect(await protocolLine([...split, "--parallel", "2"])).toEqual(["protocol: text"]);
+  expect(await protocolLine([...split, "--parallel", "1"])).toEqual(["protocol: binary"]);
 });
