@@ -148,13 +148,12 @@ export function doubleText(x: number): string {
 const FLOAT_DIGITS = 6;
 
 /**
- * Whether |x| lies exactly halfway between two FLOAT_DIGITS-digit decimals: its 7-digit decimal
- * form is exact and ends in 5. Exact arithmetic only (x * 2^m is exact).
+ * Whether |x| is exactly `seven`, its 7-digit form ending in 5: halfway between two
+ * FLOAT_DIGITS-digit decimals. Exact arithmetic only (x * 2^m is exact).
  */
-function isTie(x: number, seven: string): boolean {
-  if (seven.charCodeAt(seven.indexOf("e") - 1) !== 0x35) return false;
+function isTie(x: number, seven: ReturnType<typeof splitExponential>): boolean {
   const magnitude = Math.abs(x);
-  const fractionDigits = FLOAT_DIGITS + 1 - splitExponential(seven).decpt;
+  const fractionDigits = FLOAT_DIGITS + 1 - seven.decpt;
   // x * 10^m is an integer exactly when x * 2^m is (for m >= 0), since x is a binary fraction.
   if (fractionDigits > 0) return Number.isInteger(magnitude * 2 ** fractionDigits);
   return Number.isInteger(magnitude) && BigInt(magnitude) % 10n ** BigInt(-fractionDigits) === 0n;
@@ -167,12 +166,16 @@ function isTie(x: number, seven: string): boolean {
 export function floatText(x: number): string {
   if (x === 0) return "0";
   let { negative, digits, decpt } = splitExponential(x.toExponential(FLOAT_DIGITS - 1));
-  const seven = x.toExponential(FLOAT_DIGITS);
-  if (isTie(x, seven)) {
-    const down = splitExponential(seven);
-    const kept = down.digits.slice(0, FLOAT_DIGITS);
-    // An even last digit stays: the tie goes down; an odd one went up, as JavaScript did.
-    if ((kept.charCodeAt(FLOAT_DIGITS - 1) & 1) === 0) ({ digits, decpt } = { digits: kept, decpt: down.decpt });
+  const sevenText = x.toExponential(FLOAT_DIGITS);
+  // Only a 7th digit of 5 can be a tie: the rest skip the parse.
+  if (sevenText.charCodeAt(sevenText.indexOf("e") - 1) === 0x35) {
+    const seven = splitExponential(sevenText);
+    const kept = seven.digits.slice(0, FLOAT_DIGITS);
+    // A tie whose last kept digit is even goes down; an odd one went up, as JavaScript did.
+    if (isTie(x, seven) && (kept.charCodeAt(FLOAT_DIGITS - 1) & 1) === 0) {
+      digits = kept;
+      decpt = seven.decpt;
+    }
   }
   return layout(negative, digits.replace(/0+$/, ""), decpt);
 }

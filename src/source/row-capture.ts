@@ -282,5 +282,3 @@ export class RowCapture {
     this.expectedSeq = (seq + 1) & 0xff;
   }
 }
-
-
