@@ -63,12 +63,9 @@ function writeAll(fd: number, chunk: Uint8Array): Promise<void> {
   return new Promise((resolve, reject) => {
     const step = (offset: number) => {
       write(fd, chunk, offset, chunk.length - offset, null, (error, written) => {
-        if (error) {
-          // A non-blocking pipe that is full: wait for the reader instead of failing.
-          if (error.code === "EAGAIN") setTimeout(() => step(offset), 5);
-          else reject(error);
-          return;
-        }
+        // The fd is one deviceSink opened, blocking: EAGAIN (a full non-blocking pipe) was stdout's,
+        // which writeStdout now handles.
+        if (error) return reject(error);
         const next = offset + written;
         if (next < chunk.length) step(next);
         else resolve();
