@@ -38,6 +38,6 @@ export async function machineInfo(port: number): Promise<MachineInfo> {
     connector: connector.version,
     gitCommit: text(["git", "rev-parse", "--short", "HEAD"]),
     gitDirty: text(["git", "status", "--porcelain", "--untracked-files=no"]) !== "",
-    loadBefore: loadavg()[0]!,
+    loadBefore: loadavg()[0],
   };
 }

@@ -68,7 +68,7 @@ export interface BenchResult {
 const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
   const mid = s.length >> 1;
-  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
 };
 
 function stats(m: Measurement, rows: number): Stats {
@@ -86,7 +86,7 @@ function stats(m: Measurement, rows: number): Stats {
 export function summarize(variants: Variant[], samples: Map<string, Measurement[]>, rows: number): Summary[] {
   const medians = variants.map((v) => {
     const all = samples.get(v.id)!.map((m) => stats(m, rows));
-    const med = Object.fromEntries(Object.keys(all[0]!).map((k) => [k, median(all.map((s) => s[k as keyof Stats]))])) as unknown as Stats;
+    const med = Object.fromEntries(Object.keys(all[0]).map((k) => [k, median(all.map((s) => s[k as keyof Stats]))])) as unknown as Stats;
     return { v, med };
   });
   const wallOf = (id: string) => medians.find((m) => m.v.id === id)!.med.wallS;

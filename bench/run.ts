@@ -69,7 +69,7 @@ async function bench(opts: BenchOptions, scratch: string, server: PrivateServer,
     compressionCheck,
     memoryScaling: scaling,
     durationS: (performance.now() - started) / 1000,
-    loadAfter: loadavg()[0]!,
+    loadAfter: loadavg()[0],
   };
 }
 

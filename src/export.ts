@@ -4,11 +4,11 @@ import { ExitCode, GdError } from "./errors.ts";
 import { checkTarget, openSink, ReaderGone, type Sink } from "./output/sink.ts";
 import { Pipeline, type PipelineStats } from "./pipeline/pipeline.ts";
 import type { Connection } from "mariadb";
-import { cancelQuery, openConnection } from "./source/connect.ts";
-import { readInRanges } from "./source/parallel-read.ts";
-import { binaryProtocolPays, querySource } from "./source/query-source.ts";
-import type { Protocol } from "./source/row-stream.ts";
-import { splitQuery } from "./source/split.ts";
+import { cancelQuery, openConnection } from "./source/connection/connect.ts";
+import { readInRanges } from "./source/ranges/parallel-read.ts";
+import { binaryProtocolPays, querySource } from "./source/wire/query-source.ts";
+import type { Protocol } from "./source/wire/row-stream.ts";
+import { splitQuery } from "./source/ranges/split.ts";
 
 /** Failures after which the server may still be running the query for nobody. */
 const SERVER_STILL_BUSY = new Set<number>([ExitCode.HungUp, ExitCode.Interrupted, ExitCode.Terminated, ExitCode.Output]);

@@ -30,11 +30,11 @@ export const COMPRESSION_BY_EXTENSION: Readonly<Record<string, Exclude<StreamCom
 /** For messages: ".csv, .tsv, ... (each optionally followed by .gz or .zst), .parquet". */
 export const KNOWN_EXTENSIONS =
   Object.keys(FORMAT_BY_EXTENSION)
-    .filter((e) => !COMPRESSED_INSIDE.has(FORMAT_BY_EXTENSION[e]!))
+    .filter((e) => !COMPRESSED_INSIDE.has(FORMAT_BY_EXTENSION[e]))
     .map((e) => `.${e}`)
     .join(", ") +
   ` (each optionally followed by ${Object.keys(COMPRESSION_BY_EXTENSION).map((e) => `.${e}`).join(" or ")}), ` +
   Object.keys(FORMAT_BY_EXTENSION)
-    .filter((e) => COMPRESSED_INSIDE.has(FORMAT_BY_EXTENSION[e]!))
+    .filter((e) => COMPRESSED_INSIDE.has(FORMAT_BY_EXTENSION[e]))
     .map((e) => `.${e}`)
     .join(", ");

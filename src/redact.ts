@@ -27,7 +27,7 @@ export function redactUrl(text: string): string {
 /** The passwords of every `scheme://user:password@` in `text`, as written and percent-decoded. */
 export function urlPasswords(text: string): string[] {
   return [...text.matchAll(URL_PASSWORD)].flatMap((m) => {
-    const written = m[0].slice(m[1]!.length);
+    const written = m[0].slice(m[1].length);
     try {
       return [written, decodeURIComponent(written)];
     } catch {

@@ -1,7 +1,7 @@
 // The connection the probes use: gold-digger's decoding options (EXACT_VALUES), which are also
 // the cheapest that keep every value exact.
 import mariadb, { type Connection } from "mariadb";
-import { EXACT_VALUES } from "../../src/source/connect.ts";
+import { EXACT_VALUES } from "../../src/source/connection/connect.ts";
 import { BENCH_DATABASE } from "../dataset.ts";
 
 export function probeConnection(port: number): Promise<Connection> {

@@ -2,8 +2,8 @@
 // turn each row into JavaScript values; "raw" takes the rows off the socket in batches the way
 // gold-digger does (src/source/row-stream.ts: the binary protocol where it can, rewritten as the
 // text protocol's rows), so it is the most any export can reach.
-import { streamRows } from "../../src/source/row-stream.ts";
-import { BATCH_BYTES } from "../../src/source/query-source.ts";
+import { streamRows } from "../../src/source/wire/row-stream.ts";
+import { BATCH_BYTES } from "../../src/source/wire/query-source.ts";
 import { probeArgs, probeConnection } from "./connection.ts";
 
 const { port, query, rest } = probeArgs();

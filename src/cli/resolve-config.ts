@@ -6,7 +6,7 @@ import type { Compression, ExportConfig, Format, TlsMode } from "../config.ts";
 import { configError, errnoWords } from "../errors.ts";
 import { COMPRESSED_INSIDE, COMPRESSION_BY_EXTENSION, COMPRESSIONS, FORMAT_BY_EXTENSION, FORMATS, INSIDE_DEFAULT, KNOWN_EXTENSIONS } from "../formats.ts";
 import { DEFAULT_ROW_GROUP_ROWS } from "../format/parquet/encoder.ts";
-import { parseDbUrl } from "../source/db-url.ts";
+import { parseDbUrl } from "../source/connection/db-url.ts";
 
 export type ParsedFlags = Record<string, string | boolean | undefined>;
 

@@ -60,7 +60,7 @@ export async function runCli(argv: string[], io: CliIo, signal?: AbortSignal): P
     }
     if (argv[0] === "completion") {
       if (argv.length !== 2) throw new GdError(ExitCode.Config, COMPLETION_USAGE.trim());
-      io.stdout(completionScript(argv[1]!));
+      io.stdout(completionScript(argv[1]));
       return ExitCode.Ok;
     }
     if (argv[0] === "demo") {

@@ -6,7 +6,7 @@ import { parseArgs } from "node:util";
 import { startPrivateServer } from "../devdb/private-server.ts";
 import { configError, ExitCode } from "../errors.ts";
 import type { CliIo } from "../cli/run.ts";
-import { formatHostPort } from "../source/db-url.ts";
+import { formatHostPort } from "../source/connection/db-url.ts";
 import { FORMATS } from "../formats.ts";
 
 const SAMPLE = [
@@ -43,7 +43,7 @@ function demoDir(argv: string[]): string {
     dir = parseArgs({ args: argv, options: { dir: { type: "string" } }, strict: true }).values.dir;
   } catch (error) {
     // Node's messages run over several lines; the first says what is wrong.
-    const reason = (error as Error).message.split("\n")[0]!.replace(/\.$/, "");
+    const reason = (error as Error).message.split("\n")[0].replace(/\.$/, "");
     throw configError(`${reason} (usage: gold-digger demo [--dir DIR])`);
   }
   if (dir === "") throw configError("--dir needs a value (usage: gold-digger demo [--dir DIR])");

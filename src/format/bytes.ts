@@ -74,7 +74,7 @@ export class OutputBuffer {
   bytes(src: Uint8Array, start: number, end: number): void {
     const buf = this.buf;
     let o = this.len;
-    if (end - start < SHORT) for (let i = start; i < end; i++) buf[o++] = src[i]!;
+    if (end - start < SHORT) for (let i = start; i < end; i++) buf[o++] = src[i];
     else {
       copyBytes(src, start, end, buf, o);
       o += end - start;
@@ -116,23 +116,23 @@ export class FieldCursor {
     const buf = this.buf;
     let p = this.pos;
     if (p >= buf.length) throw malformed(p, buf.length);
-    const b = buf[p++]!;
+    const b = buf[p++];
     let len: number;
     if (b < NULL_MARKER) len = b;
     else if (b === NULL_MARKER) {
       this.pos = p;
       return -1;
     } else if (b === 0xfc) {
-      len = buf[p]! | (buf[p + 1]! << 8);
+      len = buf[p] | (buf[p + 1] << 8);
       p += 2;
     } else if (b === 0xfd) {
-      len = buf[p]! | (buf[p + 1]! << 8) | (buf[p + 2]! << 16);
+      len = buf[p] | (buf[p + 1] << 8) | (buf[p + 2] << 16);
       p += 3;
     } else if (b === 0xfe) {
       // 8-byte length. Values are bounded by max_allowed_packet (1 GiB): high bytes that are
       // not zero, like a prefix cut short, mean broken data.
-      if (p + 8 > buf.length || (buf[p + 4]! | buf[p + 5]! | buf[p + 6]! | buf[p + 7]!) !== 0) throw malformed(p, buf.length);
-      len = (buf[p]! | (buf[p + 1]! << 8) | (buf[p + 2]! << 16)) + buf[p + 3]! * 0x1000000;
+      if (p + 8 > buf.length || (buf[p + 4] | buf[p + 5] | buf[p + 6] | buf[p + 7]) !== 0) throw malformed(p, buf.length);
+      len = (buf[p] | (buf[p + 1] << 8) | (buf[p + 2] << 16)) + buf[p + 3] * 0x1000000;
       p += 8;
     } else throw malformed(p - 1, buf.length);
     if (p + len > buf.length) throw malformed(p + len, buf.length);
@@ -150,7 +150,7 @@ export class FieldCursor {
 const HEX_PAIRS = (() => {
   const digits = new TextEncoder().encode("0123456789abcdef");
   const pairs = new Uint16Array(256);
-  for (let b = 0; b < 256; b++) pairs[b] = digits[b >> 4]! | (digits[b & 15]! << 8);
+  for (let b = 0; b < 256; b++) pairs[b] = digits[b >> 4] | (digits[b & 15] << 8);
   return pairs;
 })();
 const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
@@ -171,12 +171,12 @@ export function writeHex(out: OutputBuffer, src: Uint8Array, start: number, end:
     // back if need be (the bound leaves room for that byte).
     const odd = (buf.byteOffset + o) % 2;
     const units = new Uint16Array(buf.buffer, buf.byteOffset + o + odd, n);
-    for (let i = 0; i < n; i++) units[i] = HEX_PAIRS[src[start + i]!]!;
+    for (let i = 0; i < n; i++) units[i] = HEX_PAIRS[src[start + i]];
     if (odd) buf.copyWithin(o, o + 1, o + 1 + 2 * n);
     o += 2 * n;
   } else {
     for (let i = start; i < end; i++) {
-      const pair = HEX_PAIRS[src[i]!]!;
+      const pair = HEX_PAIRS[src[i]];
       buf[o++] = pair & 0xff;
       buf[o++] = pair >> 8;
     }
@@ -190,7 +190,7 @@ export const BIT_GROWTH = 3;
 /** BIT(n) arrives as big-endian bytes: its unsigned value. */
 export function bitValue(src: Uint8Array, start: number, end: number): bigint {
   let value = 0n;
-  for (let i = start; i < end; i++) value = (value << 8n) | BigInt(src[i]!);
+  for (let i = start; i < end; i++) value = (value << 8n) | BigInt(src[i]);
   return value;
 }
 

@@ -27,7 +27,7 @@ function needsQuotes(src: Uint8Array, start: number, end: number, delimiter: num
     return v.includes(Ascii.Quote) || v.includes(delimiter) || v.includes(Ascii.Lf) || v.includes(Ascii.Cr) || hasBom(v);
   }
   for (let i = start; i < end; i++) {
-    const b = src[i]!;
+    const b = src[i];
     if (b === delimiter || b === Ascii.Quote || b === Ascii.Cr || b === Ascii.Lf) return true;
     if (b === BOM[0] && i + 2 < end && src[i + 1] === BOM[1] && src[i + 2] === BOM[2]) return true;
   }
@@ -48,7 +48,7 @@ function writeQuoted(out: OutputBuffer, src: Uint8Array, start: number, end: num
     const window = Math.min(end, i + LONG);
     let quoted = false;
     for (; i < window; i++) {
-      const b = src[i]!;
+      const b = src[i];
       buf[o++] = b;
       if (b === Ascii.Quote) {
         buf[o++] = Ascii.Quote;

@@ -31,7 +31,7 @@ class Validator {
 
   /** The value is one field inside a larger batch: never look past its end. */
   private at(i: number): number {
-    return i < this.end ? this.src[i]! : -1;
+    return i < this.end ? this.src[i] : -1;
   }
 
   private ws(): void {

@@ -36,23 +36,23 @@ function writeJsonString(out: OutputBuffer, src: Uint8Array, start: number, end:
   buf[o++] = Ascii.Quote;
   let from = start;
   for (let i = start; i <= end; i++) {
-    const escape = i < end ? ESCAPE[src[i]!]! : -1;
+    const escape = i < end ? ESCAPE[src[i]] : -1;
     if (escape === 0) continue;
     // src[from, i) needs no escape.
     if (i - from >= LONG_STRETCH) {
       copyBytes(src, from, i, buf, o);
       o += i - from;
-    } else for (let j = from; j < i; j++) buf[o++] = src[j]!;
+    } else for (let j = from; j < i; j++) buf[o++] = src[j];
     if (escape < 0) break;
     from = i + 1;
     buf[o++] = Ascii.Backslash;
     buf[o++] = escape;
     if (escape === Ascii.LowerU) {
-      const b = src[i]!;
+      const b = src[i];
       buf[o++] = Ascii.Zero;
       buf[o++] = Ascii.Zero;
-      buf[o++] = HEX_DIGITS[b >> 4]!;
-      buf[o++] = HEX_DIGITS[b & 15]!;
+      buf[o++] = HEX_DIGITS[b >> 4];
+      buf[o++] = HEX_DIGITS[b & 15];
     }
   }
   buf[o++] = Ascii.Quote;
@@ -62,7 +62,7 @@ function writeJsonString(out: OutputBuffer, src: Uint8Array, start: number, end:
 /** The server's digits as a JSON number: ZEROFILL and YEAR send leading zeros JSON forbids. */
 function writeJsonNumber(out: OutputBuffer, src: Uint8Array, start: number, end: number): void {
   let s = start;
-  while (src[s] === Ascii.Zero && s + 1 < end && src[s + 1]! >= Ascii.Zero && src[s + 1]! <= Ascii.Nine) s++;
+  while (src[s] === Ascii.Zero && s + 1 < end && src[s + 1] >= Ascii.Zero && src[s + 1] <= Ascii.Nine) s++;
   out.bytes(src, s, end);
 }
 
@@ -107,12 +107,12 @@ function indentJson(out: OutputBuffer | undefined, src: Uint8Array, start: numbe
     size += 2 * level;
   };
   const nextSignificant = (i: number) => {
-    while (i < end && isJsonWhitespace(src[i]!)) i++;
+    while (i < end && isJsonWhitespace(src[i])) i++;
     return i;
   };
   let level = depth;
   for (let i = start; i < end; i++) {
-    const b = src[i]!;
+    const b = src[i];
     if (isJsonWhitespace(b)) continue;
     if (b === Ascii.Quote) {
       let j = i + 1;
@@ -246,7 +246,7 @@ export function jsonEncoder(columns: ColumnSpec[], style: "compact" | "pretty" |
         out.chunk(r === 0 && isFirstBatch ? firstSeparator : separator);
         out.chunk(rowOpen);
         for (let c = 0; c < n; c++) {
-          out.chunk(keyBytes[c]!);
+          out.chunk(keyBytes[c]);
           const len = cur.next();
           if (len < 0) {
             out.chunk(NULL_BYTES);

@@ -278,7 +278,7 @@ export class Pipeline {
   /** Resumes every paused source that the waiting budgets now allow. */
   private resumeWithinBudget(): void {
     for (let k = this.head; k < this.lanes.length; k++) {
-      const lane = this.lanes[k]!;
+      const lane = this.lanes[k];
       if (lane.paused && !this.overBudget(lane)) this.setPaused(lane, false);
     }
   }

@@ -70,7 +70,7 @@ export function workerPool(spec: EncoderSpec, size: number, entry: string = WORK
       const live = workers.filter((w) => !w.dead);
       if (live.length === 0) return Promise.reject(workerFailure("no worker left"));
       // The least busy worker: batches take similar time, so this keeps them all fed.
-      let worker = live[0]!;
+      let worker = live[0];
       for (const w of live) if (w.pending.size < worker.pending.size) worker = w;
       const id = nextId++;
       return new Promise((resolve, reject) => {

@@ -21,10 +21,10 @@ test("exports the sample table in every format, shows what it ran, removes its s
   expect(csv.data.length).toBe(1001);
   const json = JSON.parse(readFileSync(`${tmp()}/orders.json`, "utf8")) as { data: Record<string, unknown>[] };
   expect(json.data.length).toBe(1000);
-  expect(json.data[0]!.customer).toBe(csv.data[1]![1]!);
+  expect(json.data[0].customer).toBe(csv.data[1][1]);
   const ndjson = readFileSync(`${tmp()}/orders.ndjson`, "utf8").trimEnd().split("\n").map((l) => JSON.parse(l));
   expect(ndjson).toEqual(json.data);
-  expect(readFileSync(`${tmp()}/orders.tsv`, "utf8").split("\n")[0]).toBe(csv.data[0]!.join("\t"));
+  expect(readFileSync(`${tmp()}/orders.tsv`, "utf8").split("\n")[0]).toBe(csv.data[0].join("\t"));
 
   expect(serverDirs().filter((d) => !before.has(d))).toEqual([]);
 });

@@ -54,14 +54,14 @@ describe.each([
     expect(rows.length).toBe(expected.length);
     rows.forEach((row, r) => {
       expect(row.length).toBe(ADVERSARIAL_COLUMNS.length);
-      row.forEach((cell, c) => expectCell(ADVERSARIAL_COLUMNS[c]!, cell, expected[r]![c]!));
+      row.forEach((cell, c) => expectCell(ADVERSARIAL_COLUMNS[c], cell, expected[r][c]));
     });
   });
 
   test("is byte-identical to papaparse's unparse", async () => {
     const columns = ADVERSARIAL_COLUMNS.filter((c) => !SAME_NUMBER.has(c));
     const text = await exportTo(`ident.${format}`, [], `SELECT ${columns.join(",")} FROM t ORDER BY id`);
-    const data = expected.map((row) => row.filter((_, i) => !SAME_NUMBER.has(ADVERSARIAL_COLUMNS[i]!)).map((v) => v ?? ""));
+    const data = expected.map((row) => row.filter((_, i) => !SAME_NUMBER.has(ADVERSARIAL_COLUMNS[i])).map((v) => v ?? ""));
     expect(text).toBe(Papa.unparse({ fields: columns, data }, { delimiter, newline }) + newline);
   });
 });
@@ -75,14 +75,14 @@ test.each([
   expect(header).toEqual([...ADVERSARIAL_COLUMNS]);
   rows.forEach((row, r) =>
     row.forEach((cell, c) => {
-      const want = expected[r]![c]!;
+      const want = expected[r][c];
       if (want === null) expect(cell).toBe("\\N");
-      else expectCell(ADVERSARIAL_COLUMNS[c]!, cell, want);
+      else expectCell(ADVERSARIAL_COLUMNS[c], cell, want);
     }),
   );
   // Row 2 holds empty strings beside row 1's NULLs.
-  expect(rows[1]![ADVERSARIAL_COLUMNS.indexOf("txt")]).toBe("");
-  expect(rows[0]![ADVERSARIAL_COLUMNS.indexOf("txt")]).toBe("\\N");
+  expect(rows[1][ADVERSARIAL_COLUMNS.indexOf("txt")]).toBe("");
+  expect(rows[0][ADVERSARIAL_COLUMNS.indexOf("txt")]).toBe("\\N");
 });
 
 /** JSON.parse, keeping each number's exact source text. */
@@ -96,7 +96,7 @@ function expectJsonRow(row: Record<string, unknown>, exactRow: Record<string, un
   expect(Object.keys(row)).toEqual([...ADVERSARIAL_COLUMNS]);
   ADVERSARIAL_COLUMNS.forEach((column, c) => {
     const value = row[column];
-    const w = want[c]!;
+    const w = want[c];
     if (w === null) return expect(value).toBeNull();
     if (JSON_COLUMNS.has(column)) return expect(value).toEqual(JSON.parse(w));
     if (FLOATING.has(column)) return expect(value).toBe(Number(w));
@@ -112,7 +112,7 @@ describe.each([["compact", []], ["pretty", ["--pretty"]]] as const)("json %s", (
     const exact = parseExact(text) as { data: Record<string, unknown>[] };
     expect(Object.keys(doc)).toEqual(["data"]);
     expect(doc.data.length).toBe(expected.length);
-    doc.data.forEach((row, r) => expectJsonRow(row, exact.data[r]!, expected[r]!));
+    doc.data.forEach((row, r) => expectJsonRow(row, exact.data[r], expected[r]));
     if (style === "pretty") {
       // Same layout as JSON.stringify(value, null, 2), for rows whose numbers print the same way.
       const simple = await exportTo("simple-pretty.json", ["--pretty"], `SELECT id, txt, js, JSON_OBJECT('e', JSON_ARRAY(), 'o', JSON_OBJECT(), 'n', JSON_OBJECT('k', '[,]')) AS j2 FROM t WHERE id = 4`);
@@ -126,7 +126,7 @@ test("ndjson: one object per line, same values", async () => {
   expect(text.endsWith("\n")).toBe(true);
   const lines = text.slice(0, -1).split("\n");
   expect(lines.length).toBe(expected.length);
-  lines.forEach((line, r) => expectJsonRow(JSON.parse(line), parseExact(line) as Record<string, unknown>, expected[r]!));
+  lines.forEach((line, r) => expectJsonRow(JSON.parse(line), parseExact(line) as Record<string, unknown>, expected[r]));
 });
 
 test("every format is byte-identical whatever the worker count and batch size", async () => {

@@ -38,7 +38,7 @@ describe("FieldCursor", () => {
       expect(row[pos]).toBe(n); // the prefix is the length itself
       expect(cur.next()).toBe(n);
       expect(cur.pos).toBe(pos + 1 + n);
-      expect(latin1(row.subarray(cur.pos - n, cur.pos))).toBe(values[n]!);
+      expect(latin1(row.subarray(cur.pos - n, cur.pos))).toBe(values[n]);
       pos = cur.pos;
     }
     cur.expectEnd(row.length);

@@ -55,7 +55,7 @@ function randomValue(rnd: Random): string {
 function randomTable(rnd: Random, width: number, height: number): Value[][] {
   return Array.from({ length: height }, (_, r) =>
     Array.from({ length: width }, (_, c) => {
-      if (c === 0 && r < FIXED.length) return FIXED[r]!;
+      if (c === 0 && r < FIXED.length) return FIXED[r];
       return rnd.chance(0.05) ? null : randomValue(rnd);
     }),
   );

@@ -23,7 +23,7 @@ export function random(seed: number): Random {
     return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
   };
   const int = (n: number) => Math.floor(next() * n);
-  return { int, pick: (items) => items[int(items.length)]!, chance: (p) => next() < p };
+  return { int, pick: (items) => items[int(items.length)], chance: (p) => next() < p };
 }
 
 /** A string of `length` pieces drawn from `pieces`. */

@@ -153,7 +153,7 @@ describe("JSON columns holding JSON documents", () => {
   const numbers: string[][] = [];
   const documents = Array.from({ length: 200 }, (_, i) => {
     numbers.push([String(i)]);
-    return [randomDocument(rnd, numbers[i]!), randomDocument(rnd, numbers[i]!)];
+    return [randomDocument(rnd, numbers[i]), randomDocument(rnd, numbers[i])];
   });
   const spaced = documents.map((pair) => pair.map((doc) => spacedJson(rnd, doc)));
   const batches = inBatches(rnd, spaced.map((pair, i): Value[] => [String(i), ...pair]), 30);
@@ -162,7 +162,7 @@ describe("JSON columns holding JSON documents", () => {
   const asSent = (style: Style) => {
     const sent = spaced.flat().map((json) => json.replace(/[\r\n]/g, " "));
     const placeholders = rows.map((row, r) => ({ ...row, doc: `@@${2 * r}@@`, doc_2: `@@${2 * r + 1}@@` }));
-    return stringified(style, placeholders).replace(/"@@(\d+)@@"/g, (_, i: string) => sent[Number(i)]!);
+    return stringified(style, placeholders).replace(/"@@(\d+)@@"/g, (_, i: string) => sent[Number(i)]);
   };
 
   test("the documents exercise what they should", () => {

@@ -83,7 +83,7 @@ test("every value of the adversarial table reads back in DuckDB as the server's;
   const db = await duck();
   const rows = await db.query(`SELECT ${ADVERSARIAL_COLUMNS.map((c) => `${cellSql(c)} AS ${c}`).join(", ")} FROM ${literal(r.out)} ORDER BY id`);
   expect(rows.length).toBe(expected.length);
-  rows.forEach((row, i) => ADVERSARIAL_COLUMNS.forEach((c, j) => expectCell(`row ${i + 1} ${c}`, cellText(c, row[c] as string | null), expected[i]![j]!)));
+  rows.forEach((row, i) => ADVERSARIAL_COLUMNS.forEach((c, j) => expectCell(`row ${i + 1} ${c}`, cellText(c, row[c] as string | null), expected[i][j])));
 });
 
 test("the Parquet types are as promised: physical, logical, converted, required or optional", async () => {
@@ -165,8 +165,8 @@ test("columns of many pages, long runs of NULL, all NULL, and values larger than
   const r = await exportParquet("pages.parquet", ["--row-group-rows", "300000"], query);
   expect(r).toMatchObject({ code: 0, stderr: "" });
   const { parquetMetadata } = await import("hyparquet");
-  const chunks = parquetMetadata((await Bun.file(r.out).arrayBuffer()) as ArrayBuffer).row_groups[0]!.columns;
-  const pages = Object.fromEntries(chunks.map((c) => [c.meta_data!.path_in_schema[0], c.meta_data!.encoding_stats![0]!.count]));
+  const chunks = parquetMetadata((await Bun.file(r.out).arrayBuffer()) as ArrayBuffer).row_groups[0].columns;
+  const pages = Object.fromEntries(chunks.map((c) => [c.meta_data!.path_in_schema[0], c.meta_data!.encoding_stats![0].count]));
   expect(pages).toMatchObject({ n: 3, neg: 3, t: 3, gap: 2, none: 1 });
   expect(pages.s).toBeGreaterThan(30);
   const db = await duck();

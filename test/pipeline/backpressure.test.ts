@@ -13,7 +13,7 @@ async function bytesSent(): Promise<number> {
   const conn = await mariadb.createConnection({ socketPath: server().socket, user: "root" });
   try {
     const rows = (await conn.query("SHOW GLOBAL STATUS LIKE 'Bytes_sent'")) as { Value: string }[];
-    return Number(rows[0]!.Value);
+    return Number(rows[0].Value);
   } finally {
     await conn.end();
   }

@@ -16,14 +16,14 @@ function deferred<T>() {
 test("writes in submission order whatever the completion order", async () => {
   const written: number[] = [];
   const ring = new OrderedRing(64, async (chunk) => {
-    written.push(chunk[0]!);
+    written.push(chunk[0]);
   });
   const jobs = Array.from({ length: 50 }, () => deferred<Uint8Array>());
   jobs.forEach((j) => ring.submit(j.promise));
   // Complete in a shuffled order, with pauses, like workers finishing at random.
   const order = jobs.map((_, i) => i).sort(() => Math.random() - 0.5);
   for (const i of order) {
-    jobs[i]!.resolve(bytes(i));
+    jobs[i].resolve(bytes(i));
     if (i % 7 === 0) await Bun.sleep(1);
   }
   await ring.drain();
@@ -37,7 +37,7 @@ test("is full at capacity and frees a slot only when the oldest batch is written
   const ring = (ringRef = new OrderedRing(
     2,
     async (c) => {
-      written.push(c[0]!);
+      written.push(c[0]);
     },
     () => spaceEvents.push(written.length),
   ));
@@ -68,18 +68,18 @@ test("a failing batch fails the ring once, and nothing after it is written", asy
   const ring = new OrderedRing(
     8,
     async (c) => {
-      written.push(c[0]!);
+      written.push(c[0]);
     },
     () => {},
     (e) => failures.push(e),
   );
   const jobs = Array.from({ length: 4 }, () => deferred<Uint8Array>());
   jobs.forEach((j) => ring.submit(j.promise));
-  jobs[0]!.resolve(bytes(0));
+  jobs[0].resolve(bytes(0));
   await Bun.sleep(1);
-  jobs[1]!.reject(new Error("worker threw"));
-  jobs[2]!.reject(new Error("second failure"));
-  jobs[3]!.resolve(bytes(3));
+  jobs[1].reject(new Error("worker threw"));
+  jobs[2].reject(new Error("second failure"));
+  jobs[3].resolve(bytes(3));
   await expect(ring.drain()).rejects.toThrow("worker threw");
   expect(written).toEqual([0]);
   expect(failures.length).toBe(1);

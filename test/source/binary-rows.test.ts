@@ -3,10 +3,10 @@
 // values, each read both ways from a private server and compared.
 import { beforeAll, describe, expect, test } from "bun:test";
 import mariadb, { type Connection } from "mariadb";
-import { EXACT_VALUES } from "../../src/source/connect.ts";
-import { doubleText, floatText } from "../../src/source/binary-rows.ts";
-import { streamRows } from "../../src/source/row-stream.ts";
-import { binaryProtocolPays } from "../../src/source/query-source.ts";
+import { EXACT_VALUES } from "../../src/source/connection/connect.ts";
+import { doubleText, floatText } from "../../src/source/wire/binary-rows.ts";
+import { streamRows } from "../../src/source/wire/row-stream.ts";
+import { binaryProtocolPays } from "../../src/source/wire/query-source.ts";
 import type { Compression, ExportConfig, Format } from "../../src/config.ts";
 import { waitUntil } from "../support/faults.ts";
 import { usePrivateServer } from "../support/harness.ts";

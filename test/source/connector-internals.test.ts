@@ -5,8 +5,8 @@
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import mariadb from "mariadb";
 import { FieldCursor } from "../../src/format/bytes.ts";
-import { EXACT_VALUES } from "../../src/source/connect.ts";
-import { captureRows } from "../../src/source/connector-internals.ts";
+import { EXACT_VALUES } from "../../src/source/connection/connect.ts";
+import { captureRows } from "../../src/source/wire/connector-internals.ts";
 import { startFakeServer, type FakeServer, type Reply } from "../support/fake-server.ts";
 import {
   columnCountPacket,
@@ -42,13 +42,13 @@ function awkwardCuts(rows: Value[][]): number[] {
   const cuts: number[] = [];
   let pos = 0;
   while (pos + 4 < bytes.length) {
-    const len = bytes[pos]! | (bytes[pos + 1]! << 8) | (bytes[pos + 2]! << 16);
+    const len = bytes[pos] | (bytes[pos + 1] << 8) | (bytes[pos + 2] << 16);
     // Alternate: in the header, right after it, in the middle of the payload.
     const kind = cuts.length % 3;
     cuts.push(kind === 0 ? pos + 2 : kind === 1 ? pos + 4 : pos + 4 + (len >> 1));
     pos += 4 + len;
   }
-  return cuts.filter((c, i) => c > 0 && c < bytes.length && (i === 0 || c > cuts[i - 1]!));
+  return cuts.filter((c, i) => c > 0 && c < bytes.length && (i === 0 || c > cuts[i - 1]));
 }
 
 let server: FakeServer;

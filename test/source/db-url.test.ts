@@ -1,7 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import { ExitCode, GdError } from "../../src/errors.ts";
-import { formatHostPort, parseDbUrl } from "../../src/source/db-url.ts";
-import { planTls } from "../../src/source/tls.ts";
+import { formatHostPort, parseDbUrl } from "../../src/source/connection/db-url.ts";
+import { planTls } from "../../src/source/connection/tls.ts";
 
 /** Asserts a configError (exit 2) whose message never contains `secret`; returns the message. */
 function rejects(url: string, secret = "s3cr3t"): string {

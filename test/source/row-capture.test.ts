@@ -1,7 +1,7 @@
 // RowCapture on bytes alone: what it forwards, what it keeps as rows, and how it stops and
 // goes on when the pipeline pauses it mid-chunk.
 import { expect, test } from "bun:test";
-import { ProtocolError, RowCapture } from "../../src/source/row-capture.ts";
+import { ProtocolError, RowCapture } from "../../src/source/wire/row-capture.ts";
 import { batchOf, columnCountPacket, columnDefinitionPacket, cutAt, endOfResultPacket, rowPayload, wire, type Value } from "../support/packets.ts";
 
 const ROWS: Value[][] = Array.from({ length: 40 }, (_, i) => [String(i), i % 5 === 0 ? null : "v".repeat(i * 7)]);
@@ -64,8 +64,8 @@ test("an old server's EOF between definitions and rows is forwarded, and rows fo
 
 test("a packet out of sequence is a protocol error, not a silently wrong row", () => {
   const bytes = wire([...HEAD, ...ROWS.map(rowPayload)]);
-  const third = wire([...HEAD, rowPayload(ROWS[0]!), rowPayload(ROWS[1]!)]).length;
-  bytes[third + 3] = (bytes[third + 3]! + 5) & 0xff; // the third row's sequence number
+  const third = wire([...HEAD, rowPayload(ROWS[0]), rowPayload(ROWS[1])]).length;
+  bytes[third + 3] = (bytes[third + 3] + 5) & 0xff; // the third row's sequence number
   expect(() => run([bytes])).toThrow(ProtocolError);
 });
 
@@ -77,5 +77,5 @@ test("a forwarded packet of several pieces whose headers arrive split keeps ever
   const seen = run(cutAt(bytes, [2, 4 + 0xffffff + 2]));
   expect(seen.batches).toHaveLength(0);
   expect(seen.forwarded).toHaveLength(1);
-  expect(Buffer.from(seen.forwarded[0]!).equals(Buffer.from(bytes))).toBe(true);
+  expect(Buffer.from(seen.forwarded[0]).equals(Buffer.from(bytes))).toBe(true);
 });

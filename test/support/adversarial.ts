@@ -2,7 +2,7 @@
 // (decoded by the connector's normal path, independent of gold-digger's byte-level one).
 import mariadb from "mariadb";
 import type { PrivateServer } from "../../src/devdb/private-server.ts";
-import { EXACT_VALUES } from "../../src/source/connect.ts";
+import { EXACT_VALUES } from "../../src/source/connection/connect.ts";
 
 export const ADVERSARIAL_COLUMNS = [
   "id", "txt", "vc", "big_u", "big_s", "dec65", "dbl", "flt", "bits", "bit1", "bin", "blob_col",

@@ -62,7 +62,7 @@ export async function startFakeServer(replies: (sql: string) => Reply | undefine
     socket.on("data", async (data: Buffer) => {
       buffered = Buffer.concat([buffered, data]);
       while (buffered.length >= 4) {
-        const len = buffered[0]! | (buffered[1]! << 8) | (buffered[2]! << 16);
+        const len = buffered[0] | (buffered[1] << 8) | (buffered[2] << 16);
         if (buffered.length < 4 + len) return;
         const payload = buffered.subarray(4, 4 + len);
         buffered = buffered.subarray(4 + len);

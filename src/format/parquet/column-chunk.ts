@@ -140,7 +140,7 @@ class NumericStatistics {
 function compareBytes(a: Uint8Array, aStart: number, aEnd: number, b: Uint8Array, bStart: number, bEnd: number): number {
   const n = Math.min(aEnd - aStart, bEnd - bStart);
   for (let i = 0; i < n; i++) {
-    const d = a[aStart + i]! - b[bStart + i]!;
+    const d = a[aStart + i] - b[bStart + i];
     if (d !== 0) return d;
   }
   return aEnd - aStart - (bEnd - bStart);
@@ -232,14 +232,14 @@ export function writeColumnChunk(
     for (const { fields, from, to } of slices) {
       const { payloads: src, starts, lengths, width } = fields;
       for (let r = from; r < to; r++) {
-        const length = lengths[r * width + j]!;
+        const length = lengths[r * width + j];
         if (length < 0) {
           addNull();
           continue;
         }
         if (page.full(4 + length)) flush();
         page.reserve(4 + length);
-        const start = starts[r * width + j]!;
+        const start = starts[r * width + j];
         page.view.setUint32(page.length, length, true);
         copyBytes(src, start, start + length, page.bytes, page.length + 4);
         page.length += 4 + length;
@@ -255,8 +255,8 @@ export function writeColumnChunk(
     for (const { fields, from, to } of slices) {
       const { payloads: src, starts, lengths, width } = fields;
       for (let r = from; r < to; r++) {
-        const length = lengths[r * width + j]!;
-        const start = starts[r * width + j]!;
+        const length = lengths[r * width + j];
+        const start = starts[r * width + j];
         const value = length < 0 ? null : parser(src, start, start + length);
         if (value === null) {
           if (length >= 0) zeroDate();

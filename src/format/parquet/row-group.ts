@@ -54,7 +54,7 @@ export class PendingRows {
   take(count: number): Slice[] {
     const slices: Slice[] = [];
     for (let need = count; need > 0; ) {
-      const fields = this.batches[0]!;
+      const fields = this.batches[0];
       const from = this.taken;
       const to = Math.min(fields.rowCount, from + need);
       slices.push({ fields, from, to });

@@ -15,7 +15,7 @@ function smallInteger(src: Uint8Array, start: number, end: number): number {
   const negative = src[start] === Ascii.Minus;
   let value = 0;
   for (let i = negative ? start + 1 : start; i < end; i++) {
-    const c = src[i]!;
+    const c = src[i];
     if (c !== Ascii.Dot) value = value * 10 + (c - Ascii.Zero);
   }
   return negative ? -value : value;
@@ -34,7 +34,7 @@ export function int64(src: Uint8Array, start: number, end: number): number | big
 export function unscaledDecimal(src: Uint8Array, start: number, end: number): number | bigint {
   if (end - start <= SAFE_DIGITS) return smallInteger(src, start, end);
   let digits = "";
-  for (let i = start; i < end; i++) if (src[i] !== Ascii.Dot) digits += String.fromCharCode(src[i]!);
+  for (let i = start; i < end; i++) if (src[i] !== Ascii.Dot) digits += String.fromCharCode(src[i]);
   return BigInt(digits);
 }
 
@@ -57,7 +57,7 @@ function daysFromCivil(year: number, month: number, day: number): number {
   return era * 146097 + dayOfEra - 719468;
 }
 
-const twoDigits = (src: Uint8Array, i: number) => (src[i]! - Ascii.Zero) * 10 + (src[i + 1]! - Ascii.Zero);
+const twoDigits = (src: Uint8Array, i: number) => (src[i] - Ascii.Zero) * 10 + (src[i + 1] - Ascii.Zero);
 
 /** 'YYYY-MM-DD' as days since 1970, or null for a zero or partial date (0000-00-00, 2024-00-10). */
 export function date(src: Uint8Array, start: number): number | null {
@@ -80,7 +80,7 @@ export function timestampMicros(src: Uint8Array, start: number, end: number): nu
   const seconds = days * 86400 + twoDigits(src, start + 11) * 3600 + twoDigits(src, start + 14) * 60 + twoDigits(src, start + 17);
   let fraction = 0;
   let digits = 0;
-  for (let i = start + 20; i < end; i++, digits++) fraction = fraction * 10 + (src[i]! - Ascii.Zero);
+  for (let i = start + 20; i < end; i++, digits++) fraction = fraction * 10 + (src[i] - Ascii.Zero);
   for (; digits < 6; digits++) fraction *= 10;
   const micros = seconds * MICROS + fraction;
   // Past 2255 the product leaves the exact range of a number.

@@ -3,11 +3,12 @@
 // range that is not next waits in its lane (a few batches, then its socket is paused), so
 // memory stays bounded whatever the skew, and one snapshot makes all ranges one result.
 import type { Connection } from "mariadb";
-import type { ExportConfig } from "../config.ts";
-import type { Pipeline } from "../pipeline/pipeline.ts";
-import { openConnection, serverErrno } from "./connect.ts";
-import { binaryProtocolPays, querySource } from "./query-source.ts";
-import type { Protocol } from "./row-stream.ts";
+import type { ExportConfig } from "../../config.ts";
+import type { Pipeline } from "../../pipeline/pipeline.ts";
+import { openConnection } from "../connection/connect.ts";
+import { serverErrno } from "../errors.ts";
+import { binaryProtocolPays, querySource } from "../wire/query-source.ts";
+import type { Protocol } from "../wire/row-stream.ts";
 import { startSharedSnapshot } from "./snapshot.ts";
 import { boundsSql, columnsSql, estimatedRows, estimateSql, rangeQueries, splitField, type Bounds, type SplitQuery } from "./split.ts";
 

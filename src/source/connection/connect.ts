@@ -1,8 +1,9 @@
-// Opens the one connection an export uses, and turns connector errors into the
-// contract's exit codes with one readable line each.
+// Opens a connection of an export, and turns a failure to connect into exit 3 with one
+// readable line that says what would change it.
 import mariadb, { type Connection } from "mariadb";
-import type { ExportConfig } from "../config.ts";
-import { ExitCode, GdError } from "../errors.ts";
+import type { ExportConfig } from "../../config.ts";
+import { ExitCode, GdError } from "../../errors.ts";
+import { connectorReason, serverErrno } from "../errors.ts";
 import { formatHostPort, parseDbUrl, type DbTarget } from "./db-url.ts";
 import { planTls, type TlsPlan } from "./tls.ts";
 
@@ -18,26 +19,6 @@ const ACCESS_DENIED = 1045;
  * retransmissions and window probes (tcp_retries2) whatever this timeout says.
  */
 const PAUSE_PROOF_NET_WRITE_TIMEOUT = 31_536_000;
-
-interface ConnectorError extends Error {
-  code?: string;
-  errno?: number;
-  sqlMessage?: string;
-}
-
-/** The server's error number of a failed query or connection, if it has one. */
-export const serverErrno = (error: unknown): number | undefined => (error as ConnectorError).errno;
-
-/** The connector's message without its "(conn:..., no: ..., SQLState: ...)" prefix and "sql:" suffix. */
-export function connectorReason(error: unknown): string {
-  const e = error as ConnectorError;
-  const text = e?.sqlMessage ?? e?.message ?? String(error);
-  return text
-    .replace(/^\(conn:[^)]*\)\s*/, "")
-    .replace(/\nsql:[\s\S]*$/, "")
-    .replace(/\s+/g, " ")
-    .trim();
-}
 
 const TLS_CODES = /CERT|SELF_SIGNED|UNABLE_TO|ALTNAME|HOSTNAME|TLS|SSL|certificate|Hostname\/IP/i;
 
@@ -80,28 +61,6 @@ function connectFailure(error: unknown, target: DbTarget, plan: TlsPlan): GdErro
   }
   const hint = TLS_CODES.test(reason) || plan.ssl === false ? tlsHint(error, reason, target, plan) : "";
   return new GdError(ExitCode.Connect, `cannot connect to ${where}: ${reason}${hint}`);
-}
-
-const SOCKET_UNEXPECTED_CLOSE = 45009;
-const CONNECTION_LOST_CODES = new Set(["ECONNRESET", "EPIPE", "ETIMEDOUT", "ECONNABORTED", "EHOSTUNREACH", "ENETUNREACH"]);
-
-/** The connection itself ended (closed or reset), rather than the server reporting an error on it. */
-function connectionLost(error: unknown): boolean {
-  const e = error as ConnectorError;
-  return e?.errno === SOCKET_UNEXPECTED_CLOSE || CONNECTION_LOST_CODES.has(e?.code ?? "");
-}
-
-/** An error while the query runs or rows stream: exit 4. */
-export function queryFailure(error: unknown): GdError {
-  if (error instanceof GdError) return error;
-  const reason = connectorReason(error);
-  if (!connectionLost(error)) return new GdError(ExitCode.Query, `query failed: ${reason}`);
-  // A bare "read ECONNRESET" gives nothing to act on: name what usually ends a session mid-result.
-  return new GdError(
-    ExitCode.Query,
-    `query failed: lost the connection to the server (${reason}): probably a timeout on its side ` +
-      "(net_write_timeout, wait_timeout), a crash or restart, a KILL, or the network",
-  );
 }
 
 /**

@@ -10,7 +10,7 @@
 // (ERR), and 0xfe (an 8-byte length) only in a packet of 0xffffff bytes; a binary-protocol row
 // starts with 0x00. So a shorter packet starting 0xfe is the result's EOF/OK.
 
-import { copyBytes, SHORT } from "../format/bytes.ts";
+import { copyBytes, SHORT } from "../../format/bytes.ts";
 
 /** A payload this long continues in the next packet. */
 const MAX_PAYLOAD = 0xffffff;
@@ -146,15 +146,15 @@ export class RowCapture {
   private readWholeRows(chunk: Uint8Array, pos: number): number {
     const end = chunk.length;
     while (pos + 4 < end) {
-      const len = chunk[pos]! | (chunk[pos + 1]! << 8) | (chunk[pos + 2]! << 16);
+      const len = chunk[pos] | (chunk[pos + 1] << 8) | (chunk[pos + 2] << 16);
       const from = pos + 4;
       const to = from + len;
-      if (to > end || len === 0 || len === MAX_PAYLOAD || chunk[from]! >= EOF) break;
+      if (to > end || len === 0 || len === MAX_PAYLOAD || chunk[from] >= EOF) break;
       if (this.len + len > this.batchBytes && !this.makeRoom(len)) return pos;
-      this.checkSeq(chunk[pos + 3]!);
+      this.checkSeq(chunk[pos + 3]);
       const buf = this.buf;
       let o = this.len;
-      if (len < SHORT) for (let i = from; i < to; i++) buf[o++] = chunk[i]!;
+      if (len < SHORT) for (let i = from; i < to; i++) buf[o++] = chunk[i];
       else copyBytes(chunk, from, to, buf, o);
       this.len += len;
       pos = to;
@@ -167,13 +167,13 @@ export class RowCapture {
   /** A packet starting at chunk[pos], or its first bytes kept until the next chunk. */
   private startPacket(chunk: Uint8Array, pos: number): number {
     const avail = chunk.length - pos;
-    const len = avail >= 4 ? chunk[pos]! | (chunk[pos + 1]! << 8) | (chunk[pos + 2]! << 16) : -1;
+    const len = avail >= 4 ? chunk[pos] | (chunk[pos + 1] << 8) | (chunk[pos + 2] << 16) : -1;
     if (len < 0 || (len > 0 && avail < 5)) {
       this.pending.set(chunk.subarray(pos), 0);
       this.pendingLen = avail;
       return chunk.length;
     }
-    if (!this.begin(len, chunk[pos + 3]!, len > 0 ? chunk[pos + 4]! : -1)) return pos;
+    if (!this.begin(len, chunk[pos + 3], len > 0 ? chunk[pos + 4] : -1)) return pos;
     if (this.packet === Packet.Forward) this.forwarded.push(chunk.subarray(pos, pos + 4));
     return this.remaining === 0 ? this.endPacket(pos + 4) : pos + 4;
   }
@@ -182,14 +182,14 @@ export class RowCapture {
   private fillPending(chunk: Uint8Array): number {
     const p = this.pending;
     let pos = 0;
-    while (this.pendingLen < 4 && pos < chunk.length) p[this.pendingLen++] = chunk[pos++]!;
+    while (this.pendingLen < 4 && pos < chunk.length) p[this.pendingLen++] = chunk[pos++];
     if (this.pendingLen < 4) return pos;
-    const len = p[0]! | (p[1]! << 8) | (p[2]! << 16);
+    const len = p[0] | (p[1] << 8) | (p[2] << 16);
     if (len > 0 && this.pendingLen < 5) {
       if (pos === chunk.length) return pos;
-      p[this.pendingLen++] = chunk[pos++]!;
+      p[this.pendingLen++] = chunk[pos++];
     }
-    if (!this.begin(len, p[3]!, len > 0 ? p[4]! : -1)) {
+    if (!this.begin(len, p[3], len > 0 ? p[4] : -1)) {
       // Paused before it began: keep every byte of it for resume().
       this.kept = chunk.subarray(pos);
       return chunk.length;
@@ -273,7 +273,7 @@ export class RowCapture {
     }
     const parts = this.forwarded;
     this.forwarded = [];
-    this.target.forward(parts.length === 1 ? parts[0]! : Buffer.concat(parts));
+    this.target.forward(parts.length === 1 ? parts[0] : Buffer.concat(parts));
     return pos;
   }
 

@@ -1,8 +1,8 @@
 // Turns the URL's ssl-mode and the TLS flags into the connector's `ssl` option
 // (see "TLS and timeouts" in the README).
 import { readFileSync } from "node:fs";
-import type { ExportConfig } from "../config.ts";
-import { configError, errnoWords } from "../errors.ts";
+import type { ExportConfig } from "../../config.ts";
+import { configError, errnoWords } from "../../errors.ts";
 import { isLoopback, type DbTarget } from "./db-url.ts";
 
 export interface TlsPlan {

@@ -1,10 +1,10 @@
 // One connection running the export's query, as a source of batches for the pipeline.
 import type { Connection } from "mariadb";
-import type { ExportConfig } from "../config.ts";
-import { ExitCode, GdError } from "../errors.ts";
-import type { Source, SourceFeed } from "../pipeline/pipeline.ts";
+import type { ExportConfig } from "../../config.ts";
+import { ExitCode, GdError } from "../../errors.ts";
+import type { Source, SourceFeed } from "../../pipeline/pipeline.ts";
 import { describeColumns } from "./column-kinds.ts";
-import { queryFailure } from "./connect.ts";
+import { queryFailure } from "../errors.ts";
 import { streamRows, type Protocol } from "./row-stream.ts";
 import { IdleWatchdog } from "./idle-watchdog.ts";
 

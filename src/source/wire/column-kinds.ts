@@ -1,6 +1,6 @@
 // What the encoders need to know of each result column, from the connector's column definitions.
 import { TypeNumbers, type FieldInfo } from "mariadb";
-import { Kind, uniqueKeys, type ColumnSpec, type SqlType } from "../format/columns.ts";
+import { Kind, uniqueKeys, type ColumnSpec, type SqlType } from "../../format/columns.ts";
 
 const NUMBER_TYPES = new Set<number>([
   TypeNumbers.DECIMAL,
@@ -65,5 +65,5 @@ function sqlType(field: FieldInfo): SqlType {
 
 export function describeColumns(fields: FieldInfo[]): ColumnSpec[] {
   const keys = uniqueKeys(fields.map((f) => f.name()));
-  return fields.map((field, i) => ({ name: field.name(), key: keys[i]!, kind: columnKind(field), sql: sqlType(field) }));
+  return fields.map((field, i) => ({ name: field.name(), key: keys[i], kind: columnKind(field), sql: sqlType(field) }));
 }

@@ -8,7 +8,7 @@
 // query on a MySQL server, whose text for FLOAT and DOUBLE the rewrite was not built on.
 import type { Connection, FieldInfo, Prepare } from "mariadb";
 import { BinaryRowRewriter, planBinaryRows } from "./binary-rows.ts";
-import { serverErrno } from "./connect.ts";
+import { serverErrno } from "../errors.ts";
 import { captureRows, type RowEvents, type RowStream, type RowStreamOptions } from "./connector-internals.ts";
 
 /**

@@ -5,8 +5,8 @@
 // snapshot sees the same committed state. It needs the LOCK TABLES privilege on those tables,
 // which is less than FLUSH TABLES WITH READ LOCK needs (RELOAD, a global privilege).
 import type { Connection } from "mariadb";
-import { ExitCode, GdError } from "../errors.ts";
-import { connectorReason, serverErrno } from "./connect.ts";
+import { ExitCode, GdError } from "../../errors.ts";
+import { connectorReason, serverErrno } from "../errors.ts";
 
 /** How long to wait for the tables' open write transactions before giving up. */
 const LOCK_WAIT_S = 60;
@@ -23,7 +23,7 @@ async function tablesRead(conn: Connection, sql: string): Promise<string[]> {
   const rewritten = notes.find(([, code]) => Number(code) === 1003)?.[2] ?? "";
   const withoutStrings = rewritten.replace(/'(?:[^'\\]|\\.|'')*'/g, "''");
   const tables = withoutStrings.matchAll(/\b(?:from|join)\s*[(\s]*(`(?:[^`]|``)+`\.`(?:[^`]|``)+`)(?![.`])/gi);
-  return [...new Set(Array.from(tables, (m) => m[1]!))];
+  return [...new Set(Array.from(tables, (m) => m[1]))];
 }
 
 /** Opens a transaction with a snapshot on each reader, all of the same committed state. */

@@ -3,8 +3,8 @@
 // range of their own. MariaDB merges such a derived table, so each range uses the column's
 // index. A query whose rows the wrapping would reorder, cut or duplicate is refused.
 import { TypeNumbers, type FieldInfo } from "mariadb";
-import { configError } from "../errors.ts";
-import { isNotNull } from "./column-kinds.ts";
+import { configError } from "../../errors.ts";
+import { isNotNull } from "../wire/column-kinds.ts";
 
 /** The query's top level: what lies outside strings, comments and parentheses. */
 interface TopLevel {
@@ -22,7 +22,7 @@ function topLevelWords(sql: string): { word: string; at: number }[] {
   let i = 0;
   const n = sql.length;
   while (i < n) {
-    const c = sql[i]!;
+    const c = sql[i];
     if (c === "'" || c === '"' || c === "`") {
       // A quoted string or name; doubled quotes and (but for names) backslashes escape.
       for (i++; i < n; i++) {
@@ -46,7 +46,7 @@ function topLevelWords(sql: string): { word: string; at: number }[] {
       i++;
     } else if (/[A-Za-z_]/.test(c)) {
       const start = i;
-      while (i < n && /[A-Za-z0-9_$]/.test(sql[i]!)) i++;
+      while (i < n && /[A-Za-z0-9_$]/.test(sql[i])) i++;
       if (depth === 0) words.push({ word: sql.slice(start, i).toUpperCase(), at: start });
     } else i++;
   }
@@ -59,8 +59,8 @@ function topLevel(sql: string): TopLevel {
   const hasLimit = words.some((w) => w.word === "LIMIT");
   const order = words.findIndex((w, k) => w.word === "ORDER" && words[k + 1]?.word === "BY");
   if (order < 0) return { body: text, hasLimit };
-  const by = words[order + 1]!;
-  return { body: text.slice(0, words[order]!.at), orderBy: text.slice(by.at + 2).trim(), hasLimit };
+  const by = words[order + 1];
+  return { body: text.slice(0, words[order].at), orderBy: text.slice(by.at + 2).trim(), hasLimit };
 }
 
 /** `name` as a quoted identifier. */
@@ -175,10 +175,10 @@ export function splitField(fields: FieldInfo[], column: string): FieldInfo {
   const names = fields.map((f) => f.name()).join(", ");
   if (matches.length === 0) throw configError(`--split-by ${column}: no such column in the query's result (${names})`);
   if (matches.length > 1) throw configError(`--split-by ${column}: the query's result has more than one column of that name`);
-  if (!keySpace(matches[0]!)) {
+  if (!keySpace(matches[0])) {
     throw configError(`--split-by ${column}: only an integer, DECIMAL, DATE or DATETIME column can be split`);
   }
-  return matches[0]!;
+  return matches[0];
 }
 
 export interface Bounds {

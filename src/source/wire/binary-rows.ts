@@ -13,7 +13,7 @@
 // number of decimals, a non-integer ZEROFILL, a type it does not know) is read with the text
 // protocol instead: see planBinaryRows().
 import { TypeNumbers, type FieldInfo } from "mariadb";
-import { FieldCursor, OutputBuffer } from "../format/bytes.ts";
+import { FieldCursor, OutputBuffer } from "../../format/bytes.ts";
 
 const enum Render {
   /** A length-encoded string, the same in both protocols: strings, DECIMAL, BIT, JSON, GEOMETRY. */
@@ -203,28 +203,28 @@ function putDigits(buf: Uint8Array, end: number, v: number): void {
   while (v >= 0x80000000) {
     const q = Math.floor(v / 100);
     const r = 2 * (v - 100 * q);
-    buf[--p] = DIGIT_PAIRS[r + 1]!;
-    buf[--p] = DIGIT_PAIRS[r]!;
+    buf[--p] = DIGIT_PAIRS[r + 1];
+    buf[--p] = DIGIT_PAIRS[r];
     v = q;
   }
   // Below 2^31 the JIT divides in integers.
   while (v >= 100) {
     const q = (v / 100) | 0;
     const r = 2 * (v - 100 * q);
-    buf[--p] = DIGIT_PAIRS[r + 1]!;
-    buf[--p] = DIGIT_PAIRS[r]!;
+    buf[--p] = DIGIT_PAIRS[r + 1];
+    buf[--p] = DIGIT_PAIRS[r];
     v = q;
   }
   if (v >= 10) {
-    buf[--p] = DIGIT_PAIRS[2 * v + 1]!;
-    buf[--p] = DIGIT_PAIRS[2 * v]!;
+    buf[--p] = DIGIT_PAIRS[2 * v + 1];
+    buf[--p] = DIGIT_PAIRS[2 * v];
   } else buf[--p] = 0x30 + v;
 }
 
 /** Two digits of v (0 <= v < 100) at `at`: the parts of dates and times. */
 function putPair(buf: Uint8Array, at: number, v: number): void {
-  buf[at] = DIGIT_PAIRS[2 * v]!;
-  buf[at + 1] = DIGIT_PAIRS[2 * v + 1]!;
+  buf[at] = DIGIT_PAIRS[2 * v];
+  buf[at + 1] = DIGIT_PAIRS[2 * v + 1];
 }
 
 /**
@@ -285,7 +285,7 @@ export class BinaryRowRewriter {
       p = bitmap + bitmapBytes;
       for (let c = 0; c < columns; c++) {
         const bit = c + 2;
-        if ((payloads[bitmap + (bit >> 3)]! & (1 << (bit & 7))) !== 0) {
+        if ((payloads[bitmap + (bit >> 3)] & (1 << (bit & 7))) !== 0) {
           output.byte(NULL_MARKER);
           continue;
         }
@@ -296,7 +296,7 @@ export class BinaryRowRewriter {
           if (cursor.next() < 0) throw new Error(`malformed binary row: a NULL marker at byte ${p}`);
           output.bytes(payloads, p, cursor.pos);
           p = cursor.pos;
-        } else p = this.value(plan[c]!, payloads, view, p);
+        } else p = this.value(plan[c], payloads, view, p);
       }
     }
     if (p !== payloads.length) throw new Error(`malformed binary rows: ${p} of ${payloads.length} bytes read`);
@@ -308,7 +308,7 @@ export class BinaryRowRewriter {
   private value(column: ColumnPlan, src: Uint8Array, view: DataView, p: number): number {
     switch (column.render) {
       case Render.Int8:
-        this.integer(column.unsigned ? src[p]! : view.getInt8(p), column.width);
+        this.integer(column.unsigned ? src[p] : view.getInt8(p), column.width);
         return p + 1;
       case Render.Int16:
         this.integer(column.unsigned ? view.getUint16(p, true) : view.getInt16(p, true), column.width);
@@ -369,7 +369,7 @@ export class BinaryRowRewriter {
 
   /** DATE, DATETIME, TIMESTAMP: a length byte (0, 4, 7 or 11), then the parts that are not zero. */
   private dateTime(src: Uint8Array, view: DataView, p: number, column: ColumnPlan): number {
-    const n = src[p]!;
+    const n = src[p];
     const withTime = column.render === Render.DateTime;
     const out = this.output.buf;
     let o = this.output.len;
@@ -378,13 +378,13 @@ export class BinaryRowRewriter {
     putPair(out, o, (year / 100) | 0);
     putPair(out, o + 2, year % 100);
     out[o + 4] = 0x2d;
-    putPair(out, o + 5, n >= 4 ? src[p + 3]! : 0);
+    putPair(out, o + 5, n >= 4 ? src[p + 3] : 0);
     out[o + 7] = 0x2d;
-    putPair(out, o + 8, n >= 4 ? src[p + 4]! : 0);
+    putPair(out, o + 8, n >= 4 ? src[p + 4] : 0);
     o += 10;
     if (withTime) {
       out[o++] = 0x20;
-      o = this.clock(o, n >= 7 ? src[p + 5]! : 0, n >= 7 ? src[p + 6]! : 0, n >= 7 ? src[p + 7]! : 0);
+      o = this.clock(o, n >= 7 ? src[p + 5] : 0, n >= 7 ? src[p + 6] : 0, n >= 7 ? src[p + 7] : 0);
       o = this.fraction(o, n >= 11 ? view.getUint32(p + 8, true) : 0, column.decimals);
     }
     this.output.len = o;
@@ -393,12 +393,12 @@ export class BinaryRowRewriter {
 
   /** TIME: a length byte (0, 8 or 12), sign, days, hours, minutes, seconds, microseconds. */
   private time(src: Uint8Array, view: DataView, p: number, decimals: number): number {
-    const n = src[p]!;
+    const n = src[p];
     const out = this.output.buf;
     const start = this.output.len;
     let o = start + 1;
     if (n >= 8 && src[p + 1] === 1) out[o++] = 0x2d;
-    if (n >= 8) o = this.clock(o, view.getUint32(p + 2, true) * 24 + src[p + 6]!, src[p + 7]!, src[p + 8]!);
+    if (n >= 8) o = this.clock(o, view.getUint32(p + 2, true) * 24 + src[p + 6], src[p + 7], src[p + 8]);
     else o = this.clock(o, 0, 0, 0);
     o = this.fraction(o, n >= 12 ? view.getUint32(p + 9, true) : 0, decimals);
     out[start] = o - start - 1;

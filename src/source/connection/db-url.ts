@@ -1,8 +1,8 @@
 // Parses the --db-url / DATABASE_URL value. Hand-written rather than `new URL()` so that every
 // malformed shape gets a message saying how to fix it, and so that no part of a password the
 // user forgot to percent-encode can end up as a host, port or database name.
-import { configError } from "../errors.ts";
-import { redactUrl, urlPasswords } from "../redact.ts";
+import { configError } from "../../errors.ts";
+import { redactUrl, urlPasswords } from "../../redact.ts";
 
 export type SslMode = "DISABLED" | "PREFERRED" | "REQUIRED" | "VERIFY_CA" | "VERIFY_IDENTITY";
 
