@@ -1,8 +1,8 @@
 // The resolved configuration of one export: what the CLI hands to the exporter.
 import type { Compression, Format } from "./formats.ts";
+import type { TlsChoice, TlsMode } from "./source/connection/tls.ts";
 
-export type { Compression, Format };
-export type TlsMode = "default" | "ca-file" | "skip-hostname" | "allow-invalid";
+export type { Compression, Format, TlsMode };
 
 export interface ExportConfig {
   /** The database URL as given (may hold a password: never print it, use redactUrl). */
@@ -25,7 +25,7 @@ export interface ExportConfig {
   nullValue?: string;
   /** Parquet: rows per row group. */
   rowGroupRows: number;
-  tls: { mode: TlsMode; caFile?: string };
+  tls: TlsChoice;
   connectTimeoutMs: number;
   /** Longest silence on the socket while the query runs before giving up. */
   readTimeoutMs: number;

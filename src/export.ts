@@ -1,108 +1,120 @@
-// One export, end to end: a connection as the source, the pipeline, and the output sink.
-import type { ExportConfig } from "./config.ts";
+// One export, end to end: plan -> sources -> batches -> encoders -> ordered ring -> sink. The
+// first connection resolves the read plan; the plan's ranges are read over its readers into the
+// pipeline, which writes them in order to the sink; the sink commits only a complete output.
 import { ExitCode, GdError } from "./errors.ts";
 import { checkTarget, openSink, ReaderGone, type Sink } from "./output/sink.ts";
 import { Pipeline, type PipelineStats } from "./pipeline/pipeline.ts";
-import type { Connection } from "mariadb";
-import { cancelQuery, openConnection } from "./source/connection/connect.ts";
-import { readInRanges } from "./source/ranges/parallel-read.ts";
-import { binaryProtocolPays, querySource } from "./source/wire/query-source.ts";
-import type { Protocol } from "./source/wire/row-stream.ts";
-import { splitQuery } from "./source/ranges/split.ts";
+import type { ExportPlan, Protocol, ReadPlan } from "./plan.ts";
+import { Connections } from "./source/connection/connections.ts";
+import { ServerFailure } from "./source/errors.ts";
+import { planRead } from "./source/ranges/read-plan.ts";
+import { readRanges } from "./source/read-ranges.ts";
 
-/** Failures after which the server may still be running the query for nobody. */
-const SERVER_STILL_BUSY = new Set<number>([ExitCode.HungUp, ExitCode.Interrupted, ExitCode.Terminated, ExitCode.Output]);
+/** Failures that leave nothing running on the server: nothing was started, or it ended there. */
+const NOTHING_RUNNING = new Set<number>([ExitCode.NoRows, ExitCode.Config, ExitCode.Connect]);
 
 export interface ExportStats extends PipelineStats {
   startedAt: number;
 }
 
 export interface ExportHooks {
-  log: (line: string) => void;
+  /** Warnings: the caller decides whether to show them (--quiet). */
+  warn: (line: string) => void;
+  /** What -v shows: how the export connected and reads. */
+  detail: (line: string) => void;
   /** Aborting stops the export and cleans up; the reason (a GdError) is what runExport throws. */
   signal?: AbortSignal;
   stats?: ExportStats;
-  /** The encoding workers' module, when not the real one (tests). */
-  workerEntry?: string;
 }
 
-export async function runExport(cfg: ExportConfig, hooks: ExportHooks): Promise<ExportStats> {
-  const stats = hooks.stats ?? { rows: 0, bytes: 0, startedAt: performance.now() };
-  // Fail on an existing output, a missing directory or a query that cannot be split before any
-  // database work.
-  checkTarget(cfg.output, cfg.force);
-  const split = cfg.splitBy === undefined ? undefined : splitQuery(cfg.query, cfg.splitBy);
-  hooks.signal?.throwIfAborted();
-  const { conn, tls, target } = await openConnection(cfg, hooks.signal);
-  if (target.ignoredParams.length > 0 && !cfg.quiet) {
-    hooks.log(`warning: ignored URL parameters: ${target.ignoredParams.join(", ")} (known: ssl-mode, socketPath)`);
+/**
+ * Settings that lower security or are ignored: said once connected, so that a failure to connect
+ * stays one line.
+ */
+function planWarnings(plan: ExportPlan): string[] {
+  const { target, tls } = plan.connection;
+  const warnings = tls.warning ? [tls.warning] : [];
+  if (target.ignoredParams.length > 0) {
+    warnings.push(`warning: ignored URL parameters: ${target.ignoredParams.join(", ")} (known: ssl-mode, socketPath)`);
   }
-  if (tls.warning) hooks.log(tls.warning);
-  if (cfg.verbosity > 0) hooks.log(`connected: ${tls.description}`);
-  // Said once: with --split-by every range picks its protocol, and all pick the same.
-  let toldProtocol = false;
-  const onProtocol = (protocol: Protocol) => {
-    if (cfg.verbosity === 0 || toldProtocol) return;
-    toldProtocol = true;
-    hooks.log(`protocol: ${protocol}`);
-  };
-  let sink: Sink | undefined;
-  /** Every connection opened, the parallel readers' too: all are stopped on failure. */
-  const connections: Connection[] = [conn];
-  const abort = () => {
-    pipeline.fail(hooks.signal!.reason);
-    for (const c of connections) c.destroy();
-  };
-  const pipeline = new Pipeline({
-    encoding: {
-      format: cfg.format,
-      pretty: cfg.pretty,
-      csvNewline: cfg.csvNewline,
-      compression: cfg.compression,
-      nullValue: cfg.nullValue,
-      rowGroupRows: cfg.rowGroupRows,
-    },
-    workers: cfg.workers,
-    workerEntry: hooks.workerEntry,
-    ringSize: cfg.ringSize,
-    allowEmpty: cfg.allowEmpty,
-    write: (chunk) => sink!.write(chunk),
-    warn: (line) => cfg.quiet || hooks.log(line),
-    stats,
-  });
+  return warnings;
+}
+
+function snapshotWarning(read: ReadPlan): string[] {
+  const held = read.snapshot?.lockedThroughout ?? [];
+  if (held.length === 0) return [];
+  return [
+    `warning: ${held.join(", ")} ${held.length === 1 ? "has" : "have"} no transactions, so no snapshot covers ` +
+      `${held.length === 1 ? "it" : "them"}: the read lock is held until the last range is read, and writers wait ` +
+      "(--consistency none reads without it)",
+  ];
+}
+
+/** The read plan, resolved on the server, without reading a row or creating any output (--dry-run). */
+export async function resolveReadPlan(plan: ExportPlan, hooks: ExportHooks): Promise<ReadPlan> {
+  const connections = new Connections(plan.connection, hooks.signal);
   try {
-    // A signal that came while connecting: the listener below only hears future ones.
-    hooks.signal?.throwIfAborted();
-    hooks.signal?.addEventListener("abort", abort, { once: true });
-    sink = openSink(cfg.output, cfg.force);
-    if (split) {
-      readInRanges(cfg, split, conn, pipeline, connections, hooks.signal, onProtocol).catch((error) => pipeline.fail(error));
-    } else {
-      void pipeline.addSource((feed) =>
-        querySource(conn, cfg.query, feed, {
-          batchRows: cfg.batchRows,
-          readTimeoutMs: cfg.readTimeoutMs,
-          binaryProtocol: binaryProtocolPays(cfg, 1),
-          onProtocol,
-        }),
-      );
-      pipeline.close();
-    }
-    await pipeline.done;
-    await sink.commit();
-    await Promise.all(connections.map((c) => c.end()));
-    return stats;
+    const { conn } = await connections.open();
+    for (const line of planWarnings(plan)) hooks.warn(line);
+    const read = await planRead(conn, plan.read);
+    await connections.end();
+    return read;
   } catch (error) {
-    pipeline.fail(error);
+    connections.destroy();
+    throw hooks.signal?.aborted ? hooks.signal.reason : error;
+  }
+}
+
+export async function runExport(plan: ExportPlan, hooks: ExportHooks): Promise<ExportStats> {
+  const stats = hooks.stats ?? { rows: 0, bytes: 0, startedAt: performance.now() };
+  // An existing output, or a missing directory, fails before any database work.
+  checkTarget(plan.output.path, plan.output.force);
+  const connections = new Connections(plan.connection, hooks.signal);
+  let sink: Sink | undefined;
+  try {
+    const { conn, tls } = await connections.open();
+    for (const line of planWarnings(plan)) hooks.warn(line);
+    hooks.detail(`connected: ${tls.description}`);
+    const read = await planRead(conn, plan.read);
+    for (const line of snapshotWarning(read)) hooks.warn(line);
+    const output = openSink(plan.output.path, plan.output.force);
+    sink = output;
+    const pipeline = new Pipeline({
+      encoding: plan.encoding,
+      workers: plan.encoding.workers,
+      workerModule: plan.encoding.workerModule,
+      ringSize: plan.encoding.ringSize,
+      allowEmpty: plan.output.allowEmpty,
+      write: (chunk) => output.write(chunk),
+      warn: hooks.warn,
+      stats,
+      signal: hooks.signal,
+    });
+    readRanges(read, conn, connections, pipeline, onceEach(hooks.detail, (protocol: Protocol) => `protocol: ${protocol}`)).catch(
+      (error) => pipeline.fail(error),
+    );
+    await pipeline.done;
+    await output.commit();
+    await connections.end();
+    return stats;
+  } catch (thrown) {
+    // A query interrupted by the signal fails as a closed connection: the signal is the cause.
+    const error = hooks.signal?.aborted ? hooks.signal.reason : thrown;
     await sink?.abort();
-    // destroy(), not end(): end() would first read the rest of a half-streamed result.
-    for (const c of connections) c.destroy();
-    // Interrupted, or the output failed, while the server is fine: stop its work too.
-    const busy = error instanceof ReaderGone || (error instanceof GdError && SERVER_STILL_BUSY.has(error.exitCode));
-    if (busy) await Promise.all(connections.map((c) => (c.threadId === null ? undefined : cancelQuery(cfg, c.threadId))));
+    connections.destroy();
+    const serverDone = error instanceof ServerFailure || (error instanceof GdError && NOTHING_RUNNING.has(error.exitCode));
+    if (!serverDone) await connections.cancelQueries();
     if (error instanceof ReaderGone) return stats;
     throw error;
-  } finally {
-    hooks.signal?.removeEventListener("abort", abort);
   }
+}
+
+/** `say` told the first value only: every range picks its protocol, and all pick the same. */
+function onceEach<T>(say: (line: string) => void, describe: (value: T) => string): (value: T) => void {
+  let told = false;
+  return (value) => {
+    if (told) return;
+    told = true;
+    say(describe(value));
+  };
 }

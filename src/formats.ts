@@ -3,6 +3,14 @@
 export const FORMATS = ["csv", "tsv", "json", "ndjson", "parquet"] as const;
 export type Format = (typeof FORMATS)[number];
 
+/** `a, b or c`. */
+export const inWords = (items: readonly string[]) => (items.length < 2 ? items.join("") : `${items.slice(0, -1).join(", ")} or ${items.at(-1)}`);
+
+const FORMAT_TITLES: Record<Format, string> = { csv: "CSV", tsv: "TSV", json: "JSON", ndjson: "NDJSON", parquet: "Parquet" };
+
+/** What the tool does, in --help and package.json (a test keeps the two equal). */
+export const DESCRIPTION = `Export one MySQL/MariaDB query result to ${inWords(FORMATS.map((f) => FORMAT_TITLES[f]))}, streaming in flat memory`;
+
 export const COMPRESSIONS = ["none", "gzip", "zstd", "snappy"] as const;
 export type Compression = (typeof COMPRESSIONS)[number];
 

@@ -6,6 +6,7 @@ import { defineCommand, parseArgs as cittyParse, type ArgsDef } from "citty";
 import { parseArgs as tokenize } from "node:util";
 import pkg from "../../package.json" with { type: "json" };
 import { configError } from "../errors.ts";
+import { DESCRIPTION } from "../formats.ts";
 import { BUILTIN_FLAGS, FLAGS, SUBCOMMANDS, type FlagSpec } from "./flags.ts";
 import type { ParsedFlags } from "./resolve-config.ts";
 
@@ -27,7 +28,7 @@ const ARGS: ArgsDef = Object.fromEntries(
 ) as ArgsDef;
 
 export const command = defineCommand({
-  meta: { name: "gold-digger", version: VERSION, description: "Export one MySQL/MariaDB query result to CSV, TSV, JSON or NDJSON" },
+  meta: { name: "gold-digger", version: VERSION, description: DESCRIPTION },
   args: ARGS,
 });
 
@@ -124,7 +125,7 @@ export function helpText(): string {
   const commands = SUBCOMMANDS.map((s) => `${s.name} ${s.args}`);
   return [
     `gold-digger ${VERSION}`,
-    "Export one MySQL/MariaDB query result to CSV, TSV, JSON or NDJSON",
+    ...wrap(DESCRIPTION.split(" "), WIDTH),
     "",
     "Usage:",
     "  gold-digger [OPTIONS]",

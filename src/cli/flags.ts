@@ -1,6 +1,6 @@
 // Every command-line flag, once: argument parsing, --help and the shell completion scripts are
 // all derived from this table.
-import { COMPRESSIONS, FORMATS } from "../formats.ts";
+import { COMPRESSIONS, FORMATS, inWords } from "../formats.ts";
 
 export interface FlagSpec {
   name: string;
@@ -20,7 +20,7 @@ export const FLAGS: FlagSpec[] = [
   { name: "query", alias: "q", type: "string", env: "DATABASE_QUERY", valueHint: "SQL", description: "SQL query to run" },
   { name: "query-file", type: "string", valueHint: "FILE", file: true, description: "Read the query from FILE; - reads standard input (conflicts with --query)" },
   { name: "output", alias: "o", type: "string", env: "OUTPUT_FILE", valueHint: "FILE", file: true, description: "Output file; - writes to stdout" },
-  { name: "format", alias: "f", type: "string", valueHint: "FORMAT", choices: [...FORMATS], description: "csv, tsv, json, ndjson or parquet (default: from the output extension)" },
+  { name: "format", alias: "f", type: "string", valueHint: "FORMAT", choices: [...FORMATS], description: `${inWords(FORMATS)} (default: from the output extension)` },
   { name: "pretty", alias: "p", type: "boolean", description: "Indent JSON output by 2 spaces" },
   { name: "allow-empty", type: "boolean", description: "Zero rows is success (exit 0) and writes an empty export" },
   { name: "force", type: "boolean", description: "Overwrite an existing output file" },
@@ -41,6 +41,7 @@ export const FLAGS: FlagSpec[] = [
   { name: "verbose", alias: "v", type: "boolean", description: "More diagnostics on stderr (repeat for more)" },
   { name: "quiet", type: "boolean", description: "Only errors on stderr" },
   { name: "dump-config", type: "boolean", description: "Print the resolved configuration as JSON (secrets redacted) and exit" },
+  { name: "dry-run", type: "boolean", description: "Print the read plan as JSON (ranges, estimated rows, protocol, snapshot tables; secrets redacted) and exit: reads no row, writes no output" },
 ];
 
 /** Answered before any export flag is looked at. */

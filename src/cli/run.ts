@@ -2,11 +2,13 @@
 // stderr and an exit code. Nothing but exported data is ever written to stdout.
 import type { ExportConfig } from "../config.ts";
 import { ExitCode, GdError } from "../errors.ts";
-import { runExport, type ExportStats } from "../export.ts";
+import { resolveReadPlan, runExport, type ExportHooks, type ExportStats } from "../export.ts";
+import type { ExportPlan, ReadPlan } from "../plan.ts";
 import { redactSecrets, redactServerQuote, redactSql, redactUrl, sqlSecrets, urlPasswords } from "../redact.ts";
 import { helpText, parseFlags, VERSION } from "./command.ts";
 import { completionScript } from "./completion.ts";
 import { startProgress } from "./progress.ts";
+import { planExport } from "./plan-export.ts";
 import { configWarnings, resolveConfig } from "./resolve-config.ts";
 
 export interface CliIo {
@@ -38,6 +40,32 @@ function secretsOf(argv: string[], env: CliIo["env"]): string[] {
 
 function dumpConfig(cfg: ExportConfig): string {
   return JSON.stringify({ ...cfg, dbUrl: redactUrl(cfg.dbUrl), query: redactSql(cfg.query) }, null, 2) + "\n";
+}
+
+/** The read plan for --dry-run: the connection without its password, the SQL with its secrets masked. */
+function describePlan(plan: ExportPlan, read: ReadPlan): string {
+  const { target, tls, connectTimeoutMs } = plan.connection;
+  const { split, query, ranges, ...rest } = read;
+  return (
+    JSON.stringify(
+      {
+        connection: {
+          host: target.host,
+          port: target.port,
+          socketPath: target.socketPath,
+          user: target.user,
+          database: target.database,
+          tls: tls.description,
+          connectTimeoutMs,
+        },
+        read: { query: redactSql(query), splitBy: split?.column, ...rest, ranges: ranges.map(redactSql) },
+        encoding: plan.encoding,
+        output: plan.output,
+      },
+      null,
+      2,
+    ) + "\n"
+  );
 }
 
 function summary(stats: ExportStats): string {
@@ -84,10 +112,21 @@ export async function runCli(argv: string[], io: CliIo, signal?: AbortSignal): P
       io.stdout(dumpConfig(cfg));
       return ExitCode.Ok;
     }
+    const plan = planExport(cfg);
     const stats: ExportStats = { rows: 0, bytes: 0, startedAt: performance.now() };
+    const hooks: ExportHooks = {
+      warn: (line) => cfg.quiet || say(line),
+      detail: (line) => cfg.verbosity > 0 && say(line),
+      signal,
+      stats,
+    };
+    if (flags["dry-run"]) {
+      io.stdout(redactSecrets(describePlan(plan, await resolveReadPlan(plan, hooks)), secrets));
+      return ExitCode.Ok;
+    }
     const progress = cfg.progress ? startProgress(stats, io) : undefined;
     try {
-      await runExport(cfg, { log: say, signal, stats });
+      await runExport(plan, hooks);
     } finally {
       progress?.stop();
     }

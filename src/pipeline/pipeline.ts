@@ -43,8 +43,8 @@ export interface PipelineOptions {
   encoding: Omit<EncoderSpec, "columns">;
   /** Threads that encode batches; 0 encodes on this thread. */
   workers: number;
-  /** The workers' module, when not the real one (tests). */
-  workerEntry?: string;
+  /** The module those threads run, if not the encoder's own. */
+  workerModule?: string;
   /** How many chunks may be in flight or waiting to be written. */
   ringSize: number;
   /** With zero rows, write an empty export rather than fail. */
@@ -52,6 +52,8 @@ export interface PipelineOptions {
   write(chunk: Uint8Array): Promise<void>;
   warn(line: string): void;
   stats: PipelineStats;
+  /** Aborting fails the pipeline with the signal's reason. */
+  signal?: AbortSignal;
 }
 
 /** What exists once the columns are known. */
@@ -122,6 +124,11 @@ export class Pipeline {
     // A pipeline that fails before anyone awaits it (the output could not be opened) must not
     // count as an unhandled rejection; whoever awaits `done` still gets the error.
     this.done.catch(() => {});
+    const { signal } = options;
+    if (signal?.aborted) this.fail(signal.reason);
+    const onAbort = () => this.fail(signal?.reason);
+    signal?.addEventListener("abort", onAbort, { once: true });
+    this.done.finally(() => signal?.removeEventListener("abort", onAbort)).catch(() => {});
   }
 
   /**
@@ -216,7 +223,7 @@ export class Pipeline {
       (error) => this.fail(error),
     );
     const encoder = createEncoder(spec, { warn: this.options.warn });
-    const pool = workers > 0 ? workerPool(spec, workers, this.options.workerEntry) : undefined;
+    const pool = workers > 0 ? workerPool(spec, workers, this.options.workerModule) : undefined;
     return { encoder, pool, ring, header: encoder.header() };
   }
 

@@ -1,11 +1,13 @@
 // A pool of worker threads that encode batches. The main thread keeps the encoder for the
 // header and footer; workers only see batches, which move there and back without a copy.
+import { ENCODER_WORKER } from "../encoder-worker.ts";
 import { ExitCode, GdError } from "../errors.ts";
 import type { EncoderSpec } from "../format/encoder.ts";
 import type { WorkerReply, WorkerRequest } from "./protocol.ts";
 
 export interface WorkerPool {
   batch(payloads: Uint8Array<ArrayBuffer>, rowCount: number, isFirstBatch: boolean): Promise<Uint8Array>;
+  /** Stops the threads; a batch still pending is rejected. */
   close(): void;
 }
 
@@ -20,13 +22,6 @@ interface PoolWorker {
   dead: boolean;
 }
 
-// In a binary built by `bun build --compile --root src src/main.ts src/pipeline/worker.ts` the
-// worker is embedded under a path relative to the entry points' common folder (src/), not
-// beside this module as it is when run from source.
-const WORKER_ENTRY = import.meta.url.includes("/$bunfs/")
-  ? "./pipeline/worker.ts"
-  : new URL("./worker.ts", import.meta.url).href;
-
 /** Bun puts a source excerpt and a stack into the message of a worker's uncaught error. */
 function crashReason(event: ErrorEvent): string {
   if (event.error instanceof Error) return event.error.message;
@@ -36,8 +31,8 @@ function crashReason(event: ErrorEvent): string {
 
 const workerFailure = (detail: string) => new GdError(ExitCode.Query, `serializer worker failed: ${detail}`);
 
-/** `entry` is the worker's module: tests pass one that misbehaves. */
-export function workerPool(spec: EncoderSpec, size: number, entry: string = WORKER_ENTRY): WorkerPool {
+/** `size` threads running `module` (in tests, one that misbehaves). */
+export function workerPool(spec: EncoderSpec, size: number, module: string = ENCODER_WORKER): WorkerPool {
   const workers: PoolWorker[] = [];
   let nextId = 0;
 
@@ -50,7 +45,7 @@ export function workerPool(spec: EncoderSpec, size: number, entry: string = WORK
   };
 
   for (let i = 0; i < size; i++) {
-    const worker: PoolWorker = { thread: new Worker(entry), pending: new Map(), dead: false };
+    const worker: PoolWorker = { thread: new Worker(module), pending: new Map(), dead: false };
     worker.thread.onmessage = (event: MessageEvent<WorkerReply>) => {
       const reply = event.data;
       const pending = worker.pending.get(reply.id);
@@ -80,10 +75,7 @@ export function workerPool(spec: EncoderSpec, size: number, entry: string = WORK
       });
     },
     close() {
-      for (const worker of workers) {
-        worker.dead = true;
-        worker.thread.terminate();
-      }
+      for (const worker of workers) kill(worker, workerFailure("closed with batches still pending"));
     },
   };
 }

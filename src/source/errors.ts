@@ -31,13 +31,16 @@ function connectionLost(error: unknown): boolean {
   return e?.errno === SOCKET_UNEXPECTED_CLOSE || CONNECTION_LOST_CODES.has(e?.code ?? "");
 }
 
+/** A failure the server reported, or the loss of its connection: no query of ours runs on after it. */
+export class ServerFailure extends GdError {}
+
 /** An error while the query runs or rows stream: exit 4. */
 export function queryFailure(error: unknown): GdError {
   if (error instanceof GdError) return error;
   const reason = connectorReason(error);
-  if (!connectionLost(error)) return new GdError(ExitCode.Query, `query failed: ${reason}`);
+  if (!connectionLost(error)) return new ServerFailure(ExitCode.Query, `query failed: ${reason}`);
   // A bare "read ECONNRESET" gives nothing to act on: name what usually ends a session mid-result.
-  return new GdError(
+  return new ServerFailure(
     ExitCode.Query,
     `query failed: lost the connection to the server (${reason}): probably a timeout on its side ` +
       "(net_write_timeout, wait_timeout), a crash or restart, a KILL, or the network",

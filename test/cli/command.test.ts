@@ -1,5 +1,7 @@
 import { describe, expect, test } from "bun:test";
-import { parseFlags } from "../../src/cli/command.ts";
+import { helpText, parseFlags } from "../../src/cli/command.ts";
+import { DESCRIPTION, FORMATS } from "../../src/formats.ts";
+import pkg from "../../package.json" with { type: "json" };
 import type { GdError } from "../../src/errors.ts";
 
 describe("parseFlags: verbosity", () => {
@@ -57,4 +59,12 @@ describe("parseFlags: strictness", () => {
     expect(parseFlags(["--force", "--force", "-pp"]).flags).toEqual({ force: true, pretty: true });
     expect(parseFlags(["-o", "-", "--workers", "-1"]).flags).toEqual({ output: "-", workers: "-1" });
   });
+});
+
+test("every format is named in --help and in package.json, from the one list of formats", () => {
+  expect(pkg.description).toBe(DESCRIPTION);
+  const help = helpText();
+  for (const title of ["CSV", "TSV", "JSON", "NDJSON", "Parquet"]) expect(DESCRIPTION).toContain(title);
+  expect(help.replace(/\s+/g, " ")).toContain(DESCRIPTION);
+  for (const format of FORMATS) expect(help).toContain(format);
 });

@@ -3,6 +3,7 @@ import { beforeAll, expect, test } from "bun:test";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { addSweepAccounts, expectNoSecrets, HANG_MS, queryValue, sweepUrl, TEST_MS } from "../support/faults.ts";
+import { planExport } from "../../src/cli/plan-export.ts";
 import { resolveConfig } from "../../src/cli/resolve-config.ts";
 import { ExitCode, type GdError } from "../../src/errors.ts";
 import { runExport } from "../../src/export.ts";
@@ -17,8 +18,8 @@ test(
   async () => {
     const output = join(dir(), "worker-crash.csv");
     const flags = { "db-url": sweepUrl(server().port), query: "SELECT * FROM seq_1_to_3000000", output, workers: "2" };
-    const cfg = resolveConfig(flags, {}, 0, false);
-    const run = runExport(cfg, { log: () => {}, workerEntry: CRASHING_WORKER });
+    const plan = planExport(resolveConfig(flags, {}, 0, false));
+    const run = runExport({ ...plan, encoding: { ...plan.encoding, workerModule: CRASHING_WORKER } }, { warn: () => {}, detail: () => {} });
     await expect(run).rejects.toThrow(/serializer worker failed: injected worker fault/);
     expect(await run.catch((e: GdError) => e.exitCode)).toBe(ExitCode.Query);
     expect(readdirSync(dir()).filter((f) => f.includes("worker-crash"))).toEqual([]);

@@ -48,3 +48,13 @@ test("a crashing worker fails its batches instead of hanging", async () => {
     pool.close();
   }
 });
+
+test("close() rejects every batch still pending, so nothing awaits a thread that is gone", async () => {
+  const pool = workerPool(spec, 2);
+  const pending = Array.from({ length: 8 }, (_, i) => pool.batch(batchOf([[String(i), "x".repeat(1000)]]), 1, i === 0));
+  pool.close();
+  const settled = await Promise.race([Promise.allSettled(pending), Bun.sleep(2000).then(() => "hung")]);
+  expect(settled).not.toBe("hung");
+  const outcomes = (settled as PromiseSettledResult<Uint8Array>[]).map((s) => (s.status === "rejected" ? String(s.reason.message) : "encoded"));
+  expect(outcomes.filter((o) => o !== "encoded")).toContain("serializer worker failed: closed with batches still pending");
+});

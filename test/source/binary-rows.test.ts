@@ -6,8 +6,8 @@ import mariadb, { type Connection } from "mariadb";
 import { EXACT_VALUES } from "../../src/source/connection/connect.ts";
 import { doubleText, floatText } from "../../src/source/wire/binary-rows.ts";
 import { streamRows } from "../../src/source/wire/row-stream.ts";
-import { binaryProtocolPays } from "../../src/source/wire/query-source.ts";
-import type { Compression, ExportConfig, Format } from "../../src/config.ts";
+import { binaryProtocolPays } from "../../src/cli/plan-export.ts";
+import type { Compression, Format } from "../../src/formats.ts";
 import { waitUntil } from "../support/faults.ts";
 import { usePrivateServer } from "../support/harness.ts";
 
@@ -229,7 +229,6 @@ describe("the layouts, on values whose server text is known", () => {
 });
 
 describe("the binary protocol only where it takes work off the slowest stage", () => {
-  const cfg = (format: Format, compression: Compression, workers: number) => ({ format, compression, workers }) as ExportConfig;
   test.each([
     ["csv", "none", 0, 1, true],
     ["json", "none", 0, 1, true],
@@ -238,6 +237,6 @@ describe("the binary protocol only where it takes work off the slowest stage", (
     ["parquet", "zstd", 0, 1, false],
     ["csv", "none", 0, 2, false],
   ] as const)("%s, %s, %d workers, %d readers: %p", (format, compression, workers, readers, binary) => {
-    expect(binaryProtocolPays(cfg(format, compression, workers), readers)).toBe(binary);
+    expect(binaryProtocolPays({ format: format as Format, compression: compression as Compression, workers }, readers)).toBe(binary);
   });
 });

@@ -2,7 +2,7 @@
 // or stalls the connection at a chosen byte, or never answers at all.
 import { afterEach, beforeAll, expect, test } from "bun:test";
 import { join } from "node:path";
-import { addSweepAccounts, expectFailure, HANG_MS, sweepUrl, TEST_MS, timed } from "../support/faults.ts";
+import { addSweepAccounts, expectFailure, HANG_MS, runningQueries, sweepUrl, TEST_MS, timed, waitUntil } from "../support/faults.ts";
 import { gd, usePrivateServer, useTempDir } from "../support/harness.ts";
 import { startFaultProxy, type FaultProxy, type ProxyFault } from "../support/proxy.ts";
 
@@ -78,6 +78,22 @@ test(
     expectFailure(result, { code: 4, output, message: /no data from the server for 1 s \(--read-timeout\)/ });
     // 1 s of silence, a watchdog tick, Bun's start-up: anything near 4 s would be a hang.
     expect(ms).toBeLessThan(4_000);
+  },
+  TEST_MS,
+);
+
+test(
+  "after --read-timeout fires, the query is stopped on the server, not left sending to nobody",
+  async () => {
+    proxy = await startFaultProxy({ host: server().host, port: server().port }, { kind: "stall", afterBytes: MID_STREAM, deadLink: true });
+    const output = join(dir(), "stall-kill.csv");
+    const marker = "read_timeout_marker";
+    const result = await gd(["--db-url", sweepUrl(proxy.port), "-q", `SELECT seq AS ${marker} FROM seq_1_to_3000000`, "-o", output, "--read-timeout", "1"], {
+      timeoutMs: HANG_MS,
+    });
+    expectFailure(result, { code: 4, output, message: /--read-timeout/ });
+    // The server never learns that the client left: only a KILL ends its query.
+    await waitUntil("the server to stop the query", async () => (await runningQueries(server(), marker)) === 0, 3_000);
   },
   TEST_MS,
 );

@@ -174,6 +174,44 @@ test("one snapshot: a writer moving amounts between rows never changes the expor
   }
 }, 60_000);
 
+test("one snapshot on a table without transactions (MyISAM): its read lock is held to the end, with a warning", async () => {
+  await server().sql([
+    "CREATE TABLE par.macct (id INT PRIMARY KEY, amount BIGINT NOT NULL) ENGINE=MyISAM",
+    "INSERT INTO par.macct SELECT seq, 1000 FROM par.seq_1_to_5000",
+  ]);
+  const writer = await mariadb.createConnection({ socketPath: server().socket, user: "root", database: "par" });
+  let writing = true;
+  let transfers = 0;
+  // One statement moves an amount between two rows: MyISAM makes each statement atomic, and
+  // nothing more.
+  const writes = (async () => {
+    while (writing) {
+      const from = 1 + ((transfers * 7919) % 5000);
+      const to = 1 + ((transfers * 104729) % 5000);
+      await writer.query("UPDATE macct SET amount = amount + IF(id = ?, -17, 17) WHERE id IN (?, ?) AND ? <> ?", [from, from, to, from, to]);
+      transfers++;
+    }
+  })();
+  try {
+    for (let run = 0; run < 3; run++) {
+      const r = await exportTo(`macct-${run}.csv`, ["-q", "SELECT id, amount, SLEEP(0.0002) AS s FROM macct", "--split-by", "id", "--parallel", "4", "--csv-lf"]);
+      expect({ code: r.code, stderr: r.stderr }).toEqual({
+        code: 0,
+        stderr: "warning: `par`.`macct` has no transactions, so no snapshot covers it: the read lock is held until the last range is read, and writers wait (--consistency none reads without it)\n",
+      });
+      const amounts = r.text.trimEnd().split("\n").slice(1).map((line) => Number(line.split(",")[1]));
+      expect(amounts).toHaveLength(5000);
+      expect(amounts.reduce((a, b) => a + b, 0)).toBe(5000 * 1000);
+      await Bun.sleep(50);
+    }
+    expect(transfers).toBeGreaterThan(10);
+  } finally {
+    writing = false;
+    await writes;
+    await writer.end();
+  }
+}, 60_000);
+
 test("without the LOCK TABLES privilege: a clear error naming it and the way out; --consistency none warns and works", async () => {
   const output = join(dir(), "noprivilege.csv");
   const args = ["--db-url", readerUrl(), "-q", "SELECT * FROM t", "--split-by", "id", "--parallel", "2", "-o", output];

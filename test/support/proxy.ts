@@ -6,8 +6,12 @@ import { createConnection, createServer, type Server, type Socket } from "node:n
 export type ProxyFault =
   /** Forward this many server->client bytes (per connection), then close both sides (a cut cable, a reset NAT). */
   | { kind: "cut"; afterBytes: number }
-  /** Forward this many server->client bytes, then forward nothing more but keep both sockets open. */
-  | { kind: "stall"; afterBytes: number }
+  /**
+   * Forward this many server->client bytes, then forward nothing more but keep both sockets open.
+   * `deadLink`: the server's side stays open even after the client closes, as when no FIN or RST
+   * can reach the server any more.
+   */
+  | { kind: "stall"; afterBytes: number; deadLink?: boolean }
   /** Accept connections and never answer (a black-holed port behind a load balancer). */
   | { kind: "silent" };
 
@@ -38,7 +42,7 @@ export async function startFaultProxy(target: { host: string; port: number }, fa
     const upstream = createConnection({ host: target.host, port: target.port });
     track(upstream);
     client.on("data", (chunk) => upstream.write(chunk));
-    client.on("close", () => upstream.destroy());
+    client.on("close", () => (fault.kind === "stall" && fault.deadLink ? undefined : upstream.destroy()));
     upstream.on("close", () => client.destroy());
     // The budget is per connection: a PREFERRED client may connect twice (TLS, then plain).
     let sent = 0;

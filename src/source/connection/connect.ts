@@ -1,11 +1,11 @@
 // Opens a connection of an export, and turns a failure to connect into exit 3 with one
 // readable line that says what would change it.
 import mariadb, { type Connection } from "mariadb";
-import type { ExportConfig } from "../../config.ts";
+import type { ConnectionPlan } from "../../plan.ts";
 import { ExitCode, GdError } from "../../errors.ts";
 import { connectorReason, serverErrno } from "../errors.ts";
 import { formatHostPort, parseDbUrl, type DbTarget } from "./db-url.ts";
-import { planTls, type TlsPlan } from "./tls.ts";
+import { planTls, type TlsChoice, type TlsPlan } from "./tls.ts";
 
 const SERVER_SSL_DISABLED = 45023;
 const ACCESS_DENIED = 1045;
@@ -82,9 +82,15 @@ export const EXACT_VALUES = {
   charset: "utf8mb4",
 };
 
+/** The URL parsed and the TLS settings read (the CA file, once) for every connection of an export. */
+export function planConnection(dbUrl: string, tls: TlsChoice, connectTimeoutMs: number): ConnectionPlan {
+  const target = parseDbUrl(dbUrl);
+  return { target, tls: planTls(target, tls), connectTimeoutMs };
+}
+
 export interface OpenedConnection {
   conn: Connection;
-  target: DbTarget;
+  /** How this connection is secured: the plan's, or plain where PREFERRED found no TLS. */
   tls: TlsPlan;
 }
 
@@ -92,10 +98,10 @@ export interface OpenedConnection {
  * Connecting may take the whole --connect-timeout (a silent server); Ctrl-C meanwhile must stop
  * at once with 130/143, not wait for the timeout and then report a connection failure.
  */
-export function openConnection(cfg: ExportConfig, signal?: AbortSignal): Promise<OpenedConnection> {
-  if (!signal) return connect(cfg);
+export function openConnection(plan: ConnectionPlan, signal?: AbortSignal): Promise<OpenedConnection> {
+  if (!signal) return connect(plan);
   signal.throwIfAborted();
-  const pending = connect(cfg);
+  const pending = connect(plan);
   return new Promise((resolve, reject) => {
     const onAbort = () => {
       reject(signal.reason);
@@ -116,9 +122,7 @@ export function openConnection(cfg: ExportConfig, signal?: AbortSignal): Promise
   });
 }
 
-async function connect(cfg: ExportConfig): Promise<OpenedConnection> {
-  const target = parseDbUrl(cfg.dbUrl);
-  const tls = planTls(target, cfg.tls);
+async function connect({ target, tls, connectTimeoutMs }: ConnectionPlan): Promise<OpenedConnection> {
   const options = {
     host: target.host,
     port: target.port,
@@ -126,20 +130,20 @@ async function connect(cfg: ExportConfig): Promise<OpenedConnection> {
     password: target.password,
     database: target.database,
     socketPath: target.socketPath,
-    connectTimeout: cfg.connectTimeoutMs,
+    connectTimeout: connectTimeoutMs,
     // Finds a server that died while computing a result, which --read-timeout does not watch.
     keepAliveDelay: 30_000,
     sessionVariables: { net_write_timeout: PAUSE_PROOF_NET_WRITE_TIMEOUT },
     ...EXACT_VALUES,
     permitLocalInfile: false,
-    // Each query is prepared once and closed once read (row-stream.ts): a cache would only keep
-    // statements open on the server.
+    // Each query is prepared once and closed once read (wire/row-stream.ts): a cache would only
+    // keep statements open on the server.
     prepareCacheLength: 0,
     // The connector would otherwise print its own warnings; ours go through one channel.
     logger: { warning: () => {} },
   };
   try {
-    return { conn: await mariadb.createConnection({ ...options, ssl: tls.ssl }), target, tls };
+    return { conn: await mariadb.createConnection({ ...options, ssl: tls.ssl }), tls };
   } catch (error) {
     if (!(tls.fallbackToPlain && serverErrno(error) === SERVER_SSL_DISABLED)) {
       throw connectFailure(error, target, tls);
@@ -147,7 +151,7 @@ async function connect(cfg: ExportConfig): Promise<OpenedConnection> {
   }
   const plain: TlsPlan = { ssl: false, fallbackToPlain: false, description: "plain (the server offers no TLS)" };
   try {
-    return { conn: await mariadb.createConnection({ ...options, ssl: false }), target, tls: plain };
+    return { conn: await mariadb.createConnection({ ...options, ssl: false }), tls: plain };
   } catch (error) {
     throw connectFailure(error, target, plain);
   }
@@ -158,9 +162,9 @@ async function connect(cfg: ExportConfig): Promise<OpenedConnection> {
  * our socket only stops a query the next time the server writes to it; one that is still
  * computing (a sort, a SLEEP) would run on, for nobody.
  */
-export async function cancelQuery(cfg: ExportConfig, threadId: number): Promise<void> {
+export async function cancelQuery(plan: ConnectionPlan, threadId: number): Promise<void> {
   try {
-    const { conn } = await connect({ ...cfg, connectTimeoutMs: Math.min(cfg.connectTimeoutMs, 2000) });
+    const { conn } = await connect({ ...plan, connectTimeoutMs: Math.min(plan.connectTimeoutMs, 2000) });
     try {
       await conn.query(`KILL QUERY ${Math.trunc(threadId)}`);
     } finally {

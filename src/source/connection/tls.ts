@@ -1,9 +1,16 @@
 // Turns the URL's ssl-mode and the TLS flags into the connector's `ssl` option
 // (see "TLS and timeouts" in the README).
 import { readFileSync } from "node:fs";
-import type { ExportConfig } from "../../config.ts";
 import { configError, errnoWords } from "../../errors.ts";
 import { isLoopback, type DbTarget } from "./db-url.ts";
+
+export type TlsMode = "default" | "ca-file" | "skip-hostname" | "allow-invalid";
+
+/** The TLS flags: at most one of them (cli/resolve-config.ts), and the CA file's path. */
+export interface TlsChoice {
+  mode: TlsMode;
+  caFile?: string;
+}
 
 export interface TlsPlan {
   /** The connector's `ssl` option for the first attempt. */
@@ -30,7 +37,7 @@ function readCa(path: string): string {
   return pem;
 }
 
-export function planTls(target: DbTarget, tls: ExportConfig["tls"]): TlsPlan {
+export function planTls(target: DbTarget, tls: TlsChoice): TlsPlan {
   switch (tls.mode) {
     case "ca-file":
       return {

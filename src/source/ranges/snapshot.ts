@@ -3,9 +3,12 @@
 // writers to the query's tables are held off by LOCK TABLES ... READ on one more connection:
 // the lock waits for open write transactions to commit and blocks new ones, so every reader's
 // snapshot sees the same committed state. It needs the LOCK TABLES privilege on those tables,
-// which is less than FLUSH TABLES WITH READ LOCK needs (RELOAD, a global privilege).
+// which is less than FLUSH TABLES WITH READ LOCK needs (RELOAD, a global privilege). A table
+// without transactions (MyISAM) is outside any snapshot: its lock is held until the read ends,
+// as mydumper does for non-InnoDB tables.
 import type { Connection } from "mariadb";
 import { ExitCode, GdError } from "../../errors.ts";
+import type { SnapshotPlan } from "../../plan.ts";
 import { connectorReason, serverErrno } from "../errors.ts";
 
 /** How long to wait for the tables' open write transactions before giving up. */
@@ -26,9 +29,45 @@ async function tablesRead(conn: Connection, sql: string): Promise<string[]> {
   return [...new Set(Array.from(tables, (m) => m[1]))];
 }
 
-/** Opens a transaction with a snapshot on each reader, all of the same committed state. */
-export async function startSharedSnapshot(coordinator: Connection, readers: Connection[], sql: string): Promise<void> {
-  const tables = await tablesRead(coordinator, sql);
+/**
+ * The tables that one snapshot must cover, and which of them have no transactions (the engine
+ * says so in information_schema.ENGINES): a snapshot does not see those as of one moment, so
+ * only a read lock held for the whole read keeps them still.
+ */
+export async function planSnapshot(conn: Connection, sql: string): Promise<SnapshotPlan> {
+  const tables = await tablesRead(conn, sql);
+  if (tables.length === 0) return { tables, lockedThroughout: [] };
+  const names = tables.map(unquoteTable);
+  const engines = (await conn.query(
+    {
+      sql:
+        "SELECT t.TABLE_SCHEMA, t.TABLE_NAME FROM information_schema.TABLES t " +
+        "JOIN information_schema.ENGINES e ON e.ENGINE = t.ENGINE " +
+        `WHERE e.TRANSACTIONS <> 'YES' AND (t.TABLE_SCHEMA, t.TABLE_NAME) IN (${names.map(() => "(?, ?)").join(", ")})`,
+      rowsAsArray: true,
+    },
+    names.flat(),
+  )) as [string, string][];
+  const without = new Set(engines.map((name) => JSON.stringify(name)));
+  return { tables, lockedThroughout: tables.filter((_, i) => without.has(JSON.stringify(names[i]))) };
+}
+
+/** `db`.`table` -> [db, table]. */
+function unquoteTable(quoted: string): [string, string] {
+  const [, schema, table] = /^`((?:[^`]|``)+)`\.`((?:[^`]|``)+)`$/.exec(quoted) ?? [];
+  return [schema, table].map((part) => (part ?? "").replaceAll("``", "`")) as [string, string];
+}
+
+/**
+ * Opens a transaction with a snapshot on each reader, all of the same committed state, while
+ * `coordinator` holds the tables' read lock. Resolves to the release of that lock: already done
+ * when every table has transactions; otherwise to be called once the last range is read.
+ */
+export async function startSharedSnapshot(coordinator: Connection, readers: Connection[], plan: SnapshotPlan): Promise<() => Promise<void>> {
+  const { tables } = plan;
+  const unlock = async () => {
+    if (tables.length > 0) await coordinator.query("UNLOCK TABLES");
+  };
   if (tables.length > 0) {
     await coordinator.query(`SET SESSION lock_wait_timeout = ${LOCK_WAIT_S}`);
     try {
@@ -48,7 +87,11 @@ export async function startSharedSnapshot(coordinator: Connection, readers: Conn
       await reader.query("SET SESSION TRANSACTION ISOLATION LEVEL REPEATABLE READ");
       await reader.query("START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY");
     }
-  } finally {
-    if (tables.length > 0) await coordinator.query("UNLOCK TABLES");
+  } catch (error) {
+    await unlock();
+    throw error;
   }
+  if (plan.lockedThroughout.length > 0) return unlock;
+  await unlock();
+  return async () => {};
 }

@@ -214,13 +214,22 @@ export const columnsSql = (split: SplitQuery) => `SELECT * FROM (${split.body}) 
 const ROWS_PER_RANGE = 50_000;
 const MAX_RANGES = 10_000;
 
+export interface RangeOptions {
+  /**
+   * Read ahead of writers waiting for a table-level lock (MyISAM, Aria, MEMORY). While a read lock
+   * is held for the whole read, a waiting writer would otherwise queue every later range behind it,
+   * and the writer waits for that lock: a deadlock until lock_wait_timeout.
+   */
+  highPriority?: boolean;
+}
+
 /**
  * The range queries, in output order: the NULLs first (if the column may hold any), then ascending ranges, the
  * first open below and the last open above so that no row can fall outside them.
  */
-export function rangeQueries(split: SplitQuery, field: FieldInfo, bounds: Bounds, readers: number): string[] {
+export function rangeQueries(split: SplitQuery, field: FieldInfo, bounds: Bounds, readers: number, options: RangeOptions = {}): string[] {
   const c = `q.${quoteName(split.column)}`;
-  const wrapped = `SELECT * FROM (${split.body}) AS q`;
+  const wrapped = `SELECT ${options.highPriority ? "HIGH_PRIORITY " : ""}* FROM (${split.body}) AS q`;
   const order = split.ordered ? ` ORDER BY ${c}` : "";
   const queries: string[] = [];
   if (!isNotNull(field)) queries.push(`${wrapped} WHERE ${c} IS NULL`);

@@ -1,11 +1,11 @@
 // One connection running the export's query, as a source of batches for the pipeline.
 import type { Connection } from "mariadb";
-import type { ExportConfig } from "../../config.ts";
 import { ExitCode, GdError } from "../../errors.ts";
 import type { Source, SourceFeed } from "../../pipeline/pipeline.ts";
 import { describeColumns } from "./column-kinds.ts";
 import { queryFailure } from "../errors.ts";
-import { streamRows, type Protocol } from "./row-stream.ts";
+import type { Protocol } from "../../plan.ts";
+import { streamRows } from "./row-stream.ts";
 import { IdleWatchdog } from "./idle-watchdog.ts";
 
 /**
@@ -14,20 +14,6 @@ import { IdleWatchdog } from "./idle-watchdog.ts";
  * no cost in speed.
  */
 export const BATCH_BYTES = 128 << 10;
-
-/**
- * Whether reading with the binary protocol (row-stream.ts) makes the export faster. It takes the
- * formatting of values off the server's thread (0.45 CPU-s per million wide rows) and gives this
- * thread the rewrite (0.3 CPU-s), so it pays while this thread is the less busy of the two: one
- * reader, and an output encoded here cheaply or in workers. Not with several readers, whose
- * formatting the server spreads over as many threads (2 readers: 1.05 s binary, 0.97 s text),
- * nor when this thread also compresses or builds Parquet (.csv.zst 1.33 s binary, 1.14 s text;
- * Parquet 1.48 s, 1.18 s). Measured on the bench's wide rows, 2 cores, client 1.26 s.
- */
-export function binaryProtocolPays(cfg: ExportConfig, readers: number): boolean {
-  const heavyHere = cfg.format === "parquet" || (cfg.compression !== "none" && cfg.workers === 0);
-  return readers === 1 && !heavyHere;
-}
 
 export interface QueryOptions {
   batchRows: number;

@@ -7,6 +7,7 @@
 // parameters or return no columns, run as plain queries, exactly as before; so does every
 // query on a MySQL server, whose text for FLOAT and DOUBLE the rewrite was not built on.
 import type { Connection, FieldInfo, Prepare } from "mariadb";
+import type { Protocol } from "../../plan.ts";
 import { BinaryRowRewriter, planBinaryRows } from "./binary-rows.ts";
 import { serverErrno } from "../errors.ts";
 import { captureRows, type RowEvents, type RowStream, type RowStreamOptions } from "./connector-internals.ts";
@@ -51,8 +52,6 @@ function binaryEvents(events: RowEvents, statement: Prepared): RowEvents {
     },
   };
 }
-
-export type Protocol = "binary" | "text";
 
 export interface StreamOptions extends RowStreamOptions {
   /** Prepare the query and read it with the binary protocol if its columns allow. */

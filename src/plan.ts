@@ -1,0 +1,88 @@
+// The export as data. The command line resolves once into an ExportPlan (cli/plan-export.ts);
+// its read request becomes a ReadPlan on the server (source/ranges/read-plan.ts), with the ranges
+// resolved. Everything below cli/ works from these, never from flags. Each is plain data that
+// serializes to JSON: `--dry-run` prints it, redacted (describePlan).
+import type { Compression, Format } from "./formats.ts";
+import type { DbTarget } from "./source/connection/db-url.ts";
+import type { TlsPlan } from "./source/connection/tls.ts";
+import type { SplitQuery } from "./source/ranges/split.ts";
+
+/** Where and how to connect: the URL parsed and the CA file read once, for every connection. */
+export interface ConnectionPlan {
+  target: DbTarget;
+  tls: TlsPlan;
+  connectTimeoutMs: number;
+}
+
+export type Protocol = "binary" | "text";
+export type Consistency = "snapshot" | "none";
+
+/** What the query asks of the readers, before the server is asked anything. */
+export interface ReadRequest {
+  query: string;
+  /** With --split-by: the query as ranges of one column can be cut from. */
+  split?: SplitQuery;
+  /** Connections that read ranges at once. */
+  readers: number;
+  consistency: Consistency;
+  /** binary: the binary protocol wherever a range's columns can be rewritten exactly (wire/row-stream.ts). */
+  protocol: Protocol;
+  batchRows: number;
+  /** Longest silence of the server once rows flow; 0 = no limit. */
+  readTimeoutMs: number;
+}
+
+/** One snapshot for every reader, held together by a read lock on these tables. */
+export interface SnapshotPlan {
+  /** `db`.`table`, as the server names the base tables the query reads. */
+  tables: string[];
+  /**
+   * Tables without transactions (MyISAM, Aria, MEMORY...): a snapshot does not cover them, so
+   * their read lock is held until the last range is read. Writers to them wait that long.
+   */
+  lockedThroughout: string[];
+}
+
+/** The reads, resolved: each range one query, in output order. A plain query is one range. */
+export interface ReadPlan extends ReadRequest {
+  ranges: string[];
+  /** The optimizer's estimate of the query's rows (split queries only). */
+  estimatedRows?: number;
+  /** Absent for one range on one connection, which a single statement keeps consistent. */
+  snapshot?: SnapshotPlan;
+}
+
+export interface EncodingPlan {
+  format: Format;
+  compression: Compression;
+  pretty: boolean;
+  csvNewline: "\r\n" | "\n";
+  /** CSV/TSV: the text written for NULL. */
+  nullValue?: string;
+  /** Parquet: rows per row group. */
+  rowGroupRows: number;
+  /** Threads that encode batches; 0 encodes on the main thread. */
+  workers: number;
+  /**
+   * The module the worker threads run; unset, the encoder's own (src/encoder-worker.ts). The one
+   * place a test puts a worker that misbehaves.
+   */
+  workerModule?: string;
+  /** How many chunks may be in flight or waiting to be written: the backpressure. */
+  ringSize: number;
+}
+
+export interface OutputPlan {
+  /** A file path, or "-" for stdout. */
+  path: string;
+  force: boolean;
+  /** With zero rows, write an empty export rather than fail (exit 1). */
+  allowEmpty: boolean;
+}
+
+export interface ExportPlan {
+  connection: ConnectionPlan;
+  read: ReadRequest;
+  encoding: EncodingPlan;
+  output: OutputPlan;
+}
