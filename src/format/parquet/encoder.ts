@@ -54,7 +54,7 @@ export function parquetEncoder(specs: ColumnSpec[], options: ParquetOptions): En
   const zeroDate = (j: number) => () => {
     if (warned.has(j)) return;
     warned.add(j);
-    options.warn(`warning: column ${specs[j].name}: zero or partial dates are written as null`);
+    options.warn(`warning: column ${specs[j].name}: zero, partial or invalid dates are written as null`);
   };
 
   /** What has been written since the last call, moved out of the writer's buffer. */
