@@ -14,7 +14,7 @@ import type { ColumnSpec } from "../columns.ts";
 import type { Encoder } from "../encoder.ts";
 import { PageBuffer, STATISTICS_BYTES, writeColumnChunk, type ChunkCodec, type WrittenChunk } from "./column-chunk.ts";
 import { PendingRows } from "./row-group.ts";
-import { parquetColumns, parquetSchema } from "./schema.ts";
+import { parquetColumns, parquetSchema, Values } from "./schema.ts";
 
 /**
  * Rows per row group unless --row-group-rows says otherwise. Memory grows with the group: on the
@@ -41,6 +41,13 @@ export interface ParquetOptions {
   warn(line: string): void;
 }
 
+/** The warning for a column whose values were not all written as they are (writeColumnChunk's `replaced`). */
+const REPLACED: Partial<Record<Values, string>> = {
+  [Values.Date]: "zero, partial or invalid dates are written as null",
+  [Values.Timestamp]: "zero, partial or invalid dates are written as null",
+  [Values.Json]: "text that is not valid JSON is written as a JSON string",
+};
+
 export function parquetEncoder(specs: ColumnSpec[], options: ParquetOptions): Encoder {
   const columns = parquetColumns(specs);
   const codec = CODECS[options.compression];
@@ -51,10 +58,10 @@ export function parquetEncoder(specs: ColumnSpec[], options: ParquetOptions): En
   const chunks: WrittenChunk[] = [];
   let rowCount = 0n;
   const warned = new Set<number>();
-  const zeroDate = (j: number) => () => {
+  const replaced = (j: number) => () => {
     if (warned.has(j)) return;
     warned.add(j);
-    options.warn(`warning: column ${specs[j].name}: zero, partial or invalid dates are written as null`);
+    options.warn(`warning: column ${specs[j].name}: ${REPLACED[columns[j].values]}`);
   };
 
   /** What has been written since the last call, moved out of the writer's buffer. */
@@ -66,7 +73,7 @@ export function parquetEncoder(specs: ColumnSpec[], options: ParquetOptions): En
   const writeGroup = (rows: number) => {
     const slices = pending.take(rows);
     const groupStart = out.offset;
-    const written = columns.map((column, j) => writeColumnChunk(out, page, slices, j, column, codec, zeroDate(j)));
+    const written = columns.map((column, j) => writeColumnChunk(out, page, slices, j, column, codec, replaced(j)));
     chunks.push(...written);
     rowGroups.push({
       columns: written.map((w) => w.chunk),
