@@ -1,9 +1,10 @@
 // Parquet values against the server's own text, for the values a Parquet type cannot hold as
 // they are: every boundary date (year 0, leap days, days a month lacks under
 // ALLOW_INVALID_DATES), JSON-column text that is not JSON, edges of DECIMAL, TIME, BIT, YEAR and
-// floats. DuckDB reads the files; the connector, with the
-// exact-values options, says what the server sent.
+// floats; and statements with no result set, which cannot be a Parquet file. DuckDB reads the
+// files; the connector, with the exact-values options, says what the server sent.
 import { beforeAll, describe, expect, test } from "bun:test";
+import { existsSync, readdirSync } from "node:fs";
 import mariadb from "mariadb";
 import { EXACT_VALUES } from "../../src/source/connection/connect.ts";
 import { isValidJson } from "../../src/format/json-check.ts";
@@ -245,5 +246,54 @@ describe("DECIMAL, TIME, BIT, YEAR, integers and floats at their edges", () => {
       }),
     );
     expect(wrong).toEqual([]);
+  });
+});
+
+describe("a statement with no result set cannot be a Parquet file", () => {
+  beforeAll(async () => {
+    await server().sql([
+      "CREATE TABLE px.counter (n INT)",
+      "INSERT INTO px.counter VALUES (0)",
+      "CREATE PROCEDURE px.nothing() BEGIN DECLARE x INT DEFAULT 1; SET x = x + 1; END",
+    ]);
+  });
+
+  test.each([
+    "DO 1",
+    "SET @x = 1",
+    "UPDATE counter SET n = n + 1",
+    "INSERT INTO counter VALUES (5)",
+    "CREATE TEMPORARY TABLE tmp_x (a INT)",
+    "CALL nothing()",
+    "BEGIN",
+  ])("%p --allow-empty: exit 4, one line, no file, nothing on stdout", async (query) => {
+    const dir = `${tmp()}/none-${Buffer.from(query).toString("hex").slice(0, 16)}`;
+    await Bun.write(`${dir}/.keep`, "");
+    const out = `${dir}/x.parquet`;
+    const r = await gd(["--db-url", server().url("px"), "-q", query, "-o", out, "--allow-empty"]);
+    expect({ code: r.code, stderr: r.stderr }).toEqual({
+      code: 4,
+      stderr: "gold-digger: the statement returned no result set, and a Parquet file needs at least one column (the statement has run; another format writes an empty export)\n",
+    });
+    expect(existsSync(out)).toBe(false);
+    expect(readdirSync(dir)).toEqual([".keep"]);
+    const toStdout = await gd(["--db-url", server().url("px"), "-q", query, "-o", "-", "-f", "parquet", "--allow-empty"]);
+    expect({ code: toStdout.code, stdout: toStdout.stdout.length }).toEqual({ code: 4, stdout: 0 });
+  });
+
+  test("the statement did run (its effects stay), and other formats still write an empty export", async () => {
+    const [[before]] = await serverText("SELECT n FROM counter ORDER BY n LIMIT 1");
+    const r = await exportParquet("update.parquet", "UPDATE counter SET n = n + 100 WHERE n < 100", ["--allow-empty"]);
+    expect(r.code).toBe(4);
+    const [[after]] = await serverText("SELECT n FROM counter ORDER BY n LIMIT 1");
+    expect(Number(after)).toBe(Number(before) + 100);
+    const csv = await gd(["--db-url", server().url("px"), "-q", "DO 1", "-o", `${tmp()}/do.csv`, "--allow-empty"]);
+    expect({ code: csv.code, stderr: csv.stderr }).toEqual({ code: 0, stderr: "" });
+  });
+
+  test("without --allow-empty it is the zero-row case of every format: exit 1", async () => {
+    const r = await exportParquet("do.parquet", "DO 1");
+    expect(r.code).toBe(1);
+    expect(existsSync(r.out)).toBe(false);
   });
 });

@@ -9,6 +9,7 @@ import { writeIndexes } from "hyparquet-writer/src/indexes.js";
 import { writeMetadata } from "hyparquet-writer/src/metadata.js";
 import { snappyCompress } from "hyparquet-writer/src/snappy.js";
 import pkg from "../../../package.json" with { type: "json" };
+import { ExitCode, GdError } from "../../errors.ts";
 import type { Compression } from "../../formats.ts";
 import type { ColumnSpec } from "../columns.ts";
 import type { Encoder } from "../encoder.ts";
@@ -49,6 +50,10 @@ const REPLACED: Partial<Record<Values, string>> = {
 };
 
 export function parquetEncoder(specs: ColumnSpec[], options: ParquetOptions): Encoder {
+  // Only a statement without a result set has no columns; it has run by now, as for every format.
+  if (specs.length === 0) {
+    throw new GdError(ExitCode.Query, "the statement returned no result set, and a Parquet file needs at least one column (the statement has run; another format writes an empty export)");
+  }
   const columns = parquetColumns(specs);
   const codec = CODECS[options.compression];
   const out = new ByteWriter(1 << 20);
