@@ -59,6 +59,13 @@ function writeJsonString(out: OutputBuffer, src: Uint8Array, start: number, end:
   out.len = o;
 }
 
+/** src[start, end) as the bytes of a JSON string holding it: how text that is not valid JSON is kept. */
+export function jsonStringBytes(src: Uint8Array, start: number, end: number): Uint8Array<ArrayBuffer> {
+  const out = new OutputBuffer(STRING_GROWTH * (end - start) + 2);
+  writeJsonString(out, src, start, end);
+  return out.take();
+}
+
 /** The server's digits as a JSON number: ZEROFILL and YEAR send leading zeros JSON forbids. */
 function writeJsonNumber(out: OutputBuffer, src: Uint8Array, start: number, end: number): void {
   let s = start;

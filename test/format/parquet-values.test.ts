@@ -52,7 +52,60 @@ test("dates as days since 1970 and wall-clock timestamps in microseconds, before
   expect(micros("1000-01-01 00:00:00.000001")).toBe(utcMicros("1000-01-01T00:00:00.000", 1n));
 });
 
-test("a zero or partial date is null", () => {
-  for (const text of ["0000-00-00", "2024-00-10", "2024-05-00", "0000-01-01"]) expect(parse.date(bytes(text), 1)).toBeNull();
-  for (const text of ["0000-00-00 00:00:00", "2024-00-00 10:00:00.000000"]) expect(on(parse.timestampMicros, text)).toBeNull();
+const pad = (n: number, width: number) => String(n).padStart(width, "0");
+
+/**
+ * Days since 1970 of a proleptic Gregorian date by JavaScript's own calendar (setUTCFullYear takes
+ * years 0-99 as they are), or null where the day does not exist and the calendar would roll over.
+ */
+function calendarDays(year: number, month: number, day: number): number | null {
+  const d = new Date(0);
+  d.setUTCFullYear(year, month - 1, day);
+  return d.getUTCMonth() === month - 1 ? d.getTime() / 86_400_000 : null;
+}
+
+test("every day of every month of years 0000-9999 as the calendar has it; days it lacks (2024-02-31) null", () => {
+  const wrong: string[] = [];
+  for (let year = 0; year <= 9999; year++) {
+    for (let month = 1; month <= 12; month++) {
+      for (let day = 1; day <= 31; day++) {
+        const text = `${pad(year, 4)}-${pad(month, 2)}-${pad(day, 2)}`;
+        const got = parse.date(bytes(text), 1);
+        if (got !== calendarDays(year, month, day)) wrong.push(`${text}: ${got}`);
+      }
+    }
+  }
+  expect(wrong).toEqual([]);
+});
+
+test("February 29 exists in leap years only: year 0, every 4th, not centuries unless divisible by 400", () => {
+  const exists = (year: number) => parse.date(bytes(`${pad(year, 4)}-02-29`), 1) !== null;
+  expect([0, 4, 400, 1600, 2000, 2024, 9996].map(exists)).toEqual(Array(7).fill(true));
+  expect([1, 3, 100, 200, 300, 1900, 2023, 2100, 9999].map(exists)).toEqual(Array(9).fill(false));
+  // Day 0 of proleptic Gregorian year 0 and its leap day, as DuckDB and Arrow count them.
+  expect(parse.date(bytes("0000-01-01"), 1)).toBe(-719528);
+  expect(parse.date(bytes("0000-03-01"), 1)! - parse.date(bytes("0000-02-28"), 1)!).toBe(2);
+});
+
+test("a zero or partial date, or a day the month lacks, is null; in a timestamp too", () => {
+  for (const text of ["0000-00-00", "2024-00-10", "2024-05-00", "0000-00-01", "0000-01-00", "2024-02-30", "2023-02-29", "1900-02-29", "2024-04-31", "9999-11-31"]) {
+    expect(parse.date(bytes(text), 1)).toBeNull();
+    expect(on(parse.timestampMicros, `${text} 10:00:00.000000`)).toBeNull();
+  }
+});
+
+test("timestamps in years 0000-9999 with fractions of every width, as the calendar counts them", () => {
+  const times = ["00:00:00", "04:05:06", "23:59:59"];
+  const fractions = ["", ".7", ".78", ".789", ".7891", ".78912", ".789123", ".000001", ".999999", ".000000"];
+  for (const day of ["0000-01-01", "0000-02-29", "0000-07-04", "0001-01-01", "0099-12-31", "1582-10-10", "1969-12-31", "2000-02-29", "2255-06-05", "9999-12-31"]) {
+    const days = calendarDays(Number(day.slice(0, 4)), Number(day.slice(5, 7)), Number(day.slice(8)))!;
+    for (const time of times) {
+      const seconds = BigInt(days) * 86400n + BigInt(Number(time.slice(0, 2)) * 3600 + Number(time.slice(3, 5)) * 60 + Number(time.slice(6)));
+      for (const fraction of fractions) {
+        const micros = seconds * 1_000_000n + BigInt(fraction.slice(1).padEnd(6, "0"));
+        const value = on(parse.timestampMicros, `${day} ${time}${fraction}`);
+        expect(`${day} ${time}${fraction}: ${value === null ? null : BigInt(value)}`).toBe(`${day} ${time}${fraction}: ${micros}`);
+      }
+    }
+  }
 });

@@ -10,6 +10,8 @@ import { writePageHeader } from "hyparquet-writer/src/datapage.js";
 import { writeRleBitPackedHybrid } from "hyparquet-writer/src/encoding.js";
 import { ByteWriter as LevelWriter } from "hyparquet-writer/src/bytewriter.js";
 import { copyBytes } from "../bytes.ts";
+import { isValidJson } from "../json-check.ts";
+import { jsonStringBytes } from "../json.ts";
 import type { Slice } from "./row-group.ts";
 import { Values, type ParquetColumn } from "./schema.ts";
 import * as parse from "./values.ts";
@@ -23,11 +25,11 @@ const PAGE_BYTES = 1 << 20;
  */
 export const STATISTICS_BYTES = 16;
 
-/** A non-null value as parsed: a number wherever it is exact, else a bigint; null for a zero date. */
+/** A non-null value as parsed: a number wherever it is exact, else a bigint; null for a date that names no day. */
 type Parsed = number | bigint | null;
 type Parser = (src: Uint8Array, start: number, end: number) => Parsed;
 
-const PARSERS: Record<Exclude<Values, Values.Bytes>, Parser> = {
+const PARSERS: Record<Exclude<Values, Values.Bytes | Values.Json>, Parser> = {
   [Values.Int32]: parse.int32,
   [Values.Int64]: parse.int64,
   [Values.Decimal]: parse.unscaledDecimal,
@@ -191,8 +193,9 @@ export interface WrittenChunk {
 }
 
 /**
- * Writes column `j` of the rows in `slices` to `out` and describes it for the footer. `zeroDate`
- * is called for each zero date, which is written as NULL.
+ * Writes column `j` of the rows in `slices` to `out` and describes it for the footer. `replaced`
+ * is called for each value that cannot be written as it is: a date that names no calendar day,
+ * written as NULL; JSON text that is not JSON, written as a JSON string.
  */
 export function writeColumnChunk(
   out: ByteWriter,
@@ -201,7 +204,7 @@ export function writeColumnChunk(
   j: number,
   column: ParquetColumn,
   codec: ChunkCodec,
-  zeroDate: () => void,
+  replaced: () => void,
 ): WrittenChunk {
   const optional = column.element.repetition_type === "OPTIONAL";
   const chunkStart = out.offset;
@@ -227,19 +230,28 @@ export function writeColumnChunk(
   };
 
   let statistics: () => Statistics;
-  if (column.values === Values.Bytes) {
+  if (column.values === Values.Bytes || column.values === Values.Json) {
+    const json = column.values === Values.Json;
     const bounds = new BytesStatistics();
     for (const { fields, from, to } of slices) {
-      const { payloads: src, starts, lengths, width } = fields;
+      const { payloads, starts, lengths, width } = fields;
       for (let r = from; r < to; r++) {
-        const length = lengths[r * width + j];
+        let length = lengths[r * width + j];
         if (length < 0) {
           addNull();
           continue;
         }
+        let src = payloads;
+        let start = starts[r * width + j];
+        // Readers check a JSON column's every value: one that is not JSON fails the whole file.
+        if (json && !isValidJson(src, start, start + length)) {
+          src = jsonStringBytes(src, start, start + length);
+          start = 0;
+          length = src.length;
+          replaced();
+        }
         if (page.full(4 + length)) flush();
         page.reserve(4 + length);
-        const start = starts[r * width + j];
         page.view.setUint32(page.length, length, true);
         copyBytes(src, start, start + length, page.bytes, page.length + 4);
         page.length += 4 + length;
@@ -259,7 +271,7 @@ export function writeColumnChunk(
         const start = starts[r * width + j];
         const value = length < 0 ? null : parser(src, start, start + length);
         if (value === null) {
-          if (length >= 0) zeroDate();
+          if (length >= 0) replaced();
           addNull();
           continue;
         }

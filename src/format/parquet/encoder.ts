@@ -9,12 +9,13 @@ import { writeIndexes } from "hyparquet-writer/src/indexes.js";
 import { writeMetadata } from "hyparquet-writer/src/metadata.js";
 import { snappyCompress } from "hyparquet-writer/src/snappy.js";
 import pkg from "../../../package.json" with { type: "json" };
+import { ExitCode, GdError } from "../../errors.ts";
 import type { Compression } from "../../formats.ts";
 import type { ColumnSpec } from "../columns.ts";
 import type { Encoder } from "../encoder.ts";
 import { PageBuffer, STATISTICS_BYTES, writeColumnChunk, type ChunkCodec, type WrittenChunk } from "./column-chunk.ts";
 import { PendingRows } from "./row-group.ts";
-import { parquetColumns, parquetSchema } from "./schema.ts";
+import { parquetColumns, parquetSchema, Values } from "./schema.ts";
 
 /**
  * Rows per row group unless --row-group-rows says otherwise. Memory grows with the group: on the
@@ -41,7 +42,18 @@ export interface ParquetOptions {
   warn(line: string): void;
 }
 
+/** The warning for a column whose values were not all written as they are (writeColumnChunk's `replaced`). */
+const REPLACED: Partial<Record<Values, string>> = {
+  [Values.Date]: "zero, partial or invalid dates are written as null",
+  [Values.Timestamp]: "zero, partial or invalid dates are written as null",
+  [Values.Json]: "text that is not valid JSON is written as a JSON string",
+};
+
 export function parquetEncoder(specs: ColumnSpec[], options: ParquetOptions): Encoder {
+  // Only a statement without a result set has no columns; it has run by now, as for every format.
+  if (specs.length === 0) {
+    throw new GdError(ExitCode.Query, "the statement returned no result set, and a Parquet file needs at least one column (the statement has run; another format writes an empty export)");
+  }
   const columns = parquetColumns(specs);
   const codec = CODECS[options.compression];
   const out = new ByteWriter(1 << 20);
@@ -51,10 +63,10 @@ export function parquetEncoder(specs: ColumnSpec[], options: ParquetOptions): En
   const chunks: WrittenChunk[] = [];
   let rowCount = 0n;
   const warned = new Set<number>();
-  const zeroDate = (j: number) => () => {
+  const replaced = (j: number) => () => {
     if (warned.has(j)) return;
     warned.add(j);
-    options.warn(`warning: column ${specs[j].name}: zero or partial dates are written as null`);
+    options.warn(`warning: column ${specs[j].name}: ${REPLACED[columns[j].values]}`);
   };
 
   /** What has been written since the last call, moved out of the writer's buffer. */
@@ -66,7 +78,7 @@ export function parquetEncoder(specs: ColumnSpec[], options: ParquetOptions): En
   const writeGroup = (rows: number) => {
     const slices = pending.take(rows);
     const groupStart = out.offset;
-    const written = columns.map((column, j) => writeColumnChunk(out, page, slices, j, column, codec, zeroDate(j)));
+    const written = columns.map((column, j) => writeColumnChunk(out, page, slices, j, column, codec, replaced(j)));
     chunks.push(...written);
     rowGroups.push({
       columns: written.map((w) => w.chunk),

@@ -18,8 +18,10 @@ export const enum Values {
   Date,
   /** INT64 microseconds; a zero date is null. */
   Timestamp,
-  /** The bytes as they are: STRING, JSON, BYTE_ARRAY. */
+  /** The bytes as they are: STRING, BYTE_ARRAY. */
   Bytes,
+  /** JSON text as it is, or as a JSON string holding it where it is not valid JSON. */
+  Json,
 }
 
 export interface ParquetColumn {
@@ -113,7 +115,7 @@ function typed(column: ColumnSpec): Typed {
       return { element: integer("INT64", 64, false), values: Values.Bit };
     case Kind.Json:
       // The converted type is what DuckDB reads JSON by; the logical type is the spec's.
-      return { element: { type: "BYTE_ARRAY", converted_type: "JSON", logical_type: { type: "JSON" } }, values: Values.Bytes };
+      return { element: { type: "BYTE_ARRAY", converted_type: "JSON", logical_type: { type: "JSON" } }, values: Values.Json };
     case Kind.Binary:
       return { element: { type: "BYTE_ARRAY" }, values: Values.Bytes };
     default:

@@ -59,12 +59,24 @@ function daysFromCivil(year: number, month: number, day: number): number {
 
 const twoDigits = (src: Uint8Array, i: number) => (src[i] - Ascii.Zero) * 10 + (src[i + 1] - Ascii.Zero);
 
-/** 'YYYY-MM-DD' as days since 1970, or null for a zero or partial date (0000-00-00, 2024-00-10). */
+/** Proleptic Gregorian, as Parquet's DATE is: year 0 (1 BC) is a leap year. */
+const isLeapYear = (year: number) => year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+
+function daysInMonth(year: number, month: number): number {
+  if (month === 2) return isLeapYear(year) ? 29 : 28;
+  return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
+}
+
+/**
+ * 'YYYY-MM-DD' as days since 1970, or null where it names no calendar day: a zero or partial
+ * date (0000-00-00, 2024-00-10), or one that ALLOW_INVALID_DATES let in (2024-02-31), which
+ * would otherwise count on into the next month.
+ */
 export function date(src: Uint8Array, start: number): number | null {
   const year = twoDigits(src, start) * 100 + twoDigits(src, start + 2);
   const month = twoDigits(src, start + 5);
   const day = twoDigits(src, start + 8);
-  if (year === 0 || month === 0 || day === 0) return null;
+  if (month === 0 || month > 12 || day === 0 || (day > 28 && day > daysInMonth(year, month))) return null;
   return daysFromCivil(year, month, day);
 }
 
@@ -72,7 +84,7 @@ const MICROS = 1_000_000;
 
 /**
  * 'YYYY-MM-DD HH:MM:SS[.ffffff]' as microseconds since 1970 of that wall-clock time (no zone), or
- * null for a zero or partial date.
+ * null where its date is no calendar day (see date).
  */
 export function timestampMicros(src: Uint8Array, start: number, end: number): number | bigint | null {
   const days = date(src, start);
