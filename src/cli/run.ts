@@ -7,7 +7,8 @@ import { redactSecrets, redactServerQuote, redactSql, redactUrl, sqlSecrets, url
 import { helpText, parseFlags, VERSION } from "./command.ts";
 import { completionScript } from "./completion.ts";
 import { startProgress } from "./progress.ts";
-import { configWarnings, resolveConfig } from "./resolve-config.ts";
+import { CONFIG_ENV, configWarnings, resolveConfig } from "./resolve-config.ts";
+import { refuseUndecodableInput } from "./utf8-input.ts";
 
 export interface CliIo {
   env: Record<string, string | undefined>;
@@ -15,6 +16,8 @@ export interface CliIo {
   stderr: (text: string) => void;
   stdoutIsTty: boolean;
   stderrIsTty: boolean;
+  /** Throws for arguments or variables that reached the process as bytes that are not UTF-8. */
+  refuseUndecodable?: () => void;
 }
 
 const COMPLETION_USAGE = "usage: gold-digger completion bash|zsh|fish|powershell\n";
@@ -29,6 +32,7 @@ export const processIo = (): CliIo => ({
   stderr: (t) => process.stderr.write(t),
   stdoutIsTty: process.stdout.isTTY === true,
   stderrIsTty: process.stderr.isTTY === true,
+  refuseUndecodable: () => refuseUndecodableInput(process.argv.length - 2, CONFIG_ENV),
 });
 
 /** Every secret we know of: what must never be printed. */
@@ -54,6 +58,7 @@ export async function runCli(argv: string[], io: CliIo, signal?: AbortSignal): P
   let query = "";
   const say = (line: string) => io.stderr(redactSecrets(redactUrl(redactServerQuote(line, query)), secrets) + "\n");
   try {
+    io.refuseUndecodable?.();
     if ((argv[0] === "completion" || argv[0] === "demo") && argv.includes("--help")) {
       io.stdout(argv[0] === "demo" ? DEMO_USAGE : COMPLETION_USAGE);
       return ExitCode.Ok;
