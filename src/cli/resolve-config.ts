@@ -7,6 +7,7 @@ import { configError, errnoWords } from "../errors.ts";
 import { COMPRESSED_INSIDE, COMPRESSION_BY_EXTENSION, COMPRESSIONS, FORMAT_BY_EXTENSION, FORMATS, INSIDE_DEFAULT, KNOWN_EXTENSIONS } from "../formats.ts";
 import { DEFAULT_ROW_GROUP_ROWS } from "../format/parquet/encoder.ts";
 import { parseDbUrl } from "../source/connection/db-url.ts";
+import { refuseClosedStdin } from "../std-fds.ts";
 import { decodeUtf8 } from "./utf8-input.ts";
 
 export type ParsedFlags = Record<string, string | boolean | undefined>;
@@ -111,6 +112,7 @@ function encoderThreads(format: Format, requested: number): number {
 /** The query in `file`; "-" reads standard input. */
 function readQueryFile(file: string): string {
   const source = file === "-" ? "standard input (--query-file -)" : `--query-file ${file}`;
+  if (file === "-") refuseClosedStdin(source);
   let bytes: Buffer;
   try {
     bytes = readFileSync(file === "-" ? 0 : file);

@@ -8,6 +8,7 @@ import { helpText, parseFlags, VERSION } from "./command.ts";
 import { completionScript } from "./completion.ts";
 import { startProgress } from "./progress.ts";
 import { CONFIG_ENV, configWarnings, resolveConfig } from "./resolve-config.ts";
+import { refuseClosedStdout } from "../std-fds.ts";
 import { refuseUndecodableInput } from "./utf8-input.ts";
 
 export interface CliIo {
@@ -28,7 +29,10 @@ const DEMO_USAGE =
 
 export const processIo = (): CliIo => ({
   env: process.env,
-  stdout: (t) => process.stdout.write(t),
+  stdout: (t) => {
+    refuseClosedStdout();
+    process.stdout.write(t);
+  },
   stderr: (t) => process.stderr.write(t),
   stdoutIsTty: process.stdout.isTTY === true,
   stderrIsTty: process.stderr.isTTY === true,

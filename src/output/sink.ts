@@ -26,6 +26,7 @@ import {
 } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import { configError, ERRNO_WORDS, errnoWords, GdError, outputError } from "../errors.ts";
+import { refuseClosedStdout } from "../std-fds.ts";
 
 export interface Sink {
   /** Resolves when the chunk may be followed by the next one (not necessarily on disk yet). */
@@ -98,6 +99,7 @@ function writeStdout(chunk: Uint8Array): Promise<void> {
 }
 
 function stdoutSink(): Sink {
+  refuseClosedStdout();
   // `> file` makes stdout a regular file, which never blocks for long (see writeAllToFile).
   const toFile = fstatSync(1).isFile();
   let gone = false;
@@ -340,7 +342,8 @@ function resolveTarget(path: string, force: boolean): Target {
 
 /** Checks that can fail before any database work is done: exit 2 or 5 early. */
 export function checkTarget(path: string, force: boolean): void {
-  if (!writesStdout(path)) resolveTarget(path, force);
+  if (writesStdout(path)) refuseClosedStdout();
+  else resolveTarget(path, force);
 }
 
 /** The longest file name Linux file systems take, in bytes (NAME_MAX). */
