@@ -1,7 +1,7 @@
 // One export, end to end: a connection as the source, the pipeline, and the output sink.
 import type { ExportConfig } from "./config.ts";
 import { ExitCode, GdError } from "./errors.ts";
-import { checkTarget, openSink, ReaderGone, type Sink } from "./output/sink.ts";
+import { openSink, ReaderGone } from "./output/sink.ts";
 import { Pipeline, type PipelineStats } from "./pipeline/pipeline.ts";
 import type { Connection } from "mariadb";
 import { cancelQuery, openConnection } from "./source/connection/connect.ts";
@@ -28,12 +28,15 @@ export interface ExportHooks {
 
 export async function runExport(cfg: ExportConfig, hooks: ExportHooks): Promise<ExportStats> {
   const stats = hooks.stats ?? { rows: 0, bytes: 0, startedAt: performance.now() };
-  // Fail on an existing output, a missing directory or a query that cannot be split before any
-  // database work.
-  checkTarget(cfg.output, cfg.force);
+  // Fail on a query that cannot be split, an existing output or a missing directory, and wait for
+  // a FIFO's reader, before any database work.
   const split = cfg.splitBy === undefined ? undefined : splitQuery(cfg.query, cfg.splitBy);
   hooks.signal?.throwIfAborted();
-  const { conn, tls, target } = await openConnection(cfg, hooks.signal);
+  const sink = await openSink(cfg.output, cfg.force, hooks.signal);
+  const { conn, tls, target } = await openConnection(cfg, hooks.signal).catch(async (error) => {
+    await sink.abort();
+    throw error;
+  });
   if (target.ignoredParams.length > 0 && !cfg.quiet) {
     hooks.log(`warning: ignored URL parameters: ${target.ignoredParams.join(", ")} (known: ssl-mode, socketPath)`);
   }
@@ -46,7 +49,6 @@ export async function runExport(cfg: ExportConfig, hooks: ExportHooks): Promise<
     toldProtocol = true;
     hooks.log(`protocol: ${protocol}`);
   };
-  let sink: Sink | undefined;
   /** Every connection opened, the parallel readers' too: all are stopped on failure. */
   const connections: Connection[] = [conn];
   const abort = () => {
@@ -66,7 +68,7 @@ export async function runExport(cfg: ExportConfig, hooks: ExportHooks): Promise<
     workerEntry: hooks.workerEntry,
     ringSize: cfg.ringSize,
     allowEmpty: cfg.allowEmpty,
-    write: (chunk) => sink!.write(chunk),
+    write: (chunk) => sink.write(chunk),
     warn: (line) => cfg.quiet || hooks.log(line),
     stats,
   });
@@ -74,7 +76,6 @@ export async function runExport(cfg: ExportConfig, hooks: ExportHooks): Promise<
     // A signal that came while connecting: the listener below only hears future ones.
     hooks.signal?.throwIfAborted();
     hooks.signal?.addEventListener("abort", abort, { once: true });
-    sink = openSink(cfg.output, cfg.force);
     if (split) {
       readInRanges(cfg, split, conn, pipeline, connections, hooks.signal, onProtocol).catch((error) => pipeline.fail(error));
     } else {
@@ -94,7 +95,7 @@ export async function runExport(cfg: ExportConfig, hooks: ExportHooks): Promise<
     return stats;
   } catch (error) {
     pipeline.fail(error);
-    await sink?.abort();
+    await sink.abort();
     // destroy(), not end(): end() would first read the rest of a half-streamed result.
     for (const c of connections) c.destroy();
     // Interrupted, or the output failed, while the server is fine: stop its work too.

@@ -14,6 +14,7 @@ import {
   fsyncSync,
   linkSync,
   lstatSync,
+  open,
   openSync,
   readlinkSync,
   realpathSync,
@@ -322,6 +323,8 @@ function resolveTarget(path: string, force: boolean): Target {
   // The kernel follows links that readlink cannot (/dev/stdout -> /proc/self/fd/1 -> "pipe:[…]").
   const existing = link ? statIfExists(path, path, true) : entry;
   if (existing?.isDirectory()) throw outputError(`cannot write ${path}: is a directory`);
+  // open(2) refuses it (ENXIO, "no such device or address"), which would not say why.
+  if (existing?.isSocket()) throw outputError(`cannot write ${path}: is a socket`);
   const replaced = !existing || existing.isFile();
   // Only a file to create or replace needs the link's target by name: the temp file goes beside it.
   const file = link && replaced ? followLinks(path) : path;
@@ -338,12 +341,6 @@ function resolveTarget(path: string, force: boolean): Target {
     if (!parent.isDirectory()) throw outputError(`cannot write ${path}: ${dir} is not a directory`);
   }
   return { file, existing };
-}
-
-/** Checks that can fail before any database work is done: exit 2 or 5 early. */
-export function checkTarget(path: string, force: boolean): void {
-  if (writesStdout(path)) refuseClosedStdout();
-  else resolveTarget(path, force);
 }
 
 /** The longest file name Linux file systems take, in bytes (NAME_MAX). */
@@ -396,18 +393,39 @@ function publishWithoutReplacing(temp: string, file: string, path: string): void
 const appearedMeanwhile = (path: string) =>
   configError(`output ${path} appeared during the export and was left untouched; use --force to overwrite it`);
 
-export function openSink(path: string, force: boolean): Sink {
+/**
+ * A device or FIFO, opened for writing on the thread pool: opening a FIFO waits until it has a
+ * reader (a terminal line may wait for carrier), for as long as that takes, and a signal must
+ * still stop the export at once meanwhile.
+ */
+function openDevice(file: string, path: string, signal?: AbortSignal): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const onAbort = () => reject(signal!.reason);
+    signal?.addEventListener("abort", onAbort, { once: true });
+    open(file, constants.O_WRONLY, (error, fd) => {
+      signal?.removeEventListener("abort", onAbort);
+      if (signal?.aborted) {
+        // Given up on: the reader came too late.
+        if (!error) closeSync(fd);
+        return;
+      }
+      if (error) reject(outputError(describeIoError(error, path)));
+      else resolve(fd);
+    });
+  });
+}
+
+/**
+ * The output, ready for the first byte. Called before connecting, so that whatever fails or waits
+ * here (an existing file, a missing directory, a FIFO nobody reads yet) holds no database connection.
+ */
+export async function openSink(path: string, force: boolean, signal?: AbortSignal): Promise<Sink> {
   if (writesStdout(path)) return stdoutSink();
   const { file, existing } = resolveTarget(path, force);
   if (existing && !existing.isFile()) {
     // /dev/null, a FIFO, a terminal: write in place, never replace.
-    let fd: number;
-    try {
-      fd = openSync(file, constants.O_WRONLY);
-    } catch (error) {
-      throw outputError(describeIoError(error, path));
-    }
-    return deviceSink(fd, path);
+    signal?.throwIfAborted();
+    return deviceSink(await openDevice(file, path, signal), path);
   }
   // Beside the final file (a link's target), so the rename stays within one directory.
   const dir = dirname(file);
