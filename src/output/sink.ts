@@ -16,6 +16,7 @@ import {
   lstatSync,
   open,
   openSync,
+  readdirSync,
   readlinkSync,
   realpathSync,
   renameSync,
@@ -359,12 +360,53 @@ function fitUtf8(text: string, maxBytes: number): string {
 }
 
 /**
- * `.NAME.PID.TIME.tmp`: hidden, and unique to this process and moment. A NAME near the limit
- * is shortened here, so that any name that may exist at all can be exported to.
+ * `.NAME.PID.TIME.tmp`: hidden, and unique to a process and moment (by default, this one now). A
+ * NAME near the limit is shortened here, so that any name that may exist at all can be exported to.
  */
-function tempName(name: string): string {
-  const suffix = `.${process.pid}.${Date.now().toString(36)}.tmp`;
+function tempName(name: string, pid = process.pid, time = Date.now().toString(36)): string {
+  const suffix = `.${pid}.${time}.tmp`;
   return `.${fitUtf8(name, NAME_MAX - 1 - Buffer.byteLength(suffix))}${suffix}`;
+}
+
+/** Any export's temp file: the PID and time as tempName writes them. */
+const TEMP_NAME = /^\..*\.([1-9]\d*)\.([0-9a-z]+)\.tmp$/s;
+
+/** Whether process `pid` exists, ours to signal or not. */
+function processExists(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code !== "ESRCH";
+  }
+}
+
+/**
+ * Removes what exports to `name` in `dir` left when killed outright (SIGKILL, a crash): temp files
+ * named exactly as tempName names them for `name`, regular, of our user, whose process is gone.
+ * A PID in use again keeps its file until it is free: taking a live export's file would be worse.
+ * Best effort: a directory we cannot list has nothing we could remove either.
+ */
+function removeStaleTemps(dir: string, name: string): void {
+  let entries: string[];
+  try {
+    entries = readdirSync(dir);
+  } catch {
+    return;
+  }
+  for (const entry of entries) {
+    const match = TEMP_NAME.exec(entry);
+    if (!match) continue;
+    const pid = Number(match[1]);
+    if (entry !== tempName(name, pid, match[2]) || processExists(pid)) continue;
+    const temp = join(dir, entry);
+    try {
+      const stats = lstatSync(temp);
+      if (stats.isFile() && stats.uid === process.getuid?.()) unlinkSync(temp);
+    } catch {
+      // Removed meanwhile by another export doing the same.
+    }
+  }
 }
 
 /** link(2) fails with these where the file system has no hard links (FAT, some network shares). */
@@ -429,6 +471,7 @@ export async function openSink(path: string, force: boolean, signal?: AbortSigna
   }
   // Beside the final file (a link's target), so the rename stays within one directory.
   const dir = dirname(file);
+  removeStaleTemps(dir, basename(file));
   const temp = join(dir, tempName(basename(file)));
   let fd: number;
   try {
