@@ -1,7 +1,8 @@
 // Where the bytes go. A regular file is written to a private temporary file beside the
 // target and moved into place only after the last byte is flushed, so a failed or
 // interrupted export never leaves a partial file under the final name; without --force that
-// last step refuses to replace anything, even a file that appeared during the export. A
+// last step refuses to replace anything, even a file that appeared during the export; a temp file
+// that a killed export left is removed by the next export to the same place. A
 // symbolic link is written through, as open(2) would: its target is replaced and the link
 // stays. Devices and FIFOs are written directly; "-" is stdout, and so are /dev/stdout and the
 // other names of fd 1.
