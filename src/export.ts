@@ -2,7 +2,7 @@
 // first connection resolves the read plan; the plan's ranges are read over its readers into the
 // pipeline, which writes them in order to the sink; the sink commits only a complete output.
 import { ExitCode, GdError } from "./errors.ts";
-import { checkTarget, openSink, ReaderGone, type Sink } from "./output/sink.ts";
+import { openSink, ReaderGone } from "./output/sink.ts";
 import { Pipeline, type PipelineStats } from "./pipeline/pipeline.ts";
 import type { ExportPlan, Protocol, ReadPlan } from "./plan.ts";
 import { Connections } from "./source/connection/connections.ts";
@@ -67,25 +67,24 @@ export async function resolveReadPlan(plan: ExportPlan, hooks: ExportHooks): Pro
 
 export async function runExport(plan: ExportPlan, hooks: ExportHooks): Promise<ExportStats> {
   const stats = hooks.stats ?? { rows: 0, bytes: 0, startedAt: performance.now() };
-  // An existing output, or a missing directory, fails before any database work.
-  checkTarget(plan.output.path, plan.output.force);
+  // An existing output, a missing directory, or a FIFO's wait for its reader comes before any
+  // database work.
+  hooks.signal?.throwIfAborted();
+  const sink = await openSink(plan.output.path, plan.output.force, hooks.signal);
   const connections = new Connections(plan.connection, hooks.signal);
-  let sink: Sink | undefined;
   try {
     const { conn, tls } = await connections.open();
     for (const line of planWarnings(plan)) hooks.warn(line);
     hooks.detail(`connected: ${tls.description}`);
     const read = await planRead(conn, plan.read);
     for (const line of snapshotWarning(read)) hooks.warn(line);
-    const output = openSink(plan.output.path, plan.output.force);
-    sink = output;
     const pipeline = new Pipeline({
       encoding: plan.encoding,
       workers: plan.encoding.workers,
       workerModule: plan.encoding.workerModule,
       ringSize: plan.encoding.ringSize,
       allowEmpty: plan.output.allowEmpty,
-      write: (chunk) => output.write(chunk),
+      write: (chunk) => sink.write(chunk),
       warn: hooks.warn,
       stats,
       signal: hooks.signal,
@@ -94,13 +93,13 @@ export async function runExport(plan: ExportPlan, hooks: ExportHooks): Promise<E
       (error) => pipeline.fail(error),
     );
     await pipeline.done;
-    await output.commit();
+    await sink.commit();
     await connections.end();
     return stats;
   } catch (thrown) {
     // A query interrupted by the signal fails as a closed connection: the signal is the cause.
     const error = hooks.signal?.aborted ? hooks.signal.reason : thrown;
-    await sink?.abort();
+    await sink.abort();
     connections.destroy();
     const serverDone = error instanceof ServerFailure || (error instanceof GdError && NOTHING_RUNNING.has(error.exitCode));
     if (!serverDone) await connections.cancelQueries();

@@ -7,9 +7,13 @@ import { configError, errnoWords } from "../errors.ts";
 import { COMPRESSED_INSIDE, COMPRESSION_BY_EXTENSION, COMPRESSIONS, FORMAT_BY_EXTENSION, FORMATS, INSIDE_DEFAULT, KNOWN_EXTENSIONS } from "../formats.ts";
 import { DEFAULT_ROW_GROUP_ROWS } from "../format/parquet/encoder.ts";
 import { parseDbUrl } from "../source/connection/db-url.ts";
+import { refuseClosedStdin } from "../std-fds.ts";
+import { decodeUtf8 } from "./utf8-input.ts";
 
 export type ParsedFlags = Record<string, string | boolean | undefined>;
 
+/** The environment variables a configuration is read from. */
+export const CONFIG_ENV = ["DATABASE_URL", "DATABASE_QUERY", "OUTPUT_FILE"] as const;
 
 const str = (v: string | boolean | undefined): string | undefined => (typeof v === "string" ? v : undefined);
 
@@ -108,12 +112,14 @@ function encoderThreads(format: Format, requested: number): number {
 /** The query in `file`; "-" reads standard input. */
 function readQueryFile(file: string): string {
   const source = file === "-" ? "standard input (--query-file -)" : `--query-file ${file}`;
-  let text: string;
+  if (file === "-") refuseClosedStdin(source);
+  let bytes: Buffer;
   try {
-    text = readFileSync(file === "-" ? 0 : file, "utf8");
+    bytes = readFileSync(file === "-" ? 0 : file);
   } catch (error) {
     throw configError(`cannot read ${source}: ${errnoWords(error)}`);
   }
+  let text = decodeUtf8(bytes, source);
   // Editors on Windows start UTF-8 files with a byte-order mark; the server would reject it as SQL.
   text = text.replace(/^\uFEFF/, "");
   if (!text.trim()) throw configError(`${source} is empty`);

@@ -9,7 +9,9 @@ import { helpText, parseFlags, VERSION } from "./command.ts";
 import { completionScript } from "./completion.ts";
 import { startProgress } from "./progress.ts";
 import { planExport } from "./plan-export.ts";
-import { configWarnings, resolveConfig } from "./resolve-config.ts";
+import { CONFIG_ENV, configWarnings, resolveConfig } from "./resolve-config.ts";
+import { refuseClosedStdout } from "../std-fds.ts";
+import { refuseUndecodableInput } from "./utf8-input.ts";
 
 export interface CliIo {
   env: Record<string, string | undefined>;
@@ -17,6 +19,8 @@ export interface CliIo {
   stderr: (text: string) => void;
   stdoutIsTty: boolean;
   stderrIsTty: boolean;
+  /** Throws for arguments or variables that reached the process as bytes that are not UTF-8. */
+  refuseUndecodable?: () => void;
 }
 
 const COMPLETION_USAGE = "usage: gold-digger completion bash|zsh|fish|powershell\n";
@@ -27,10 +31,14 @@ const DEMO_USAGE =
 
 export const processIo = (): CliIo => ({
   env: process.env,
-  stdout: (t) => process.stdout.write(t),
+  stdout: (t) => {
+    refuseClosedStdout();
+    process.stdout.write(t);
+  },
   stderr: (t) => process.stderr.write(t),
   stdoutIsTty: process.stdout.isTTY === true,
   stderrIsTty: process.stderr.isTTY === true,
+  refuseUndecodable: () => refuseUndecodableInput(process.argv.length - 2, CONFIG_ENV),
 });
 
 /** Every secret we know of: what must never be printed. */
@@ -82,6 +90,7 @@ export async function runCli(argv: string[], io: CliIo, signal?: AbortSignal): P
   let query = "";
   const say = (line: string) => io.stderr(redactSecrets(redactUrl(redactServerQuote(line, query)), secrets) + "\n");
   try {
+    io.refuseUndecodable?.();
     if ((argv[0] === "completion" || argv[0] === "demo") && argv.includes("--help")) {
       io.stdout(argv[0] === "demo" ? DEMO_USAGE : COMPLETION_USAGE);
       return ExitCode.Ok;

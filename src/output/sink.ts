@@ -1,7 +1,8 @@
 // Where the bytes go. A regular file is written to a private temporary file beside the
 // target and moved into place only after the last byte is flushed, so a failed or
 // interrupted export never leaves a partial file under the final name; without --force that
-// last step refuses to replace anything, even a file that appeared during the export. A
+// last step refuses to replace anything, even a file that appeared during the export; a temp file
+// that a killed export left is removed by the next export to the same place. A
 // symbolic link is written through, as open(2) would: its target is replaced and the link
 // stays. Devices and FIFOs are written directly; "-" is stdout, and so are /dev/stdout and the
 // other names of fd 1.
@@ -14,7 +15,9 @@ import {
   fsyncSync,
   linkSync,
   lstatSync,
+  open,
   openSync,
+  readdirSync,
   readlinkSync,
   realpathSync,
   renameSync,
@@ -26,6 +29,7 @@ import {
 } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import { configError, ERRNO_WORDS, errnoWords, GdError, outputError } from "../errors.ts";
+import { refuseClosedStdout } from "../std-fds.ts";
 
 export interface Sink {
   /** Resolves when the chunk may be followed by the next one (not necessarily on disk yet). */
@@ -98,6 +102,7 @@ function writeStdout(chunk: Uint8Array): Promise<void> {
 }
 
 function stdoutSink(): Sink {
+  refuseClosedStdout();
   // `> file` makes stdout a regular file, which never blocks for long (see writeAllToFile).
   const toFile = fstatSync(1).isFile();
   let gone = false;
@@ -320,6 +325,8 @@ function resolveTarget(path: string, force: boolean): Target {
   // The kernel follows links that readlink cannot (/dev/stdout -> /proc/self/fd/1 -> "pipe:[…]").
   const existing = link ? statIfExists(path, path, true) : entry;
   if (existing?.isDirectory()) throw outputError(`cannot write ${path}: is a directory`);
+  // open(2) refuses it (ENXIO, "no such device or address"), which would not say why.
+  if (existing?.isSocket()) throw outputError(`cannot write ${path}: is a socket`);
   const replaced = !existing || existing.isFile();
   // Only a file to create or replace needs the link's target by name: the temp file goes beside it.
   const file = link && replaced ? followLinks(path) : path;
@@ -338,11 +345,6 @@ function resolveTarget(path: string, force: boolean): Target {
   return { file, existing };
 }
 
-/** Checks that can fail before any database work is done: exit 2 or 5 early. */
-export function checkTarget(path: string, force: boolean): void {
-  if (!writesStdout(path)) resolveTarget(path, force);
-}
-
 /** The longest file name Linux file systems take, in bytes (NAME_MAX). */
 const NAME_MAX = 255;
 
@@ -359,12 +361,53 @@ function fitUtf8(text: string, maxBytes: number): string {
 }
 
 /**
- * `.NAME.PID.TIME.tmp`: hidden, and unique to this process and moment. A NAME near the limit
- * is shortened here, so that any name that may exist at all can be exported to.
+ * `.NAME.PID.TIME.tmp`: hidden, and unique to a process and moment (by default, this one now). A
+ * NAME near the limit is shortened here, so that any name that may exist at all can be exported to.
  */
-function tempName(name: string): string {
-  const suffix = `.${process.pid}.${Date.now().toString(36)}.tmp`;
+function tempName(name: string, pid = process.pid, time = Date.now().toString(36)): string {
+  const suffix = `.${pid}.${time}.tmp`;
   return `.${fitUtf8(name, NAME_MAX - 1 - Buffer.byteLength(suffix))}${suffix}`;
+}
+
+/** Any export's temp file: the PID and time as tempName writes them. */
+const TEMP_NAME = /^\..*\.([1-9]\d*)\.([0-9a-z]+)\.tmp$/s;
+
+/** Whether process `pid` exists, ours to signal or not. */
+function processExists(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code !== "ESRCH";
+  }
+}
+
+/**
+ * Removes what exports to `name` in `dir` left when killed outright (SIGKILL, a crash): temp files
+ * named exactly as tempName names them for `name`, regular, of our user, whose process is gone.
+ * A PID in use again keeps its file until it is free: taking a live export's file would be worse.
+ * Best effort: a directory we cannot list has nothing we could remove either.
+ */
+function removeStaleTemps(dir: string, name: string): void {
+  let entries: string[];
+  try {
+    entries = readdirSync(dir);
+  } catch {
+    return;
+  }
+  for (const entry of entries) {
+    const match = TEMP_NAME.exec(entry);
+    if (!match) continue;
+    const pid = Number(match[1]);
+    if (entry !== tempName(name, pid, match[2]) || processExists(pid)) continue;
+    const temp = join(dir, entry);
+    try {
+      const stats = lstatSync(temp);
+      if (stats.isFile() && stats.uid === process.getuid?.()) unlinkSync(temp);
+    } catch {
+      // Removed meanwhile by another export doing the same.
+    }
+  }
 }
 
 /** link(2) fails with these where the file system has no hard links (FAT, some network shares). */
@@ -393,21 +436,43 @@ function publishWithoutReplacing(temp: string, file: string, path: string): void
 const appearedMeanwhile = (path: string) =>
   configError(`output ${path} appeared during the export and was left untouched; use --force to overwrite it`);
 
-export function openSink(path: string, force: boolean): Sink {
+/**
+ * A device or FIFO, opened for writing on the thread pool: opening a FIFO waits until it has a
+ * reader (a terminal line may wait for carrier), for as long as that takes, and a signal must
+ * still stop the export at once meanwhile.
+ */
+function openDevice(file: string, path: string, signal?: AbortSignal): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const onAbort = () => reject(signal!.reason);
+    signal?.addEventListener("abort", onAbort, { once: true });
+    open(file, constants.O_WRONLY, (error, fd) => {
+      signal?.removeEventListener("abort", onAbort);
+      if (signal?.aborted) {
+        // Given up on: the reader came too late.
+        if (!error) closeSync(fd);
+        return;
+      }
+      if (error) reject(outputError(describeIoError(error, path)));
+      else resolve(fd);
+    });
+  });
+}
+
+/**
+ * The output, ready for the first byte. Called before connecting, so that whatever fails or waits
+ * here (an existing file, a missing directory, a FIFO nobody reads yet) holds no database connection.
+ */
+export async function openSink(path: string, force: boolean, signal?: AbortSignal): Promise<Sink> {
   if (writesStdout(path)) return stdoutSink();
   const { file, existing } = resolveTarget(path, force);
   if (existing && !existing.isFile()) {
     // /dev/null, a FIFO, a terminal: write in place, never replace.
-    let fd: number;
-    try {
-      fd = openSync(file, constants.O_WRONLY);
-    } catch (error) {
-      throw outputError(describeIoError(error, path));
-    }
-    return deviceSink(fd, path);
+    signal?.throwIfAborted();
+    return deviceSink(await openDevice(file, path, signal), path);
   }
   // Beside the final file (a link's target), so the rename stays within one directory.
   const dir = dirname(file);
+  removeStaleTemps(dir, basename(file));
   const temp = join(dir, tempName(basename(file)));
   let fd: number;
   try {

@@ -20,6 +20,13 @@ const ACCESS_DENIED = 1045;
  */
 const PAUSE_PROOF_NET_WRITE_TIMEOUT = 31_536_000;
 
+/**
+ * The encoders take values as the server sends them and write them as UTF-8, and our query text is
+ * UTF-8: a session charset that init_connect changed (it runs for every account without SUPER)
+ * would garble both ways. Set after login, so after init_connect; SET NAMES utf8mb4 in effect.
+ */
+const UTF8MB4_SESSION = { character_set_client: "utf8mb4", character_set_connection: "utf8mb4", character_set_results: "utf8mb4" };
+
 const TLS_CODES = /CERT|SELF_SIGNED|UNABLE_TO|ALTNAME|HOSTNAME|TLS|SSL|certificate|Hostname\/IP/i;
 
 /** What a TLS setting would change about this failure, as " (hint)"; "" when nothing would. */
@@ -133,7 +140,7 @@ async function connect({ target, tls, connectTimeoutMs }: ConnectionPlan): Promi
     connectTimeout: connectTimeoutMs,
     // Finds a server that died while computing a result, which --read-timeout does not watch.
     keepAliveDelay: 30_000,
-    sessionVariables: { net_write_timeout: PAUSE_PROOF_NET_WRITE_TIMEOUT },
+    sessionVariables: { net_write_timeout: PAUSE_PROOF_NET_WRITE_TIMEOUT, ...UTF8MB4_SESSION },
     ...EXACT_VALUES,
     permitLocalInfile: false,
     // Each query is prepared once and closed once read (wire/row-stream.ts): a cache would only
