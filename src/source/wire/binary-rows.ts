@@ -10,8 +10,8 @@
 // thousands of random FLOAT and DOUBLE values.
 //
 // A result with a column whose text this cannot reproduce exactly (FLOAT or DOUBLE with a fixed
-// number of decimals, a non-integer ZEROFILL, a type it does not know) is read with the text
-// protocol instead: see planBinaryRows().
+// number of decimals, a non-integer ZEROFILL, an INT expression of 10 digits, a type it does not
+// know) is read with the text protocol instead: see planBinaryRows().
 import { TypeNumbers, type FieldInfo } from "mariadb";
 import { FieldCursor, OutputBuffer } from "../../format/bytes.ts";
 
@@ -43,6 +43,12 @@ const ZEROFILL_FLAG = 64;
 /** The decimals of a FLOAT or DOUBLE printed in the shortest form, not with fixed decimals. */
 const NOT_FIXED_DEC = 31;
 const MAX_FRACTION_DIGITS = 6;
+/**
+ * Digits of an INT expression that may hold more than its 4 binary bytes: the server types
+ * CAST(9999999999 AS UNSIGNED) as INT and sends it cut to 32 bits (1410065407), while its text is
+ * whole. A table's INT column (it has an orgName) holds only what fits.
+ */
+const LONG_DIGITS = 10;
 
 const INTEGERS = new Map<number, Render>([
   [TypeNumbers.TINY, Render.Int8],
@@ -82,6 +88,7 @@ function planColumn(field: FieldInfo): ColumnPlan | undefined {
   const zerofill = (field.flags & ZEROFILL_FLAG) !== 0;
   const integer = INTEGERS.get(type);
   if (integer !== undefined) {
+    if (type === TypeNumbers.INT && field.columnLength >= LONG_DIGITS && field.orgName() === "") return undefined;
     // The text protocol pads to the display width exactly when the column says ZEROFILL: a
     // YEAR column says so with its width (4, or 2 for YEAR(2)), a YEAR expression may not (MIN(y)
     // over a whole table prints 0, not 0000).
