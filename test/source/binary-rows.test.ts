@@ -4,11 +4,12 @@
 import { beforeAll, describe, expect, test } from "bun:test";
 import mariadb, { type Connection } from "mariadb";
 import { EXACT_VALUES } from "../../src/source/connection/connect.ts";
-import { doubleText, floatText } from "../../src/source/wire/binary-rows.ts";
+import { doubleText, floatText, putLength } from "../../src/source/wire/binary-rows.ts";
 import { streamRows } from "../../src/source/wire/row-stream.ts";
 import { binaryProtocolPays } from "../../src/cli/plan-export.ts";
 import type { Compression, Format } from "../../src/formats.ts";
 import { waitUntil } from "../support/faults.ts";
+import { lengthPrefix } from "../support/packets.ts";
 import { usePrivateServer } from "../support/harness.ts";
 
 const server = usePrivateServer();
@@ -226,6 +227,22 @@ describe("the layouts, on values whose server text is known", () => {
     [0, "0"], [1 / 3, "0.333333"], [1234565, "1234560"], [1234575, "1234580"], [123456789, "123457000"],
     [1e20, "1e20"], [Math.fround(0.1), "0.1"], [Math.fround(1.17549435e-38), "1.17549e-38"], [Math.fround(-2.5e-7), "-0.00000025"],
   ])("FLOAT %p -> %p", (x, text) => expect(floatText(x)).toBe(text));
+
+  // An overflowing SUM, AVG or STD: the server's my_gcvt prints 0 for any of them.
+  test.each([Infinity, -Infinity, NaN])("%p is 0 as a DOUBLE and as a FLOAT", (x) => {
+    expect([doubleText(x), floatText(x)]).toEqual(["0", "0"]);
+  });
+});
+
+describe("a rewritten value's length prefix", () => {
+  // Each size's edges: 0xfb is the NULL marker, so 251 is the first length of three bytes.
+  const edges = [0, 1, 250, 251, 252, 0xffff, 0x10000, 0xffffff, 0x1000000, 2 ** 32 - 1];
+  test.each(edges)("%p as the protocol's length-encoded integer", (n) => {
+    const buf = new Uint8Array(12).fill(0xaa);
+    const end = putLength(buf, 1, n);
+    expect([...buf.subarray(1, end)]).toEqual(lengthPrefix(n));
+    expect([buf[0], buf[end]]).toEqual([0xaa, 0xaa]);
+  });
 });
 
 describe("the binary protocol only where it takes work off the slowest stage", () => {

@@ -10,8 +10,8 @@
 // thousands of random FLOAT and DOUBLE values.
 //
 // A result with a column whose text this cannot reproduce exactly (FLOAT or DOUBLE with a fixed
-// number of decimals, a non-integer ZEROFILL, a type it does not know) is read with the text
-// protocol instead: see planBinaryRows().
+// number of decimals, a non-integer ZEROFILL, an INT expression of 10 digits, a type it does not
+// know) is read with the text protocol instead: see planBinaryRows().
 import { TypeNumbers, type FieldInfo } from "mariadb";
 import { FieldCursor, OutputBuffer } from "../../format/bytes.ts";
 
@@ -43,6 +43,12 @@ const ZEROFILL_FLAG = 64;
 /** The decimals of a FLOAT or DOUBLE printed in the shortest form, not with fixed decimals. */
 const NOT_FIXED_DEC = 31;
 const MAX_FRACTION_DIGITS = 6;
+/**
+ * Digits of an INT expression that may hold more than its 4 binary bytes: the server types
+ * CAST(9999999999 AS UNSIGNED) as INT and sends it cut to 32 bits (1410065407), while its text is
+ * whole. A table's INT column (it has an orgName) holds only what fits.
+ */
+const LONG_DIGITS = 10;
 
 const INTEGERS = new Map<number, Render>([
   [TypeNumbers.TINY, Render.Int8],
@@ -82,9 +88,11 @@ function planColumn(field: FieldInfo): ColumnPlan | undefined {
   const zerofill = (field.flags & ZEROFILL_FLAG) !== 0;
   const integer = INTEGERS.get(type);
   if (integer !== undefined) {
-    // The text protocol pads YEAR to 4 digits and ZEROFILL to the display width.
-    const width = type === TypeNumbers.YEAR ? 4 : zerofill ? field.columnLength : 0;
-    return { render: integer, unsigned, width, decimals: 0 };
+    if (type === TypeNumbers.INT && field.columnLength >= LONG_DIGITS && field.orgName() === "") return undefined;
+    // The text protocol pads to the display width exactly when the column says ZEROFILL: a
+    // YEAR column says so with its width (4, or 2 for YEAR(2)), a YEAR expression may not (MIN(y)
+    // over a whole table prints 0, not 0000).
+    return { render: integer, unsigned, width: zerofill ? field.columnLength : 0, decimals: 0 };
   }
   if (zerofill) return undefined;
   if (type === TypeNumbers.FLOAT || type === TypeNumbers.DOUBLE) {
@@ -136,11 +144,15 @@ function splitExponential(text: string): { negative: boolean; digits: string; de
   return { negative, digits, decpt: Number(text.slice(e + 1)) + 1 };
 }
 
+/** The server's text (my_gcvt) for an infinity or NaN, which an overflowing SUM, AVG or STD can give. */
+const NOT_FINITE_TEXT = "0";
+
 /** A DOUBLE as the text protocol prints it: the shortest digits that read back as the same value. */
 export function doubleText(x: number): string {
   // JavaScript prints exactly these digits, and in the same plain layout, from 1e-6 up to 1e15.
   const magnitude = Math.abs(x);
   if (x === 0 || (magnitude >= 1e-6 && magnitude < 1e15)) return String(x);
+  if (!Number.isFinite(x)) return NOT_FINITE_TEXT;
   const { negative, digits, decpt } = splitExponential(x.toExponential());
   return layout(negative, digits, decpt);
 }
@@ -165,6 +177,7 @@ function isTie(x: number, seven: ReturnType<typeof splitExponential>): boolean {
  */
 export function floatText(x: number): string {
   if (x === 0) return "0";
+  if (!Number.isFinite(x)) return NOT_FINITE_TEXT;
   let { negative, digits, decpt } = splitExponential(x.toExponential(FLOAT_DIGITS - 1));
   const sevenText = x.toExponential(FLOAT_DIGITS);
   // Only a 7th digit of 5 can be a tie: the rest skip the parse.
@@ -246,6 +259,23 @@ const MAX_TEXT: Record<Render, number> = {
 
 const NULL_MARKER = 0xfb;
 
+/** Bytes of the length-encoded integer n: 0xfb is the NULL marker, so 251 and up take a longer form. */
+function lengthSize(n: number): number {
+  return n < NULL_MARKER ? 1 : n < 0x10000 ? 3 : n < 0x1000000 ? 4 : 9;
+}
+
+/** The length-encoded integer n (0 <= n < 2^53) at o; returns where it ends. */
+export function putLength(buf: Uint8Array, o: number, n: number): number {
+  if (n < NULL_MARKER) {
+    buf[o] = n;
+    return o + 1;
+  }
+  const size = lengthSize(n);
+  buf[o] = size === 3 ? 0xfc : size === 4 ? 0xfd : 0xfe;
+  for (let i = 1; i < size; i++, n = Math.floor(n / 256)) buf[o + i] = n & 0xff;
+  return o + size;
+}
+
 /** Rewrites batches of binary-protocol row payloads as text-protocol ones. */
 export class BinaryRowRewriter {
   private output = new OutputBuffer(0);
@@ -257,8 +287,11 @@ export class BinaryRowRewriter {
 
   constructor(private readonly plan: ColumnPlan[]) {
     this.renders = Uint8Array.from(plan.map((c) => c.render));
-    // A NULL takes one byte, a value its text and a length byte.
-    this.rowRoom = plan.reduce((sum, c) => sum + 1 + Math.max(MAX_TEXT[c.render], c.width), 0);
+    // A NULL takes one byte, a value its text and its length.
+    this.rowRoom = plan.reduce((sum, c) => {
+      const text = Math.max(MAX_TEXT[c.render], c.width);
+      return sum + lengthSize(text) + text;
+    }, 0);
     // One bit per column, after two reserved bits.
     this.bitmapBytes = (plan.length + 9) >> 3;
   }
@@ -340,7 +373,7 @@ export class BinaryRowRewriter {
     let o = this.output.len;
     const count = digitCount(magnitude);
     const digits = Math.max(count, width);
-    out[o++] = digits + (negative ? 1 : 0);
+    o = putLength(out, o, digits + (negative ? 1 : 0));
     if (negative) out[o++] = 0x2d;
     for (let i = count; i < digits; i++) out[o++] = 0x30;
     putDigits(out, o + count, magnitude);
@@ -358,11 +391,10 @@ export class BinaryRowRewriter {
     this.ascii(column.width > text.length ? text.padStart(column.width, "0") : text);
   }
 
-  /** A value's text, known to be ASCII and shorter than 251 bytes. */
+  /** A value's text, known to be ASCII. */
   private ascii(text: string): void {
     const out = this.output.buf;
-    let o = this.output.len;
-    out[o++] = text.length;
+    let o = putLength(out, this.output.len, text.length);
     for (let i = 0; i < text.length; i++) out[o++] = text.charCodeAt(i);
     this.output.len = o;
   }

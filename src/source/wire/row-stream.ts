@@ -5,10 +5,12 @@
 // The query is prepared first (one round trip, nothing executed): the prepared statement's
 // columns say which protocol can carry it. Statements that cannot be prepared, or that take
 // parameters or return no columns, run as plain queries, exactly as before; so does every
-// query on a MySQL server, whose text for FLOAT and DOUBLE the rewrite was not built on.
+// query on a MySQL server, whose text for FLOAT and DOUBLE the rewrite was not built on, and
+// every query whose rows a prepared statement could change (protocol-dependence.ts).
 import type { Connection, FieldInfo, Prepare } from "mariadb";
 import type { Protocol } from "../../plan.ts";
 import { BinaryRowRewriter, planBinaryRows } from "./binary-rows.ts";
+import { mayDependOnProtocol } from "./protocol-dependence.ts";
 import { serverErrno } from "../errors.ts";
 import { captureRows, type RowEvents, type RowStream, type RowStreamOptions } from "./connector-internals.ts";
 
@@ -75,7 +77,7 @@ export function streamRows(conn: Connection, sql: string, events: RowEvents, opt
   };
   const asText = () => start("text", () => conn.queryStream(sql), events);
   // The rewrite reproduces MariaDB's text (its FLOAT and DOUBLE layouts); MySQL's differs.
-  if (!options.binaryProtocol || !conn.info?.isMariaDB()) asText();
+  if (!options.binaryProtocol || !conn.info?.isMariaDB() || mayDependOnProtocol(sql)) asText();
   else {
     (conn.prepare(sql) as Promise<Prepared>).then(
       (statement) => {
