@@ -1,5 +1,6 @@
 // Keeps passwords out of everything we print (the README's redaction rules). Each function errs on
 // the side of masking too much: a hidden host name costs a moment, a leaked password costs a rotation.
+import { lex, type Token } from "./sql/lexer.ts";
 
 const MASK = "***";
 
@@ -77,14 +78,6 @@ function escapeRegExp(text: string): string {
 
 // ---- SQL ----------------------------------------------------------------------------------
 
-interface Token {
-  kind: "string" | "word" | "punct" | "skip";
-  start: number;
-  end: number;
-  /** Words and `backtick` identifiers: the name, upper-cased; punctuation: its text. */
-  text: string;
-}
-
 /**
  * Masks the string literals that carry credentials: everything in an `IDENTIFIED ...` clause
  * (BY, VIA ... USING, WITH ... AS, REPLACE), the literal after any `...PASSWORD` word
@@ -160,7 +153,8 @@ function contents(sql: string, literal: Token): [number, number] {
 
 /** The credential-carrying string literals of `sql`, in order. */
 function sensitiveLiterals(sql: string): Token[] {
-  const tokens = tokenize(sql).filter((token) => token.kind !== "skip");
+  const all = lex(sql);
+  const tokens = all.filter((token, i) => token.kind !== "comment" && !isIntroducer(token, all[i + 1]));
   const masked = new Set<Token>();
 
   const maskUntil = (from: number, stop: (token: Token, depth: number) => boolean): void => {
@@ -177,7 +171,7 @@ function sensitiveLiterals(sql: string): Token[] {
   const maskCall = (open: number) => maskUntil(open, (token, depth) => token.text === ")" && depth === 0);
 
   tokens.forEach((token, i) => {
-    if (token.kind !== "word") return;
+    if (token.kind !== "word" && token.kind !== "name") return;
     const next = tokens[i + 1];
     if (token.text === "IDENTIFIED") {
       // Ends where the next user of `CREATE USER a IDENTIFIED BY 'x', b ...` starts.
@@ -207,53 +201,7 @@ const CIPHER_FUNCTIONS = new Set(["AES_ENCRYPT", "AES_DECRYPT", "DES_ENCRYPT", "
 
 // Charset introducers and literal prefixes glued to a string (`_utf8mb4'x'`, `N'x'`, `X'..'`):
 // they belong to the literal, so `PASSWORD = _utf8mb4'x'` still finds it right after `=`.
-const INTRODUCER = /^(?:_[A-Za-z0-9]+|[NnXxBb])$/;
+const INTRODUCER = /^(?:_[A-Z0-9]+|[NXB])$/;
 
-function tokenize(sql: string): Token[] {
-  const tokens: Token[] = [];
-  let i = 0;
-  while (i < sql.length) {
-    const start = i;
-    const char = sql[i];
-    const rest = sql.slice(i, i + 3);
-    if (char === "'" || char === '"') {
-      i = quotedEnd(sql, i, char, true);
-      tokens.push({ kind: "string", start, end: i, text: "" });
-    } else if (char === "`") {
-      i = quotedEnd(sql, i, char, false);
-      tokens.push({ kind: "word", start, end: i, text: sql.slice(start + 1, i - 1).replaceAll("``", "`").toUpperCase() });
-    } else if (char === "#" || /^--(?:\s|$)/.test(rest)) {
-      i = sql.indexOf("\n", i);
-      if (i < 0) i = sql.length;
-      tokens.push({ kind: "skip", start, end: i, text: "" });
-    } else if (rest.startsWith("/*")) {
-      i = sql.indexOf("*/", i + 2);
-      i = i < 0 ? sql.length : i + 2;
-      tokens.push({ kind: "skip", start, end: i, text: "" });
-    } else if (/\s/.test(char)) {
-      while (i < sql.length && /\s/.test(sql[i])) i++;
-      tokens.push({ kind: "skip", start, end: i, text: "" });
-    } else if (/[\p{L}\p{N}_$]/u.test(char)) {
-      while (i < sql.length && /[\p{L}\p{N}_$]/u.test(sql[i])) i++;
-      const word = sql.slice(start, i);
-      const glued = sql[i] === "'" || sql[i] === '"';
-      tokens.push({ kind: glued && INTRODUCER.test(word) ? "skip" : "word", start, end: i, text: word.toUpperCase() });
-    } else {
-      i += rest.startsWith(":=") ? 2 : 1;
-      tokens.push({ kind: "punct", start, end: i, text: sql.slice(start, i) });
-    }
-  }
-  return tokens;
-}
-
-/** Index just past the closing quote; an unterminated literal runs to the end (and is masked whole). */
-function quotedEnd(sql: string, open: number, quote: string, backslashEscapes: boolean): number {
-  let i = open + 1;
-  while (i < sql.length) {
-    if (backslashEscapes && sql[i] === "\\") i += 2;
-    else if (sql[i] === quote && sql[i + 1] === quote) i += 2;
-    else if (sql[i] === quote) return i + 1;
-    else i++;
-  }
-  return sql.length;
-}
+const isIntroducer = (token: Token, next: Token | undefined) =>
+  token.kind === "word" && next?.kind === "string" && next.start === token.end && INTRODUCER.test(token.text);

@@ -146,11 +146,20 @@ describe("redactSql", () => {
       "SELECT `identified by` FROM t WHERE a = 'keep'",
       "SELECT 1 /* PASSWORD = */, 'keep'",
       "SELECT 1 -- PASSWORD\n, 'keep'",
+      "SELECT 1 --\tPASSWORD\n, 'keep'",
+      "SELECT 1 --\x0bPASSWORD\n, 'keep'",
+      "SELECT 1 --",
       "SELECT 1 # password\n= 'keep'",
       "SELECT password FROM users WHERE name = 'bob'",
       "SELECT password_hash = 'keep' FROM t",
     ]) {
       expect(redactSql(sql)).toBe(sql);
+    }
+  });
+
+  test("the content of an executable comment is SQL the server runs: its credentials are masked", () => {
+    for (const opener of ["/*!", "/*!50000", "/*M!", "/*M!100000"]) {
+      expect(redactSql(`SELECT 1 ${opener} , AES_ENCRYPT(x, 'k3y') */, 'keep'`)).toBe(`SELECT 1 ${opener} , AES_ENCRYPT(x, '***') */, 'keep'`);
     }
   });
 
