@@ -8,7 +8,7 @@ import { cancelQuery, openConnection } from "./source/connection/connect.ts";
 import { readInRanges } from "./source/ranges/parallel-read.ts";
 import { binaryProtocolPays, querySource } from "./source/wire/query-source.ts";
 import type { Protocol } from "./source/wire/row-stream.ts";
-import { splitQuery } from "./source/ranges/split.ts";
+import { planningFailure, splitQuery } from "./source/ranges/split.ts";
 
 /** Failures after which the server may still be running the query for nobody. */
 const SERVER_STILL_BUSY = new Set<number>([ExitCode.HungUp, ExitCode.Interrupted, ExitCode.Terminated, ExitCode.Output]);
@@ -76,7 +76,9 @@ export async function runExport(cfg: ExportConfig, hooks: ExportHooks): Promise<
     hooks.signal?.addEventListener("abort", abort, { once: true });
     sink = openSink(cfg.output, cfg.force);
     if (split) {
-      readInRanges(cfg, split, conn, pipeline, connections, hooks.signal, onProtocol).catch((error) => pipeline.fail(error));
+      readInRanges(cfg, split, conn, pipeline, connections, hooks.signal, onProtocol).catch((error) =>
+        pipeline.fail(planningFailure(error, split.column)),
+      );
     } else {
       void pipeline.addSource((feed) =>
         querySource(conn, cfg.query, feed, {
