@@ -25,15 +25,23 @@ export function redactUrl(text: string): string {
   return text.replace(URL_PASSWORD, `$1${MASK}`).replace(PARAM_PASSWORD, `$1${MASK}`);
 }
 
-/** The passwords of every `scheme://user:password@` in `text`, as written and percent-decoded. */
+/**
+ * The passwords of every `scheme://user:password@` in `text`, as written and percent-decoded.
+ * Where a raw `@` comes later (`...?note=a@b`), each `@` may be the one that ends the password
+ * (a URL parser takes the last before the path, redactUrl the last of all): all are listed.
+ */
 export function urlPasswords(text: string): string[] {
   return [...text.matchAll(URL_PASSWORD)].flatMap((m) => {
     const written = m[0].slice(m[1].length);
-    try {
-      return [written, decodeURIComponent(written)];
-    } catch {
-      return [written];
-    }
+    const ends = [...written.matchAll(/@/g)].map((at) => at.index);
+    return [...ends, written.length].flatMap((end) => {
+      const candidate = written.slice(0, end);
+      try {
+        return [candidate, decodeURIComponent(candidate)];
+      } catch {
+        return [candidate];
+      }
+    });
   });
 }
 
@@ -46,23 +54,45 @@ const MIN_FREE_TEXT_SECRET = 6;
 
 /**
  * Replaces every occurrence of each secret (of at least MIN_FREE_TEXT_SECRET characters) with `***`, whether written raw,
- * percent-encoded (either hex case) or a mix of both, as it may appear inside a URL.
+ * percent-encoded (either hex case) as inside a URL, escaped as inside an SQL string, or a mix.
+ * Occurrences that overlap (a secret inside another, or urlPasswords' guesses at where one
+ * ends) are masked as one, from the first one's start to the last one's end.
  */
 export function redactSecrets(text: string, secrets: string[]): string {
-  const patterns = secrets
+  const spans = [...new Set(secrets)]
     .filter((secret) => secret.length >= MIN_FREE_TEXT_SECRET)
-    // Longest first, so a secret that contains another is masked whole.
-    .sort((a, b) => b.length - a.length)
-    .map(secretPattern);
-  if (patterns.length === 0) return text;
-  return text.replace(new RegExp(patterns.join("|"), "g"), MASK);
+    .flatMap((secret) => Array.from(text.matchAll(new RegExp(secretPattern(secret), "g")), (m) => [m.index, m.index + m[0].length] as const))
+    .sort(([a], [b]) => a - b);
+  let out = "";
+  let copied = 0;
+  spans.forEach(([start, end], i) => {
+    // A span that starts inside (or right at the end of) the one before widens its mask.
+    if (i === 0 || start > copied) out += text.slice(copied, start) + MASK;
+    copied = Math.max(copied, end);
+  });
+  return out + text.slice(copied);
 }
 
+// How a character may be written inside an SQL string literal, besides as itself.
+const SQL_ESCAPES: Record<string, string[]> = {
+  "\\": ["\\\\"],
+  "'": ["''", "\\'"],
+  '"': ['""', '\\"'],
+  "\n": ["\\n"],
+  "\r": ["\\r"],
+  "\t": ["\\t"],
+  "\0": ["\\0"],
+  "\b": ["\\b"],
+  "\x1a": ["\\Z"],
+};
+
+/** Each character as itself, percent-encoded (UTF-8, either hex case) or escaped as in an SQL string. */
 function secretPattern(secret: string): string {
   const encoder = new TextEncoder();
   return Array.from(secret, (char) => {
     const encoded = Array.from(encoder.encode(char), (byte) => "%" + hexPattern(byte)).join("");
-    return `(?:${escapeRegExp(char)}|${encoded})`;
+    const escaped = (SQL_ESCAPES[char] ?? []).map(escapeRegExp);
+    return `(?:${[escapeRegExp(char), encoded, ...escaped].join("|")})`;
   }).join("");
 }
 
@@ -74,6 +104,26 @@ function hexPattern(byte: number): string {
 
 function escapeRegExp(text: string): string {
   return text.replace(/[\\^$.*+?()[\]{}|\/-]/g, "\\$&");
+}
+
+/** How a database URL is written, for hints: the nets here would take its PASSWORD for one. */
+export const URL_SHAPE = "mysql://USER:PASSWORD@HOST:PORT/DATABASE";
+
+/** Fixed help texts, which hold no secret: messages show them as written, never masked. */
+export const HELP_TEXTS: readonly string[] = [URL_SHAPE];
+const HELP_TEXT = new RegExp(`(${HELP_TEXTS.map(escapeRegExp).join("|")})`);
+
+/**
+ * The last net over a line we print: the credentials `sql` holds where a server error quotes it,
+ * every occurrence of `secrets`, and URL passwords; the help texts in it are left as written.
+ */
+export function redactMessage(line: string, sql: string, secrets: string[]): string {
+  return line
+    .split(HELP_TEXT)
+    // The known secrets before the URLs: a raw `@` after a password (`?note=a@b`) takes redactUrl's
+    // mask past the password's end, and would leave its tail for redactSecrets not to recognise.
+    .map((part, i) => (i % 2 === 1 ? part : redactUrl(redactSecrets(redactServerQuote(part, sql), secrets))))
+    .join("");
 }
 
 // ---- SQL ----------------------------------------------------------------------------------

@@ -3,7 +3,7 @@
 import type { ExportConfig } from "../config.ts";
 import { ExitCode, GdError } from "../errors.ts";
 import { runExport, type ExportStats } from "../export.ts";
-import { redactSecrets, redactServerQuote, redactSql, redactUrl, sqlSecrets, urlPasswords } from "../redact.ts";
+import { redactMessage, redactSql, sqlSecrets, urlPasswords } from "../redact.ts";
 import { helpText, parseFlags, VERSION } from "./command.ts";
 import { completionScript } from "./completion.ts";
 import { startProgress } from "./progress.ts";
@@ -36,8 +36,10 @@ function secretsOf(argv: string[], env: CliIo["env"]): string[] {
   return [...argv, env.DATABASE_URL ?? ""].flatMap(urlPasswords);
 }
 
-function dumpConfig(cfg: ExportConfig): string {
-  return JSON.stringify({ ...cfg, dbUrl: redactUrl(cfg.dbUrl), query: redactSql(cfg.query) }, null, 2) + "\n";
+/** Each string through the last net before it is escaped as JSON, where a secret would no longer read as written. */
+function dumpConfig(cfg: ExportConfig, secrets: string[]): string {
+  const dump = { ...cfg, query: redactSql(cfg.query) };
+  return JSON.stringify(dump, (_key, value: unknown) => (typeof value === "string" ? redactMessage(value, "", secrets) : value), 2) + "\n";
 }
 
 function summary(stats: ExportStats): string {
@@ -52,7 +54,7 @@ export async function runCli(argv: string[], io: CliIo, signal?: AbortSignal): P
   const secrets = secretsOf(argv, io.env);
   // Known once the configuration is resolved: a server error may quote it.
   let query = "";
-  const say = (line: string) => io.stderr(redactSecrets(redactUrl(redactServerQuote(line, query)), secrets) + "\n");
+  const say = (line: string) => io.stderr(redactMessage(line, query, secrets) + "\n");
   try {
     if ((argv[0] === "completion" || argv[0] === "demo") && argv.includes("--help")) {
       io.stdout(argv[0] === "demo" ? DEMO_USAGE : COMPLETION_USAGE);
@@ -81,7 +83,7 @@ export async function runCli(argv: string[], io: CliIo, signal?: AbortSignal): P
     query = cfg.query;
     secrets.push(...sqlSecrets(cfg.query));
     if (flags["dump-config"]) {
-      io.stdout(dumpConfig(cfg));
+      io.stdout(dumpConfig(cfg, secrets));
       return ExitCode.Ok;
     }
     const stats: ExportStats = { rows: 0, bytes: 0, startedAt: performance.now() };
