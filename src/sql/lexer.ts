@@ -17,7 +17,7 @@ export interface Token {
   text: string;
   /** A `--` or `#` comment, which runs to the end of its line. */
   toEndOfLine?: boolean;
-  /** Inside an executable comment (its `/*!` opener too): the text after it needs a `*\/`. */
+  /** Inside an executable comment, its `/*!` opener included. */
   executable?: boolean;
 }
 
