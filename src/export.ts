@@ -6,7 +6,7 @@ import { openSink, ReaderGone } from "./output/sink.ts";
 import { Pipeline, type PipelineStats } from "./pipeline/pipeline.ts";
 import type { ExportPlan, Protocol, ReadPlan } from "./plan.ts";
 import { Connections } from "./source/connection/connections.ts";
-import { ServerFailure } from "./source/errors.ts";
+import { queryFailure, ServerFailure } from "./source/errors.ts";
 import { planRead } from "./source/ranges/read-plan.ts";
 import { readRanges } from "./source/read-ranges.ts";
 
@@ -89,8 +89,9 @@ export async function runExport(plan: ExportPlan, hooks: ExportHooks): Promise<E
       stats,
       signal: hooks.signal,
     });
+    // Opening the readers' snapshot may fail on the server too: its word, as for the query's.
     readRanges(read, conn, connections, pipeline, onceEach(hooks.detail, (protocol: Protocol) => `protocol: ${protocol}`)).catch(
-      (error) => pipeline.fail(error),
+      (error) => pipeline.fail(queryFailure(error)),
     );
     await pipeline.done;
     await sink.commit();

@@ -1,5 +1,6 @@
 // Keeps passwords out of everything we print (the README's redaction rules). Each function errs on
 // the side of masking too much: a hidden host name costs a moment, a leaked password costs a rotation.
+import { lex, type Token } from "./sql/lexer.ts";
 
 const MASK = "***";
 
@@ -24,15 +25,23 @@ export function redactUrl(text: string): string {
   return text.replace(URL_PASSWORD, `$1${MASK}`).replace(PARAM_PASSWORD, `$1${MASK}`);
 }
 
-/** The passwords of every `scheme://user:password@` in `text`, as written and percent-decoded. */
+/**
+ * The passwords of every `scheme://user:password@` in `text`, as written and percent-decoded.
+ * Where a raw `@` comes later (`...?note=a@b`), each `@` may be the one that ends the password
+ * (a URL parser takes the last before the path, redactUrl the last of all): all are listed.
+ */
 export function urlPasswords(text: string): string[] {
   return [...text.matchAll(URL_PASSWORD)].flatMap((m) => {
     const written = m[0].slice(m[1].length);
-    try {
-      return [written, decodeURIComponent(written)];
-    } catch {
-      return [written];
-    }
+    const ends = [...written.matchAll(/@/g)].map((at) => at.index);
+    return [...ends, written.length].flatMap((end) => {
+      const candidate = written.slice(0, end);
+      try {
+        return [candidate, decodeURIComponent(candidate)];
+      } catch {
+        return [candidate];
+      }
+    });
   });
 }
 
@@ -45,23 +54,45 @@ const MIN_FREE_TEXT_SECRET = 6;
 
 /**
  * Replaces every occurrence of each secret (of at least MIN_FREE_TEXT_SECRET characters) with `***`, whether written raw,
- * percent-encoded (either hex case) or a mix of both, as it may appear inside a URL.
+ * percent-encoded (either hex case) as inside a URL, escaped as inside an SQL string, or a mix.
+ * Occurrences that overlap (a secret inside another, or urlPasswords' guesses at where one
+ * ends) are masked as one, from the first one's start to the last one's end.
  */
 export function redactSecrets(text: string, secrets: string[]): string {
-  const patterns = secrets
+  const spans = [...new Set(secrets)]
     .filter((secret) => secret.length >= MIN_FREE_TEXT_SECRET)
-    // Longest first, so a secret that contains another is masked whole.
-    .sort((a, b) => b.length - a.length)
-    .map(secretPattern);
-  if (patterns.length === 0) return text;
-  return text.replace(new RegExp(patterns.join("|"), "g"), MASK);
+    .flatMap((secret) => Array.from(text.matchAll(new RegExp(secretPattern(secret), "g")), (m) => [m.index, m.index + m[0].length] as const))
+    .sort(([a], [b]) => a - b);
+  let out = "";
+  let copied = 0;
+  spans.forEach(([start, end], i) => {
+    // A span that starts inside (or right at the end of) the one before widens its mask.
+    if (i === 0 || start > copied) out += text.slice(copied, start) + MASK;
+    copied = Math.max(copied, end);
+  });
+  return out + text.slice(copied);
 }
 
+// How a character may be written inside an SQL string literal, besides as itself.
+const SQL_ESCAPES: Record<string, string[]> = {
+  "\\": ["\\\\"],
+  "'": ["''", "\\'"],
+  '"': ['""', '\\"'],
+  "\n": ["\\n"],
+  "\r": ["\\r"],
+  "\t": ["\\t"],
+  "\0": ["\\0"],
+  "\b": ["\\b"],
+  "\x1a": ["\\Z"],
+};
+
+/** Each character as itself, percent-encoded (UTF-8, either hex case) or escaped as in an SQL string. */
 function secretPattern(secret: string): string {
   const encoder = new TextEncoder();
   return Array.from(secret, (char) => {
     const encoded = Array.from(encoder.encode(char), (byte) => "%" + hexPattern(byte)).join("");
-    return `(?:${escapeRegExp(char)}|${encoded})`;
+    const escaped = (SQL_ESCAPES[char] ?? []).map(escapeRegExp);
+    return `(?:${[escapeRegExp(char), encoded, ...escaped].join("|")})`;
   }).join("");
 }
 
@@ -75,15 +106,27 @@ function escapeRegExp(text: string): string {
   return text.replace(/[\\^$.*+?()[\]{}|\/-]/g, "\\$&");
 }
 
-// ---- SQL ----------------------------------------------------------------------------------
+/** How a database URL is written, for hints: the nets here would take its PASSWORD for one. */
+export const URL_SHAPE = "mysql://USER:PASSWORD@HOST:PORT/DATABASE";
 
-interface Token {
-  kind: "string" | "word" | "punct" | "skip";
-  start: number;
-  end: number;
-  /** Words and `backtick` identifiers: the name, upper-cased; punctuation: its text. */
-  text: string;
+/** Fixed help texts, which hold no secret: messages show them as written, never masked. */
+export const HELP_TEXTS: readonly string[] = [URL_SHAPE];
+const HELP_TEXT = new RegExp(`(${HELP_TEXTS.map(escapeRegExp).join("|")})`);
+
+/**
+ * The last net over a line we print: the credentials `sql` holds where a server error quotes it,
+ * every occurrence of `secrets`, and URL passwords; the help texts in it are left as written.
+ */
+export function redactMessage(line: string, sql: string, secrets: string[]): string {
+  return line
+    .split(HELP_TEXT)
+    // The known secrets before the URLs: a raw `@` after a password (`?note=a@b`) takes redactUrl's
+    // mask past the password's end, and would leave its tail for redactSecrets not to recognise.
+    .map((part, i) => (i % 2 === 1 ? part : redactUrl(redactSecrets(redactServerQuote(part, sql), secrets))))
+    .join("");
 }
+
+// ---- SQL ----------------------------------------------------------------------------------
 
 /**
  * Masks the string literals that carry credentials: everything in an `IDENTIFIED ...` clause
@@ -160,7 +203,8 @@ function contents(sql: string, literal: Token): [number, number] {
 
 /** The credential-carrying string literals of `sql`, in order. */
 function sensitiveLiterals(sql: string): Token[] {
-  const tokens = tokenize(sql).filter((token) => token.kind !== "skip");
+  const all = lex(sql);
+  const tokens = all.filter((token, i) => token.kind !== "comment" && !isIntroducer(token, all[i + 1]));
   const masked = new Set<Token>();
 
   const maskUntil = (from: number, stop: (token: Token, depth: number) => boolean): void => {
@@ -177,7 +221,7 @@ function sensitiveLiterals(sql: string): Token[] {
   const maskCall = (open: number) => maskUntil(open, (token, depth) => token.text === ")" && depth === 0);
 
   tokens.forEach((token, i) => {
-    if (token.kind !== "word") return;
+    if (token.kind !== "word" && token.kind !== "name") return;
     const next = tokens[i + 1];
     if (token.text === "IDENTIFIED") {
       // Ends where the next user of `CREATE USER a IDENTIFIED BY 'x', b ...` starts.
@@ -207,53 +251,7 @@ const CIPHER_FUNCTIONS = new Set(["AES_ENCRYPT", "AES_DECRYPT", "DES_ENCRYPT", "
 
 // Charset introducers and literal prefixes glued to a string (`_utf8mb4'x'`, `N'x'`, `X'..'`):
 // they belong to the literal, so `PASSWORD = _utf8mb4'x'` still finds it right after `=`.
-const INTRODUCER = /^(?:_[A-Za-z0-9]+|[NnXxBb])$/;
+const INTRODUCER = /^(?:_[A-Z0-9]+|[NXB])$/;
 
-function tokenize(sql: string): Token[] {
-  const tokens: Token[] = [];
-  let i = 0;
-  while (i < sql.length) {
-    const start = i;
-    const char = sql[i];
-    const rest = sql.slice(i, i + 3);
-    if (char === "'" || char === '"') {
-      i = quotedEnd(sql, i, char, true);
-      tokens.push({ kind: "string", start, end: i, text: "" });
-    } else if (char === "`") {
-      i = quotedEnd(sql, i, char, false);
-      tokens.push({ kind: "word", start, end: i, text: sql.slice(start + 1, i - 1).replaceAll("``", "`").toUpperCase() });
-    } else if (char === "#" || /^--(?:\s|$)/.test(rest)) {
-      i = sql.indexOf("\n", i);
-      if (i < 0) i = sql.length;
-      tokens.push({ kind: "skip", start, end: i, text: "" });
-    } else if (rest.startsWith("/*")) {
-      i = sql.indexOf("*/", i + 2);
-      i = i < 0 ? sql.length : i + 2;
-      tokens.push({ kind: "skip", start, end: i, text: "" });
-    } else if (/\s/.test(char)) {
-      while (i < sql.length && /\s/.test(sql[i])) i++;
-      tokens.push({ kind: "skip", start, end: i, text: "" });
-    } else if (/[\p{L}\p{N}_$]/u.test(char)) {
-      while (i < sql.length && /[\p{L}\p{N}_$]/u.test(sql[i])) i++;
-      const word = sql.slice(start, i);
-      const glued = sql[i] === "'" || sql[i] === '"';
-      tokens.push({ kind: glued && INTRODUCER.test(word) ? "skip" : "word", start, end: i, text: word.toUpperCase() });
-    } else {
-      i += rest.startsWith(":=") ? 2 : 1;
-      tokens.push({ kind: "punct", start, end: i, text: sql.slice(start, i) });
-    }
-  }
-  return tokens;
-}
-
-/** Index just past the closing quote; an unterminated literal runs to the end (and is masked whole). */
-function quotedEnd(sql: string, open: number, quote: string, backslashEscapes: boolean): number {
-  let i = open + 1;
-  while (i < sql.length) {
-    if (backslashEscapes && sql[i] === "\\") i += 2;
-    else if (sql[i] === quote && sql[i + 1] === quote) i += 2;
-    else if (sql[i] === quote) return i + 1;
-    else i++;
-  }
-  return sql.length;
-}
+const isIntroducer = (token: Token, next: Token | undefined) =>
+  token.kind === "word" && next?.kind === "string" && next.start === token.end && INTRODUCER.test(token.text);

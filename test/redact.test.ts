@@ -1,5 +1,9 @@
 import { describe, expect, test } from "bun:test";
-import { redactSecrets, redactServerQuote, redactSql, redactUrl, sqlSecrets, urlPasswords } from "../src/redact.ts";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { Glob } from "bun";
+import ts from "typescript";
+import { HELP_TEXTS, redactMessage, redactSecrets, redactServerQuote, redactSql, redactUrl, sqlSecrets, urlPasswords, URL_SHAPE } from "../src/redact.ts";
 
 describe("redactUrl", () => {
   test("masks the password and keeps the rest", () => {
@@ -78,6 +82,20 @@ describe("redactSecrets", () => {
     expect(redactUrl("mysql://root:a@127.0.0.1/db")).toBe("mysql://root:***@127.0.0.1/db");
   });
 
+  test("finds a secret escaped as in an SQL string, in any mix of escapes", () => {
+    const secret = `it's\\a"b\n`;
+    for (const form of [`it''s\\\\a"b\\n`, `it\\'s\\\\a\\"b\n`, `it's\\\\a""b\\n`, secret]) {
+      expect(redactSecrets(`WHERE x = '${form}' AND y = 1`, [secret])).toBe("WHERE x = '***' AND y = 1");
+    }
+  });
+
+  test("masks overlapping occurrences as one, so no part of either shows", () => {
+    expect(redactSecrets("x=abcdef-ghijkl-mnopqr y", ["abcdef-ghijkl", "ghijkl-mnopqr"])).toBe("x=*** y");
+    expect(redactSecrets("abcdefabcdef ghijkl", ["abcdef", "ghijkl"])).toBe("*** ***");
+    const url = "mysql://u:p%40ssw0rd@h/db?note=p@ssw0rd";
+    expect(redactSecrets(url, urlPasswords(url))).toBe("mysql://u:***");
+  });
+
   test("ignores empty secrets and keeps text without secrets", () => {
     expect(redactSecrets("nothing to see", ["", "absent"])).toBe("nothing to see");
     expect(redactSecrets("nothing to see", [])).toBe("nothing to see");
@@ -93,6 +111,8 @@ test("urlPasswords finds each URL's password, as written and decoded", () => {
   expect(urlPasswords("--db-url=mysql://u:p%40ss@h/db and mariadb://v:plain@h2")).toEqual(["p%40ss", "p@ss", "plain", "plain"]);
   expect(urlPasswords("mysql://u:bad%zz@h")).toEqual(["bad%zz"]);
   expect(urlPasswords("mysql://u@h/db")).toEqual([]);
+  // Where a raw `@` follows, each `@` may end the password.
+  expect(urlPasswords("mysql://u:pa%40ss@h/?n=a@b")).toEqual(["pa%40ss", "pa@ss", "pa%40ss@h/?n=a", "pa@ss@h/?n=a"]);
 });
 
 describe("redactSql", () => {
@@ -146,11 +166,20 @@ describe("redactSql", () => {
       "SELECT `identified by` FROM t WHERE a = 'keep'",
       "SELECT 1 /* PASSWORD = */, 'keep'",
       "SELECT 1 -- PASSWORD\n, 'keep'",
+      "SELECT 1 --\tPASSWORD\n, 'keep'",
+      "SELECT 1 --\x0bPASSWORD\n, 'keep'",
+      "SELECT 1 --",
       "SELECT 1 # password\n= 'keep'",
       "SELECT password FROM users WHERE name = 'bob'",
       "SELECT password_hash = 'keep' FROM t",
     ]) {
       expect(redactSql(sql)).toBe(sql);
+    }
+  });
+
+  test("the content of an executable comment is SQL the server runs: its credentials are masked", () => {
+    for (const opener of ["/*!", "/*!50000", "/*M!", "/*M!100000"]) {
+      expect(redactSql(`SELECT 1 ${opener} , AES_ENCRYPT(x, 'k3y') */, 'keep'`)).toBe(`SELECT 1 ${opener} , AES_ENCRYPT(x, '***') */, 'keep'`);
     }
   });
 
@@ -192,5 +221,54 @@ describe("sqlSecrets", () => {
     const sql = "CREATE USER 'app'@'%' IDENTIFIED BY 'n0t-in-logs'; SELECT AES_ENCRYPT(data, 'k3y-material') FROM t WHERE name = 'public'";
     expect(sqlSecrets(sql)).toEqual(["n0t-in-logs", "k3y-material"]);
     expect(sqlSecrets("SELECT 'plain' FROM t")).toEqual([]);
+  });
+});
+
+describe("redactMessage: the last net, which leaves fixed help texts as written", () => {
+  test("masks a URL password, a known secret and a quoted credential in one line", () => {
+    const sql = "CREATE USER u IDENTIFIED BY 'abc12' oops";
+    const line = "near 'IDENTIFIED BY 'abc12' oops' at line 1 via mysql://u:pw@h, token Secr3tToken";
+    expect(redactMessage(line, sql, ["Secr3tToken"])).toBe("near 'IDENTIFIED BY '***' oops' at line 1 via mysql://u:***@h, token ***");
+  });
+
+  test.each(HELP_TEXTS.map((help) => [help]))("%s: kept wherever it stands, while real secrets around it are masked", (help) => {
+    // Secrets that are words of the help text itself, too: it still reads as written.
+    const secrets = ["Hunter2Secret", ...help.split(/\W+/).filter((word) => word.length >= 6)];
+    for (const [line, expected] of [
+      [help, help],
+      [`must look like ${help}`, `must look like ${help}`],
+      [`${help}, not mysql://bob:Hunter2Secret@db/x`, `${help}, not mysql://bob:***@db/x`],
+      [`mysql://bob:Hunter2Secret/x: write ${help}; again ${help}.`, `mysql://bob:***/x: write ${help}; again ${help}.`],
+      [`mysql://bob:Hunter2Secret@h ${help} Hunter2Secret`, `mysql://bob:***@h ${help} ***`],
+    ]) {
+      expect(redactMessage(line!, "", secrets)).toBe(expected!);
+    }
+  });
+
+  test("the URL shape names every part", () => {
+    expect(URL_SHAPE).toBe("mysql://USER:PASSWORD@HOST:PORT/DATABASE");
+  });
+
+  // Every fixed text a message may hold: the string literals and template pieces of src/, but
+  // --help and the completion scripts', which go to stdout and never through the net.
+  test("no fixed text in the sources is changed by the net", () => {
+    const src = join(import.meta.dir, "../src");
+    const stdoutOnly = new Set(["cli/command.ts", "cli/flags.ts", "cli/completion.ts"]);
+    const mangled: string[] = [];
+    for (const file of new Glob("**/*.ts").scanSync(src)) {
+      if (stdoutOnly.has(file)) continue;
+      const source = ts.createSourceFile(file, readFileSync(join(src, file), "utf8"), ts.ScriptTarget.Latest);
+      const visit = (node: ts.Node): void => {
+        // String.raw`...`: the source of a regular expression, not text.
+        if (ts.isTaggedTemplateExpression(node)) return;
+        if (ts.isStringLiteralLike(node) || ts.isTemplateLiteralToken(node)) {
+          const text = (node as ts.LiteralLikeNode).text;
+          if (redactMessage(text, "", []) !== text) mangled.push(`${file}: ${text}`);
+        }
+        ts.forEachChild(node, visit);
+      };
+      visit(source);
+    }
+    expect(mangled).toEqual([]);
   });
 });

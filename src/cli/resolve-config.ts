@@ -167,7 +167,7 @@ function resolveParallel(flags: ParsedFlags): Pick<ExportConfig, "splitBy" | "pa
   const parallel = integer("parallel", str(flags.parallel), 1, 1, 64);
   const consistency = str(flags.consistency)?.toLowerCase() ?? "snapshot";
   if (consistency !== "snapshot" && consistency !== "none") throw configError(`unknown --consistency '${consistency}': use snapshot or none`);
-  if (parallel > 1 && splitBy === undefined) throw configError("--parallel needs --split-by COLUMN: the column whose ranges the readers share");
+  if (flags.parallel !== undefined && splitBy === undefined) throw configError("--parallel needs --split-by COLUMN: the column whose ranges the readers share");
   if (splitBy !== undefined && !splitBy.trim()) throw configError("--split-by needs a column name");
   if (flags.consistency !== undefined && splitBy === undefined) throw configError("--consistency applies only with --split-by");
   return { splitBy, parallel, consistency };

@@ -4,7 +4,7 @@ import type { ExportConfig } from "../config.ts";
 import { ExitCode, GdError } from "../errors.ts";
 import { resolveReadPlan, runExport, type ExportHooks, type ExportStats } from "../export.ts";
 import type { ExportPlan, ReadPlan } from "../plan.ts";
-import { redactSecrets, redactServerQuote, redactSql, redactUrl, sqlSecrets, urlPasswords } from "../redact.ts";
+import { redactMessage, redactSql, sqlSecrets, urlPasswords } from "../redact.ts";
 import { helpText, parseFlags, VERSION } from "./command.ts";
 import { completionScript } from "./completion.ts";
 import { startProgress } from "./progress.ts";
@@ -46,34 +46,20 @@ function secretsOf(argv: string[], env: CliIo["env"]): string[] {
   return [...argv, env.DATABASE_URL ?? ""].flatMap(urlPasswords);
 }
 
-function dumpConfig(cfg: ExportConfig): string {
-  return JSON.stringify({ ...cfg, dbUrl: redactUrl(cfg.dbUrl), query: redactSql(cfg.query) }, null, 2) + "\n";
+/** Each string through the last net before it is escaped as JSON, where a secret would no longer read as written. */
+function redactedJson(value: unknown, secrets: string[]): string {
+  return JSON.stringify(value, (_key, v: unknown) => (typeof v === "string" ? redactMessage(v, "", secrets) : v), 2) + "\n";
 }
 
+const dumpConfig = (cfg: ExportConfig, secrets: string[]) => redactedJson({ ...cfg, query: redactSql(cfg.query) }, secrets);
+
 /** The read plan for --dry-run: the connection without its password, the SQL with its secrets masked. */
-function describePlan(plan: ExportPlan, read: ReadPlan): string {
+function describePlan(plan: ExportPlan, read: ReadPlan, secrets: string[]): string {
   const { target, tls, connectTimeoutMs } = plan.connection;
   const { split, query, ranges, ...rest } = read;
-  return (
-    JSON.stringify(
-      {
-        connection: {
-          host: target.host,
-          port: target.port,
-          socketPath: target.socketPath,
-          user: target.user,
-          database: target.database,
-          tls: tls.description,
-          connectTimeoutMs,
-        },
-        read: { query: redactSql(query), splitBy: split?.column, ...rest, ranges: ranges.map(redactSql) },
-        encoding: plan.encoding,
-        output: plan.output,
-      },
-      null,
-      2,
-    ) + "\n"
-  );
+  const connection = { host: target.host, port: target.port, socketPath: target.socketPath, user: target.user, database: target.database, tls: tls.description, connectTimeoutMs };
+  const reads = { query: redactSql(query), splitBy: split?.column, ...rest, ranges: ranges.map(redactSql) };
+  return redactedJson({ connection, read: reads, encoding: plan.encoding, output: plan.output }, secrets);
 }
 
 function summary(stats: ExportStats): string {
@@ -88,7 +74,7 @@ export async function runCli(argv: string[], io: CliIo, signal?: AbortSignal): P
   const secrets = secretsOf(argv, io.env);
   // Known once the configuration is resolved: a server error may quote it.
   let query = "";
-  const say = (line: string) => io.stderr(redactSecrets(redactUrl(redactServerQuote(line, query)), secrets) + "\n");
+  const say = (line: string) => io.stderr(redactMessage(line, query, secrets) + "\n");
   try {
     io.refuseUndecodable?.();
     if ((argv[0] === "completion" || argv[0] === "demo") && argv.includes("--help")) {
@@ -118,7 +104,7 @@ export async function runCli(argv: string[], io: CliIo, signal?: AbortSignal): P
     query = cfg.query;
     secrets.push(...sqlSecrets(cfg.query));
     if (flags["dump-config"]) {
-      io.stdout(dumpConfig(cfg));
+      io.stdout(dumpConfig(cfg, secrets));
       return ExitCode.Ok;
     }
     const plan = planExport(cfg);
@@ -130,7 +116,7 @@ export async function runCli(argv: string[], io: CliIo, signal?: AbortSignal): P
       stats,
     };
     if (flags["dry-run"]) {
-      io.stdout(redactSecrets(describePlan(plan, await resolveReadPlan(plan, hooks)), secrets));
+      io.stdout(describePlan(plan, await resolveReadPlan(plan, hooks), secrets));
       return ExitCode.Ok;
     }
     const progress = cfg.progress ? startProgress(stats, io) : undefined;

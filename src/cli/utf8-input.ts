@@ -39,14 +39,14 @@ export function decodeUtf8(bytes: Uint8Array, source: string): string {
   const before = lenient.decode(bytes.subarray(0, offset)).split("\n");
   const column = [...before.at(-1)!].length + 1;
   throw configError(
-    `${source} is not UTF-8: byte ${hexByte(bytes[offset]!)} at line ${before.length}, column ${column}; save it as UTF-8`,
+    `${source} is not UTF-8: byte ${hexByte(bytes[offset])} at line ${before.length}, column ${column}; save it as UTF-8`,
   );
 }
 
 /** Where an argument or variable went wrong, without its text: it may be a password. */
 function refuse(what: string, bytes: Uint8Array): void {
   const offset = invalidUtf8Offset(bytes);
-  if (offset !== undefined) throw configError(`${what} is not UTF-8: byte ${hexByte(bytes[offset]!)} at offset ${offset}`);
+  if (offset !== undefined) throw configError(`${what} is not UTF-8: byte ${hexByte(bytes[offset])} at offset ${offset}`);
 }
 
 /** NUL-separated entries of a /proc file, as bytes; none where there is no /proc. */

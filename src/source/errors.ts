@@ -1,5 +1,6 @@
 // What the server's and the connector's errors mean: their numbers, their words without the
 // connector's decoration, and a failure while a query runs as the contract's exit 4.
+import { SqlError } from "mariadb";
 import { ExitCode, GdError } from "../errors.ts";
 
 interface ConnectorError extends Error {
@@ -34,15 +35,21 @@ function connectionLost(error: unknown): boolean {
 /** A failure the server reported, or the loss of its connection: no query of ours runs on after it. */
 export class ServerFailure extends GdError {}
 
-/** An error while the query runs or rows stream: exit 4. */
+/**
+ * An error while the query runs or rows stream: exit 4. Only the connector's own errors are the
+ * server's word (ServerFailure); any other, such as a row we could not read, may leave the query
+ * running there.
+ */
 export function queryFailure(error: unknown): GdError {
   if (error instanceof GdError) return error;
   const reason = connectorReason(error);
-  if (!connectionLost(error)) return new ServerFailure(ExitCode.Query, `query failed: ${reason}`);
-  // A bare "read ECONNRESET" gives nothing to act on: name what usually ends a session mid-result.
-  return new ServerFailure(
-    ExitCode.Query,
-    `query failed: lost the connection to the server (${reason}): probably a timeout on its side ` +
-      "(net_write_timeout, wait_timeout), a crash or restart, a KILL, or the network",
-  );
+  if (connectionLost(error)) {
+    // A bare "read ECONNRESET" gives nothing to act on: name what usually ends a session mid-result.
+    return new ServerFailure(
+      ExitCode.Query,
+      `query failed: lost the connection to the server (${reason}): probably a timeout on its side ` +
+        "(net_write_timeout, wait_timeout), a crash or restart, a KILL, or the network",
+    );
+  }
+  return new (error instanceof SqlError ? ServerFailure : GdError)(ExitCode.Query, `query failed: ${reason}`);
 }

@@ -82,6 +82,12 @@ describe("resolveConfig: numbers and TLS", () => {
     }
   });
 
+  test.each(["1", "2", "64"])("--parallel %p without --split-by is exit 2, whatever the number; with it, kept", (n) => {
+    expect(refusal("--parallel", n)).toEqual({ code: 2, message: "--parallel needs --split-by COLUMN: the column whose ranges the readers share" });
+    expect(resolve("--parallel", n, "--split-by", "id")).toMatchObject({ parallel: Number(n), splitBy: "id" });
+    expect(resolve()).toMatchObject({ parallel: 1, splitBy: undefined });
+  });
+
   test.each([
     ["DISABLED", "--allow-invalid-certificate", "give one (the flag is ssl-mode=REQUIRED)"],
     ["VERIFY_IDENTITY", "--insecure-skip-hostname-verify", "give one (the flag is ssl-mode=VERIFY_CA, with the system's CAs)"],

@@ -37,12 +37,12 @@ test("only our own stale temp files for that output go; everything else beside i
     const suffix = `.${pid}.lz0abc12.tmp`;
     return `.${long.slice(0, 255 - 1 - suffix.length)}${suffix}`;
   };
-  const stale = [...GONE.map((pid) => temp("out.csv", pid)), temp("out.csv", GONE[0]!, "0"), ...GONE.map(cut)];
+  const stale = [...GONE.map((pid) => temp("out.csv", pid)), temp("out.csv", GONE[0], "0"), ...GONE.map(cut)];
   const kept = [
     temp("out.csv", process.pid), // a live export's
-    temp("other.csv", GONE[0]!), // another output's
-    temp("out.csv.bak", GONE[0]!), // a name that merely starts the same
-    temp("ut.csv", GONE[0]!),
+    temp("other.csv", GONE[0]), // another output's
+    temp("out.csv.bak", GONE[0]), // a name that merely starts the same
+    temp("ut.csv", GONE[0]),
     `.out.csv.${GONE[0]}.lz0abc12.tmp.keep`,
     `out.csv.${GONE[0]}.lz0abc12.tmp`, // not hidden: not ours
     `.out.csv.0${GONE[0]}.lz0abc12.tmp`, // a PID as we never write one
@@ -50,11 +50,11 @@ test("only our own stale temp files for that output go; everything else beside i
   ];
   for (const name of [...stale, ...kept]) writeFileSync(join(place, name), "partial");
   // Named like ours, but not a regular file, or not our user's.
-  const dirLike = temp("out.csv", GONE[1]!, "dir");
+  const dirLike = temp("out.csv", GONE[1], "dir");
   mkdirSync(join(place, dirLike));
-  const linkLike = temp("out.csv", GONE[1]!, "link");
+  const linkLike = temp("out.csv", GONE[1], "link");
   symlinkSync(join(place, "nowhere"), join(place, linkLike));
-  const otherUser = temp("out.csv", GONE[1]!, "nobody");
+  const otherUser = temp("out.csv", GONE[1], "nobody");
   writeFileSync(join(place, otherUser), "theirs");
   if (process.getuid?.() === 0) chownSync(join(place, otherUser), 65534, 65534);
   kept.push(dirLike, linkLike, ...(process.getuid?.() === 0 ? [otherUser] : []));

@@ -9,7 +9,8 @@ import mariadb, { type Connection, type FieldInfo } from "mariadb";
 import { FieldCursor } from "../../src/format/bytes.ts";
 import { EXACT_VALUES } from "../../src/source/connection/connect.ts";
 import { serverErrno } from "../../src/source/errors.ts";
-import { streamRows, type Protocol } from "../../src/source/wire/row-stream.ts";
+import type { Protocol } from "../../src/plan.ts";
+import { streamRows } from "../../src/source/wire/row-stream.ts";
 import { random } from "../format/encoding.ts";
 import { createTables, EXPRESSIONS, LITERALS, TABLES, type Table } from "../support/all-types.ts";
 import { usePrivateServer } from "../support/harness.ts";
@@ -62,7 +63,7 @@ async function read(sql: string, protocol: Protocol): Promise<Read> {
   try {
     await new Promise<void>((resolve, reject) => {
       streamRows(
-        sessions[protocol]!,
+        sessions[protocol],
         sql,
         {
           columns: (fields) => (result.fields = fields),
@@ -81,7 +82,7 @@ async function read(sql: string, protocol: Protocol): Promise<Read> {
     result.error = (error as Error).message.split("\n")[0];
     // A failure of the client's own leaves the connection out of step with the server.
     if (result.errno === -1) {
-      await sessions[protocol]!.end().catch(() => {});
+      await sessions[protocol].end().catch(() => {});
       sessions[protocol] = await connect();
     }
   }
@@ -129,7 +130,7 @@ function difference(text: Read, binary: Read): string | undefined {
   if (!b) return "the binary read's rows do not parse";
   for (let r = 0; r < t.length; r++) {
     for (let c = 0; c < columns; c++) {
-      if (t[r]![c] !== b[r]![c]) return `column ${describeField(text.fields[c]!)}, row ${r}: text ${shown(t[r]![c])}, binary ${shown(b[r]![c])}`;
+      if (t[r][c] !== b[r][c]) return `column ${describeField(text.fields[c])}, row ${r}: text ${shown(t[r][c])}, binary ${shown(b[r][c])}`;
     }
   }
   return "same values, different bytes";

@@ -110,7 +110,7 @@ function fixedReals(): Column[] {
   return [
     { ...flt!, name: "flt_7_3", type: "FLOAT(7,3)" }, { ...dbl!, name: "dbl_20_5", type: "DOUBLE(20,5)" },
     { ...flt!, name: "flt_z", type: "FLOAT ZEROFILL" }, { ...dbl!, name: "dbl_z", type: "DOUBLE(30,4) ZEROFILL" },
-    { ...decimals()[4]!, name: "dec_z", type: "DECIMAL(10,3) ZEROFILL" },
+    { ...decimals()[4], name: "dec_z", type: "DECIMAL(10,3) ZEROFILL" },
   ];
 }
 

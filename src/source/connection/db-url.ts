@@ -2,7 +2,7 @@
 // malformed shape gets a message saying how to fix it, and so that no part of a password the
 // user forgot to percent-encode can end up as a host, port or database name.
 import { configError } from "../../errors.ts";
-import { redactUrl, urlPasswords } from "../../redact.ts";
+import { redactUrl, URL_SHAPE, urlPasswords } from "../../redact.ts";
 
 export type SslMode = "DISABLED" | "PREFERRED" | "REQUIRED" | "VERIFY_CA" | "VERIFY_IDENTITY";
 
@@ -20,7 +20,6 @@ export interface DbTarget {
 
 const SSL_MODES: readonly SslMode[] = ["DISABLED", "PREFERRED", "REQUIRED", "VERIFY_CA", "VERIFY_IDENTITY"];
 const DEFAULT_PORT = 3306;
-const SHAPE = "mysql://HOST:PORT/DATABASE (credentials go before the host, as USER:PASSWORD@)";
 
 /**
  * `mysql://` or `mariadb://` URL to connection target. User, password, database and query
@@ -29,7 +28,7 @@ const SHAPE = "mysql://HOST:PORT/DATABASE (credentials go before the host, as US
 export function parseDbUrl(url: string): DbTarget {
   const scheme = /^([A-Za-z][A-Za-z0-9+.-]*):\/\//.exec(url);
   // Without a recognisable `scheme://` redactUrl cannot tell where a password is: echo nothing.
-  if (!scheme) throw configError(`the database URL must look like ${SHAPE}`);
+  if (!scheme) throw configError(`the database URL must look like ${URL_SHAPE}`);
   if (!/^(?:mysql|mariadb)$/i.test(scheme[1])) {
     throw configError(`unsupported database URL scheme "${scheme[1]}": use mysql:// or mariadb://`);
   }
@@ -58,7 +57,7 @@ export function parseDbUrl(url: string): DbTarget {
   const at = authority.lastIndexOf("@");
   // `mysql://user:password/db`: what redaction takes for a password would otherwise be read as a port.
   if (at < 0 && urlPasswords(url).length > 0) {
-    throw fail("after a host comes a port, a number from 1 to 65535; credentials go before the host, as USER:PASSWORD@HOST");
+    throw fail(`after a host comes a port, a number from 1 to 65535; credentials go before the host: ${URL_SHAPE}`);
   }
   const userinfo = at < 0 ? "" : authority.slice(0, at);
   const colon = userinfo.indexOf(":");

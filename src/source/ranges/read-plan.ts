@@ -3,9 +3,9 @@
 // must hold. Nothing here reads a row of the result.
 import type { Connection } from "mariadb";
 import type { ReadPlan, ReadRequest } from "../../plan.ts";
-import { queryFailure, serverErrno } from "../errors.ts";
+import { serverErrno } from "../errors.ts";
 import { planSnapshot } from "./snapshot.ts";
-import { boundsSql, columnsSql, estimatedRows, estimateSql, rangeQueries, splitField, type SplitQuery } from "./split.ts";
+import { boundsSql, columnsSql, estimatedRows, estimateSql, planningFailure, rangeQueries, splitField, type SplitQuery } from "./split.ts";
 
 /** The server refuses EXPLAIN of a view to a user without SHOW VIEW on it, who may still read it. */
 const VIEW_NO_EXPLAIN = 1345;
@@ -32,6 +32,6 @@ export async function planRead(conn: Connection, request: ReadRequest): Promise<
     const highPriority = (snapshot?.lockedThroughout.length ?? 0) > 0;
     return { ...request, ranges: rangeQueries(split, field, bounds, request.readers, { highPriority }), estimatedRows: bounds.rows, snapshot };
   } catch (error) {
-    throw queryFailure(error);
+    throw planningFailure(error, split.column);
   }
 }

@@ -2,65 +2,107 @@
 // `SELECT * FROM (<query>) AS q WHERE col >= lo AND col < hi`, NULLs of the column first as a
 // range of their own. MariaDB merges such a derived table, so each range uses the column's
 // index. A query whose rows the wrapping would reorder, cut or duplicate is refused.
-import { TypeNumbers, type FieldInfo } from "mariadb";
+import { SqlError, TypeNumbers, type FieldInfo } from "mariadb";
 import { configError } from "../../errors.ts";
+import { lex, type Token } from "../../sql/lexer.ts";
+import { queryFailure } from "../errors.ts";
 import { isNotNull } from "../wire/column-kinds.ts";
 
-/** The query's top level: what lies outside strings, comments and parentheses. */
+/** The query as the wrapping sees it, from one pass of the lexer over its text. */
 interface TopLevel {
   /** The query without a trailing `;` and without its top-level ORDER BY. */
   body: string;
-  /** The top-level ORDER BY list, if any. */
-  orderBy?: string;
-  hasLimit: boolean;
+  /** The top-level ORDER BY list, comments left out, if any. */
+  orderBy?: Token[];
 }
 
-/** Top-level keywords, with where they start, found by one pass over the text. */
-function topLevelWords(sql: string): { word: string; at: number }[] {
-  const words: { word: string; at: number }[] = [];
-  let depth = 0;
-  let i = 0;
-  const n = sql.length;
-  while (i < n) {
-    const c = sql[i];
-    if (c === "'" || c === '"' || c === "`") {
-      // A quoted string or name; doubled quotes and (but for names) backslashes escape.
-      for (i++; i < n; i++) {
-        if (sql[i] === "\\" && c !== "`") i++;
-        else if (sql[i] === c) {
-          if (sql[i + 1] === c) i++;
-          else break;
-        }
-      }
-      i++;
-    } else if (c === "#" || (c === "-" && sql.startsWith("-- ", i)) || (c === "-" && sql.startsWith("--\n", i))) {
-      while (i < n && sql[i] !== "\n") i++;
-    } else if (c === "/" && sql[i + 1] === "*") {
-      const close = sql.indexOf("*/", i + 2);
-      i = close < 0 ? n : close + 2;
-    } else if (c === "(") {
-      depth++;
-      i++;
-    } else if (c === ")") {
-      depth--;
-      i++;
-    } else if (/[A-Za-z_]/.test(c)) {
-      const start = i;
-      while (i < n && /[A-Za-z0-9_$]/.test(sql[i])) i++;
-      if (depth === 0) words.push({ word: sql.slice(start, i).toUpperCase(), at: start });
-    } else i++;
+/** A code token (no comment), with how deep in parentheses and whether it belongs to the query itself. */
+interface Placed {
+  token: Token;
+  depth: number;
+  /**
+   * At the top level, or inside parentheses that hold the query or a part of its set operation
+   * (`(SELECT ... LIMIT 5) UNION (...)`), as opposed to a subquery, a function call or a list.
+   */
+  queryLevel: boolean;
+}
+
+const SET_OPERATIONS = new Set(["UNION", "EXCEPT", "INTERSECT", "MINUS"]);
+
+/** Whether the `(` at `k` starts an operand of the query: at its start, or after UNION [ALL|DISTINCT] and its kin. */
+function opensOperand(code: Token[], k: number): boolean {
+  const before = code[k - 1];
+  if (!before || before.text === "(") return true;
+  const setOperation = (token?: Token) => token?.kind === "word" && SET_OPERATIONS.has(token.text);
+  return setOperation(before) || ((before.text === "ALL" || before.text === "DISTINCT") && setOperation(code[k - 2]));
+}
+
+function place(tokens: Token[]): Placed[] {
+  const code = tokens.filter((t) => t.kind !== "comment");
+  // Per open parenthesis, whether it holds the query itself.
+  const levels = [true];
+  return code.map((token, k) => {
+    const punct = token.kind === "punct";
+    if (punct && token.text === ")" && levels.length > 1) levels.pop();
+    const placed = { token, depth: levels.length - 1, queryLevel: levels.at(-1)! };
+    if (punct && token.text === "(") levels.push(placed.queryLevel && opensOperand(code, k));
+    return placed;
+  });
+}
+
+const isWord = (placed: Placed | undefined, ...words: string[]) => placed?.token.kind === "word" && words.includes(placed.token.text);
+
+/** What a query starts with for the wrapping to take it as a derived table. */
+const QUERY_STARTS = ["SELECT", "WITH", "VALUES", "TABLE"];
+
+/**
+ * Reads the query's top level, refusing (exit 2) what the wrapping would change: a LIMIT, an
+ * ORDER BY in parentheses around the query or a part of it, a locking read, INTO, a statement
+ * that is not a query, more than one statement.
+ */
+function topLevel(sql: string, flag: string): TopLevel {
+  const placed = place(lex(sql));
+  // A trailing `;` (or several) ends the statement; the body stops before it.
+  let end = placed.length;
+  while (end > 0 && placed[end - 1].token.text === ";" && placed[end - 1].depth === 0) end--;
+  const statement = placed.slice(0, end);
+  const refuse = (reason: string) => configError(`${flag}: ${reason}`);
+  const first = statement.find((p) => p.token.kind !== "punct");
+  if (!isWord(first, ...QUERY_STARTS)) {
+    const start = first ? sql.slice(first.token.start, first.token.end) : "nothing";
+    throw refuse(`only a query (SELECT, WITH, VALUES or TABLE) can be wrapped and split, and this one starts with ${start}`);
   }
-  return words;
+  let orderAt: number | undefined;
+  statement.forEach((p, k) => {
+    const next = statement[k + 1];
+    if (p.depth === 0 && p.token.text === ";") throw refuse("the text holds more than one statement; give one query");
+    if (!p.queryLevel || p.token.kind !== "word") return;
+    const inside = p.depth > 0 ? " inside the parentheses around the query (or a part of it)" : "";
+    if (isWord(p, "LIMIT", "FETCH")) {
+      throw refuse(`the query has a ${p.token.text}${inside}; ranges would each get their own, so it cannot be split`);
+    }
+    if (isWord(p, "ORDER") && isWord(next, "BY")) {
+      if (p.depth > 0) throw refuse(`the query has an ORDER BY${inside}: the wrapping would lose that order, so it cannot be split; order at the top level, by the split column`);
+      orderAt ??= k;
+    }
+    const locking = (isWord(p, "FOR") && isWord(next, "UPDATE", "SHARE")) || (isWord(p, "LOCK") && isWord(next, "IN"));
+    if (locking) throw refuse("a locking read (FOR UPDATE, LOCK IN SHARE MODE, ...) cannot be wrapped as a derived table; drop the lock to split");
+    if (isWord(p, "INTO")) throw refuse("a query with INTO cannot be wrapped as a derived table");
+  });
+  const cut = orderAt !== undefined ? statement[orderAt].token.start : (placed[end]?.token.start ?? sql.length);
+  return {
+    body: closed(sql.slice(0, cut).trimEnd()),
+    orderBy: orderAt === undefined ? undefined : statement.slice(orderAt + 2).map((p) => p.token),
+  };
 }
 
-function topLevel(sql: string): TopLevel {
-  const text = sql.replace(/[\s;]+$/, "");
-  const words = topLevelWords(text);
-  const hasLimit = words.some((w) => w.word === "LIMIT");
-  const order = words.findIndex((w, k) => w.word === "ORDER" && words[k + 1]?.word === "BY");
-  if (order < 0) return { body: text, hasLimit };
-  const by = words[order + 1];
-  return { body: text.slice(0, words[order].at), orderBy: text.slice(by.at + 2).trim(), hasLimit };
+/**
+ * `body` made safe to follow with more SQL: a line comment at its end ended by a newline (else
+ * the `)` of the wrapping falls into it), and an executable comment cut by the ORDER BY closed.
+ */
+function closed(body: string): string {
+  const last = lex(body).at(-1);
+  return body + (last?.toEndOfLine ? "\n" : "") + (last?.executable ? " */" : "");
 }
 
 /** `name` as a quoted identifier. */
@@ -143,42 +185,68 @@ function keySpace(field: FieldInfo): KeySpace | undefined {
 /** A query that can be read in ranges of one column. */
 export interface SplitQuery {
   column: string;
-  /** The query, without a trailing `;` or a top-level ORDER BY. */
+  /** The query, without a trailing `;` or a top-level ORDER BY, safe to follow with `) AS q`. */
   body: string;
   /** The query asked for its rows ordered by the column: so is each range. */
   ordered: boolean;
 }
 
 /**
- * Checks what can be checked on the text alone: a top-level LIMIT, and a top-level ORDER BY
- * other than the split column ascending, are refused (exit 2).
+ * Checks what can be checked on the text alone (see topLevel), and that a top-level ORDER BY is
+ * the split column ascending (exit 2 otherwise).
  */
 export function splitQuery(sql: string, column: string): SplitQuery {
-  const { body, orderBy, hasLimit } = topLevel(sql);
   const flag = `--split-by ${column}`;
-  if (hasLimit) throw configError(`${flag}: the query has a LIMIT; ranges would each get their own, so it cannot be split`);
-  let ordered = false;
-  if (orderBy !== undefined) {
-    const m = /^(?:(?:`[^`]+`|\w+)\.)?(`(?:[^`]|``)+`|\w+)(?:\s+ASC)?$/i.exec(orderBy);
-    const name = m?.[1]?.startsWith("`") ? m[1].slice(1, -1).replace(/``/g, "`") : m?.[1];
-    if (name?.toLowerCase() !== column.toLowerCase()) {
-      throw configError(`${flag}: the query is ordered by ${orderBy}; ranges come out in order of ${column}, so only ORDER BY ${column} (ascending) can be split`);
-    }
-    ordered = true;
-  }
-  return { column, body, ordered };
+  const { body, orderBy } = topLevel(sql, flag);
+  if (orderBy !== undefined) checkOrder(orderBy, sql, column, flag);
+  return { column, body, ordered: orderBy !== undefined };
 }
 
-/** The split column among the query's result columns, which must be one of the types ranges work for. */
+/**
+ * The ranges keep an ORDER BY of the split column ascending, named as in the result: the server
+ * reads a bare name in ORDER BY as the result's column first. A qualified name (`p.id`) is a
+ * table's column whatever the result calls it (`-p.id AS id`), so it is refused, not guessed at.
+ */
+function checkOrder(list: Token[], sql: string, column: string, flag: string): void {
+  const text = list.length === 0 ? "nothing" : sql.slice(list[0].start, list.at(-1)!.end);
+  const [key, ...rest] = list;
+  const named = key?.kind === "word" || key?.kind === "name";
+  if (named && rest[0]?.text === ".") {
+    throw configError(`${flag}: the query is ordered by ${text}, a table's column; order by the result's column name (ORDER BY ${column}) to split it`);
+  }
+  const ascending = rest.length === 0 || (rest.length === 1 && rest[0].kind === "word" && rest[0].text === "ASC");
+  if (!named || !ascending || key.text !== column.toUpperCase()) {
+    throw configError(`${flag}: the query is ordered by ${text}; ranges come out in order of ${column}, so only ORDER BY ${column} (ascending) can be split`);
+  }
+}
+
+/**
+ * The split column among the query's result columns, which must be one of the types ranges work
+ * for. Its name is the only one of its kind: the derived table refuses duplicates (planningFailure).
+ */
 export function splitField(fields: FieldInfo[], column: string): FieldInfo {
-  const matches = fields.filter((f) => f.name().toLowerCase() === column.toLowerCase());
+  const field = fields.find((f) => f.name().toLowerCase() === column.toLowerCase());
   const names = fields.map((f) => f.name()).join(", ");
-  if (matches.length === 0) throw configError(`--split-by ${column}: no such column in the query's result (${names})`);
-  if (matches.length > 1) throw configError(`--split-by ${column}: the query's result has more than one column of that name`);
-  if (!keySpace(matches[0])) {
+  if (!field) throw configError(`--split-by ${column}: no such column in the query's result (${names})`);
+  if (!keySpace(field)) {
     throw configError(`--split-by ${column}: only an integer, DECIMAL, DATE or DATETIME column can be split`);
   }
-  return matches[0];
+  return field;
+}
+
+const DUPLICATE_COLUMN = 1060; // ER_DUP_FIELDNAME
+
+/**
+ * What a failure while the ranges are planned (the columns, the snapshot, the bounds, the plan)
+ * means: a server error is the query's (exit 4), but for a name the result holds twice, which
+ * a derived table refuses and an alias fixes (exit 2). Anything else is passed on as it is.
+ */
+export function planningFailure(error: unknown, column: string): unknown {
+  if (!(error instanceof SqlError)) return error;
+  if (error.errno !== DUPLICATE_COLUMN) return queryFailure(error);
+  const name = /'(.*)'/.exec(error.sqlMessage ?? "")?.[1];
+  const named = name === undefined ? "of the same name" : `named ${quoteName(name)}`;
+  return configError(`--split-by ${column}: the query's result has more than one column ${named}, which a derived table refuses; give them distinct names (AS ...) to split it`);
 }
 
 export interface Bounds {

@@ -7,9 +7,9 @@
 // `mariadb` client shows); `SELECT @n, @n := 5 FROM t` reads NULL in every row as a query and 5
 // from the second row on when prepared. The protocol follows the output format (see
 // binaryProtocolPays), so such a query would give different data by format.
+import { lex, type Token } from "../../sql/lexer.ts";
 
-/** What makes `--` a comment: without it, `1--1` is arithmetic. */
-const SPACE = /[ \t\n\v\f\r]/;
+const isAtSign = (token: Token | undefined) => token?.kind === "punct" && token.text === "@";
 
 /**
  * Whether `sql` names a user variable (`@name`, `@'name'`, `@"name"`, `@\`name\``) outside
@@ -18,30 +18,12 @@ const SPACE = /[ \t\n\v\f\r]/;
  * lone `@` (`'user'@'host'`) counts too: reading such a statement as text costs only speed.
  */
 export function mayDependOnProtocol(sql: string): boolean {
-  const n = sql.length;
-  let i = 0;
-  while (i < n) {
-    const c = sql[i];
-    if (c === "@") {
-      if (sql[i + 1] !== "@") return true;
-      i += 2;
-    } else if (c === "'" || c === '"' || c === "`") {
-      // A string or quoted identifier: the quote doubled, or (in a string) escaped, stays inside.
-      i++;
-      while (i < n) {
-        if (sql[i] === "\\" && c !== "`") i += 2;
-        else if (sql[i] !== c) i++;
-        else if (sql[i + 1] === c) i += 2;
-        else break;
-      }
-      i++;
-    } else if (c === "#" || (c === "-" && sql[i + 1] === "-" && (i + 2 === n || SPACE.test(sql[i + 2]!)))) {
-      const end = sql.indexOf("\n", i);
-      i = end < 0 ? n : end + 1;
-    } else if (c === "/" && sql[i + 1] === "*" && sql[i + 2] !== "!" && !sql.startsWith("M!", i + 2)) {
-      const end = sql.indexOf("*/", i + 2);
-      i = end < 0 ? n : end + 2;
-    } else i++;
-  }
-  return false;
+  const tokens = lex(sql);
+  return tokens.some((token, k) => {
+    if (!isAtSign(token)) return false;
+    const before = tokens[k - 1];
+    const after = tokens[k + 1];
+    const doubled = (isAtSign(before) && before?.end === token.start) || (isAtSign(after) && after?.start === token.end);
+    return !doubled;
+  });
 }
