@@ -63,7 +63,7 @@ async function read(sql: string, protocol: Protocol): Promise<Read> {
   try {
     await new Promise<void>((resolve, reject) => {
       streamRows(
-        sessions[protocol],
+        sessions[protocol]!,
         sql,
         {
           columns: (fields) => (result.fields = fields),
@@ -82,7 +82,7 @@ async function read(sql: string, protocol: Protocol): Promise<Read> {
     result.error = (error as Error).message.split("\n")[0];
     // A failure of the client's own leaves the connection out of step with the server.
     if (result.errno === -1) {
-      await sessions[protocol].end().catch(() => {});
+      await sessions[protocol]!.end().catch(() => {});
       sessions[protocol] = await connect();
     }
   }
