@@ -67,8 +67,8 @@ function writeAll(fd: number, chunk: Uint8Array): Promise<void> {
   return new Promise((resolve, reject) => {
     const step = (offset: number) => {
       write(fd, chunk, offset, chunk.length - offset, null, (error, written) => {
-        // The fd is one deviceSink opened, blocking: EAGAIN (a full non-blocking pipe) was stdout's,
-        // which writeStdout now handles.
+        // The fd is one deviceSink opened, blocking: no EAGAIN (stdout, which may be a non-blocking
+        // pipe, has writeStdout).
         if (error) return reject(error);
         const next = offset + written;
         if (next < chunk.length) step(next);

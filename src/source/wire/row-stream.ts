@@ -4,7 +4,7 @@
 //
 // The query is prepared first (one round trip, nothing executed): the prepared statement's
 // columns say which protocol can carry it. Statements that cannot be prepared, or that take
-// parameters or return no columns, run as plain queries, exactly as before; so does every
+// parameters or return no columns, run as plain queries (the text protocol); so does every
 // query on a MySQL server, whose text for FLOAT and DOUBLE the rewrite was not built on, and
 // every query whose rows a prepared statement could change (protocol-dependence.ts).
 import type { Connection, FieldInfo, Prepare } from "mariadb";
