@@ -1,4 +1,4 @@
-// Keeps passwords out of everything we print (the README's redaction rules). Each function errs on
+// Keeps passwords out of everything we print (docs/output-and-safety.md, "Secrets"). Each function errs on
 // the side of masking too much: a hidden host name costs a moment, a leaked password costs a rotation.
 import { lex, type Token } from "./sql/lexer.ts";
 

@@ -94,7 +94,7 @@ function seconds(flag: string, raw: string | undefined, fallback: number, zeroMe
 /**
  * The byte-level serializers (and zstd) cost less than handing a batch to another thread, so
  * they are fastest on the main thread; gzip is ~4x costlier and gains from a worker per core
- * even on 2 cores (bench/: README "Performance").
+ * even on 2 cores (bench/README.md).
  */
 function defaultWorkers(compression: Compression): number {
   return compression === "gzip" ? availableParallelism() : 0;
@@ -103,7 +103,7 @@ function defaultWorkers(compression: Compression): number {
 /**
  * Parquet is encoded on the main thread, whatever --workers says: its row groups are large and
  * stateful (the footer indexes every page), and on 2 cores worker threads made it slower and
- * bigger (README "Parquet", "Performance").
+ * bigger (bench/README.md).
  */
 function encoderThreads(format: Format, requested: number): number {
   return COMPRESSED_INSIDE.has(format) ? 0 : requested;

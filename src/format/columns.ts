@@ -1,5 +1,5 @@
 // What the encoders need to know about a result column: its name, its JSON key and how its
-// server text is rendered (README, "Formats and values").
+// server text is rendered (docs/formats-and-values.md).
 export const enum Kind {
   /** Integer, DECIMAL, FLOAT, DOUBLE, YEAR: the server's digits; a JSON number. */
   Number = 0,

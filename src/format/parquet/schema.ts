@@ -1,4 +1,4 @@
-// Each result column's Parquet type (README "Parquet"), and how its values are read from the
+// Each result column's Parquet type (docs/formats-and-values.md, "Parquet"), and how its values are read from the
 // server's text: one table, so the type written and the values given to it cannot disagree.
 import { TypeNumbers } from "mariadb";
 import type { SchemaElement } from "hyparquet";

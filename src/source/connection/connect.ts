@@ -13,8 +13,8 @@ const ACCESS_DENIED = 1045;
 /**
  * The session's net_write_timeout, in seconds: one year, the most MariaDB and MySQL accept. We
  * pause the stream on purpose while the output is slow (backpressure), and the server, blocked
- * in its send meanwhile, would otherwise drop the connection after its default 60 s (PERFORMANCE-
- * NOTES.md; mydumper raises it too). No shorter value is safe: the pause lasts as long as the
+ * in its send meanwhile, would otherwise drop the connection after its default 60 s (a reader
+ * stalled for 75 s measured ECONNRESET; mydumper raises it too). No shorter value is safe: the pause lasts as long as the
  * reader wants. A client that is really gone is still found: TCP gives up on unanswered
  * retransmissions and window probes (tcp_retries2) whatever this timeout says.
  */

@@ -1,5 +1,5 @@
 // Turns the URL's ssl-mode and the TLS flags into the connector's `ssl` option
-// (see "TLS and timeouts" in the README).
+// (docs/output-and-safety.md, "TLS").
 import { readFileSync } from "node:fs";
 import { configError, errnoWords } from "../../errors.ts";
 import { isLoopback, type DbTarget } from "./db-url.ts";
