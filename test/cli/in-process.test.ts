@@ -39,6 +39,11 @@ test("an in-process run may not write to stdout, whichever name says so", async 
   }
 });
 
+test("an in-process run may not set a variable only a new process reads", async () => {
+  const env = { NODE_EXTRA_CA_CERTS: "/nonexistent.pem", NO_COLOR: "1" };
+  await expect(gdInProcess(["--version"], { env })).rejects.toThrow("NODE_EXTRA_CA_CERTS takes effect in a new process; use gd()");
+});
+
 test("cwd applies to the run and is put back", async () => {
   const before = process.cwd();
   const r = await gdInProcess(["--db-url", server().url("mysql"), "-q", "SELECT 1 AS one", "-o", "rel.csv"], { cwd: tmp() });

@@ -56,11 +56,14 @@ export interface RunOptions {
   shell?: string;
 }
 
+/** The environment variables the CLI itself reads (through CliIo.env). */
+const CLI_ENV = ["DATABASE_URL", "DATABASE_QUERY", "OUTPUT_FILE", "NO_COLOR"];
+
 /** Environment without the variables the CLI reads, so the host's settings cannot leak in. */
 export function cleanEnv(extra: Record<string, string | undefined> = {}): Record<string, string> {
   const env: Record<string, string> = {};
   for (const [k, v] of Object.entries(process.env)) {
-    if (v !== undefined && !["DATABASE_URL", "DATABASE_QUERY", "OUTPUT_FILE", "NO_COLOR"].includes(k)) env[k] = v;
+    if (v !== undefined && !CLI_ENV.includes(k)) env[k] = v;
   }
   for (const [k, v] of Object.entries(extra)) if (v !== undefined) env[k] = v;
   return env;
@@ -173,10 +176,14 @@ export async function isolated<T>(body: () => Promise<T>, cwd?: string): Promise
 /**
  * Runs the CLI inside the test process through runCli, the function main.ts wraps, so coverage
  * counts it; the result is what gd() returns. Not for what needs a process: signals, the
- * process's exit, a crash, a terminal, and writing to stdout (`-o -` would write into the test
- * runner's own fd 1, so it is refused). Global state is kept from leaking by isolated().
+ * process's exit, a crash, a terminal, an environment variable only a new process reads, and
+ * writing to stdout (`-o -` would write into the test runner's own fd 1): those are refused.
+ * Global state is kept from leaking by isolated().
  */
 export async function gdInProcess(args: string[], options: Omit<RunOptions, "shell"> = {}): Promise<RunResult> {
+  // Any other variable is one the runtime reads when a process starts (NODE_EXTRA_CA_CERTS).
+  const runtimeEnv = Object.keys(options.env ?? {}).filter((k) => !CLI_ENV.includes(k));
+  if (runtimeEnv.length > 0) throw new Error(`gdInProcess: ${runtimeEnv.join(", ")} takes effect in a new process; use gd()`);
   const env = cleanEnv(options.env);
   if (writesToStdout(args, env)) throw new Error("gdInProcess: this run writes to stdout; use gd() (a child process)");
   const stdout: string[] = [];
