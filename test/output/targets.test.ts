@@ -29,3 +29,10 @@ test("a file named 1 in a missing directory is not stdout: exit 5, naming the di
   expect(r).toMatchObject({ code: 5, stderr: `gold-digger: cannot write ${output}: directory ${tmp()}/no-such-dir does not exist\n` });
   expect(existsSync(`${tmp()}/no-such-dir`)).toBe(false);
 });
+
+test("a directory that refuses new files (/proc): exit 5, saying where the file could not be made", async () => {
+  expect(await exportTo("/proc/gd-export.csv")).toMatchObject({
+    code: 5,
+    stderr: "gold-digger: cannot write /proc/gd-export.csv: cannot create a file in /proc: no such file or directory\n",
+  });
+});
