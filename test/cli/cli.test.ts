@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, test } from "bun:test";
 import { chmodSync, existsSync, lstatSync, mkdirSync, readFileSync, readdirSync, readlinkSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { gunzipSync } from "node:zlib";
 import { BUILTIN_FLAGS, FLAGS } from "../../src/cli/flags.ts";
-import { gd, gdInShell, usePrivateServer, useTempDir } from "../support/harness.ts";
+import { gd, gdInProcess, gdInShell, usePrivateServer, useTempDir } from "../support/harness.ts";
 
 const server = usePrivateServer();
 const tmp = useTempDir();
@@ -26,7 +26,7 @@ const out = (name: string) => `${tmp()}/${name}`;
 
 describe("exit 0", () => {
   test("exports to a file inferred from its extension, case-insensitively", async () => {
-    const r = await gd(["--db-url", url, "-q", QUERY, "-o", out("people.CSV")]);
+    const r = await gdInProcess(["--db-url", url, "-q", QUERY, "-o", out("people.CSV")]);
     expect(r).toMatchObject({ code: 0, stderr: "" });
     expect(r.stdout.length).toBe(0);
     expect(readFileSync(out("people.CSV"), "utf8")).toBe("id,name,score\r\n1,Ann,1.50\r\n2,\"Bob, Jr.\",\r\n3,Çelik,-0.25\r\n");
@@ -42,36 +42,36 @@ describe("exit 0", () => {
   });
 
   test("--csv-lf ends records with LF; .txt and .tab are TSV; .jsonl is NDJSON", async () => {
-    await gd(["--db-url", url, "-q", QUERY, "-o", out("lf.csv"), "--csv-lf"]);
+    await gdInProcess(["--db-url", url, "-q", QUERY, "-o", out("lf.csv"), "--csv-lf"]);
     expect(readFileSync(out("lf.csv"), "utf8")).toStartWith("id,name,score\n1,Ann,1.50\n");
     for (const name of ["t.txt", "t.tab"]) {
-      expect((await gd(["--db-url", url, "-q", QUERY, "-o", out(name)])).code).toBe(0);
+      expect((await gdInProcess(["--db-url", url, "-q", QUERY, "-o", out(name)])).code).toBe(0);
       expect(readFileSync(out(name), "utf8")).toStartWith("id\tname\tscore\n1\tAnn\t1.50\n");
     }
-    expect((await gd(["--db-url", url, "-q", QUERY, "-o", out("t.jsonl")])).code).toBe(0);
+    expect((await gdInProcess(["--db-url", url, "-q", QUERY, "-o", out("t.jsonl")])).code).toBe(0);
     expect(readFileSync(out("t.jsonl"), "utf8").split("\n").length).toBe(4);
   });
 
   test("a flag beats its environment variable; the environment alone is enough", async () => {
     const env = { DATABASE_URL: "mysql://nobody:wrong@127.0.0.1:1/none", DATABASE_QUERY: "SELECT 'env'", OUTPUT_FILE: out("env.csv") };
-    const flagged = await gd(["--db-url", url, "-q", "SELECT 'flag' AS v", "-o", out("flag.csv")], { env });
+    const flagged = await gdInProcess(["--db-url", url, "-q", "SELECT 'flag' AS v", "-o", out("flag.csv")], { env });
     expect(flagged.code).toBe(0);
     expect(readFileSync(out("flag.csv"), "utf8")).toBe("v\r\nflag\r\n");
-    const fromEnv = await gd([], { env: { DATABASE_URL: url, DATABASE_QUERY: "SELECT 'env' AS v", OUTPUT_FILE: out("env.csv") } });
+    const fromEnv = await gdInProcess([], { env: { DATABASE_URL: url, DATABASE_QUERY: "SELECT 'env' AS v", OUTPUT_FILE: out("env.csv") } });
     expect(fromEnv.code).toBe(0);
     expect(readFileSync(out("env.csv"), "utf8")).toBe("v\r\nenv\r\n");
   });
 
   test("--query-file reads the query", async () => {
     writeFileSync(out("q.sql"), "SELECT name FROM people WHERE id = 3\n");
-    const r = await gd(["--db-url", url, "--query-file", out("q.sql"), "-o", out("qf.csv")]);
+    const r = await gdInProcess(["--db-url", url, "--query-file", out("q.sql"), "-o", out("qf.csv")]);
     expect(r.code).toBe(0);
     expect(readFileSync(out("qf.csv"), "utf8")).toBe("name\r\nÇelik\r\n");
   });
 
   test("--force replaces an existing file", async () => {
     writeFileSync(out("old.csv"), "old contents");
-    const r = await gd(["--db-url", url, "-q", "SELECT 1 AS one", "-o", out("old.csv"), "--force"]);
+    const r = await gdInProcess(["--db-url", url, "-q", "SELECT 1 AS one", "-o", out("old.csv"), "--force"]);
     expect(r.code).toBe(0);
     expect(readFileSync(out("old.csv"), "utf8")).toBe("one\r\n1\r\n");
   });
@@ -82,25 +82,25 @@ describe("exit 0", () => {
     ["json", '{"data":[]}\n'],
     ["ndjson", ""],
   ])("--allow-empty writes an empty %s export", async (format, expected) => {
-    const r = await gd(["--db-url", url, "-q", "SELECT * FROM empty_table", "-o", out(`empty.${format}`), "--allow-empty"]);
+    const r = await gdInProcess(["--db-url", url, "-q", "SELECT * FROM empty_table", "-o", out(`empty.${format}`), "--allow-empty"]);
     expect(r.code).toBe(0);
     expect(readFileSync(out(`empty.${format}`), "utf8")).toBe(expected);
   });
 
   test("--pretty --allow-empty is the same as JSON.stringify with 2 spaces", async () => {
-    await gd(["--db-url", url, "-q", "SELECT * FROM empty_table", "-o", out("empty-pretty.json"), "--allow-empty", "-p"]);
+    await gdInProcess(["--db-url", url, "-q", "SELECT * FROM empty_table", "-o", out("empty-pretty.json"), "--allow-empty", "-p"]);
     expect(readFileSync(out("empty-pretty.json"), "utf8")).toBe(JSON.stringify({ data: [] }, null, 2) + "\n");
   });
 
   test("duplicate column names get suffixes in JSON, with a warning", async () => {
-    const r = await gd(["--db-url", url, "-q", "SELECT 1 AS a, 2 AS a, 3 AS a_2", "-o", out("dup.json")]);
+    const r = await gdInProcess(["--db-url", url, "-q", "SELECT 1 AS a, 2 AS a, 3 AS a_2", "-o", out("dup.json")]);
     expect(r.code).toBe(0);
     expect(r.stderr).toContain("duplicate column names renamed");
     expect(readFileSync(out("dup.json"), "utf8")).toBe('{"data":[{"a":1,"a_3":2,"a_2":3}]}\n');
   });
 
   test("--help: flags left-aligned in one column, within 80 columns, no trailing spaces", async () => {
-    const help = await gd(["--help"]);
+    const help = await gdInProcess(["--help"]);
     expect(help).toMatchObject({ code: 0, stderr: "" });
     const lines = help.stdout.toString().split("\n");
     expect(lines.filter((line) => line.length > 80 || /\s$/.test(line))).toEqual([]);
@@ -111,17 +111,17 @@ describe("exit 0", () => {
   });
 
   test("--help, --version, completion and --dump-config", async () => {
-    const help = await gd(["--help"]);
+    const help = await gdInProcess(["--help"]);
     expect(help.code).toBe(0);
     for (const flag of ["--db-url", "--query-file", "--allow-empty", "--tls-ca-file", "--workers", "DATABASE_URL", "Exit codes"]) {
       expect(help.stdout.toString()).toContain(flag);
     }
-    const version = await gd(["-V"]);
+    const version = await gdInProcess(["-V"]);
     expect(version.stdout.toString()).toMatch(/^gold-digger \d+\.\d+\.\d+\n$/);
-    const completion = await gd(["completion", "bash"]);
+    const completion = await gdInProcess(["completion", "bash"]);
     expect(completion.code).toBe(0);
     expect(completion.stdout.toString()).toContain("complete");
-    const dump = await gd(["--dump-config", "--db-url", "mysql://u:s3cr%40t@db.example:3307/x", "-q", "SET PASSWORD = PASSWORD('hunter2')", "-o", "x.json"]);
+    const dump = await gdInProcess(["--dump-config", "--db-url", "mysql://u:s3cr%40t@db.example:3307/x", "-q", "SET PASSWORD = PASSWORD('hunter2')", "-o", "x.json"]);
     expect(dump.code).toBe(0);
     const text = dump.stdout.toString();
     expect(text).not.toContain("s3cr");
@@ -139,7 +139,7 @@ test("exit 1 to stdout: not even a header or an opening bracket is written", asy
 });
 
 test("exit 1: zero rows without --allow-empty, and no file", async () => {
-  const r = await gd(["--db-url", url, "-q", "SELECT * FROM empty_table", "-o", out("none.csv")]);
+  const r = await gdInProcess(["--db-url", url, "-q", "SELECT * FROM empty_table", "-o", out("none.csv")]);
   expect(r.code).toBe(1);
   expect(r.stderr).toContain("no rows");
   expect(r.stderr.trim().split("\n").length).toBe(1);
@@ -155,7 +155,6 @@ describe("exit 2", () => {
     ["missing output", ["--db-url", "mysql://u@h/d", "-q", "SELECT 1"], "output"],
     ["unknown extension", ["--db-url", "mysql://u@h/d", "-q", "SELECT 1", "-o", "x.xlsx"], ".csv"],
     ["unknown format", ["--db-url", "mysql://u@h/d", "-q", "SELECT 1", "-o", "x.csv", "-f", "xml"], "xml"],
-    ["stdout without a format", ["--db-url", "mysql://u@h/d", "-q", "SELECT 1", "-o", "-"], "--format"],
     ["query and query file", ["--db-url", "mysql://u@h/d", "-q", "SELECT 1", "--query-file", "q.sql", "-o", "x.csv"], "conflict"],
     ["verbose and quiet", ["--db-url", "mysql://u@h/d", "-q", "SELECT 1", "-o", "x.csv", "-v", "--quiet"], "conflict"],
     ["two TLS modes", ["--db-url", "mysql://u@h/d", "-q", "SELECT 1", "-o", "x.csv", "--allow-invalid-certificate", "--insecure-skip-hostname-verify"], "conflict"],
@@ -171,16 +170,22 @@ describe("exit 2", () => {
     ["a connect timeout that rounds to none", ["--db-url", "mysql://u@h/d", "-q", "SELECT 1", "-o", "x.csv", "--connect-timeout", "0.0001"], "from 0.001 to 2147483"],
     ["URL ssl-mode and a TLS flag", ["--db-url", "mysql://u@h/d?ssl-mode=DISABLED", "-q", "SELECT 1", "-o", "x.csv", "--allow-invalid-certificate"], "ssl-mode=DISABLED in the URL and --allow-invalid-certificate conflict"],
   ])("%s", async (_name, args, mentions) => {
-    const r = await gd(args, { cwd: tmp() });
+    const r = await gdInProcess(args, { cwd: tmp() });
     expect(r.code).toBe(2);
     expect(r.stderr).toContain(mentions);
     expect(r.stderr.trim().split("\n").length).toBe(1);
     expect(r.stdout.length).toBe(0);
   });
 
+  test("stdout without a format", async () => {
+    const r = await gd(["--db-url", "mysql://u@h/d", "-q", "SELECT 1", "-o", "-"]);
+    expect(r).toMatchObject({ code: 2, stderr: expect.stringMatching(/^gold-digger: [^\n]*--format[^\n]*\n$/) });
+    expect(r.stdout.length).toBe(0);
+  });
+
   test("an existing output without --force is left untouched", async () => {
     writeFileSync(out("keep.csv"), "precious");
-    const r = await gd([...base(), "-o", out("keep.csv")]);
+    const r = await gdInProcess([...base(), "-o", out("keep.csv")]);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain("--force");
     expect(readFileSync(out("keep.csv"), "utf8")).toBe("precious");
@@ -190,7 +195,7 @@ describe("exit 2", () => {
     ["missing", "missing-ca.pem", "no such file or directory"],
     ["a directory", "", "is a directory"],
   ])("a CA file that is %s: exit 2, the reason in words", async (_name, file, reason) => {
-    const r = await gd([...base(), "-o", out("ca.csv"), "--tls-ca-file", out(file)]);
+    const r = await gdInProcess([...base(), "-o", out("ca.csv"), "--tls-ca-file", out(file)]);
     expect(r).toMatchObject({ code: 2, stderr: `gold-digger: cannot read --tls-ca-file ${out(file)}: ${reason}\n` });
   });
 });
@@ -198,7 +203,7 @@ describe("exit 2", () => {
 test("exit 4: a server error quoting the SQL does not echo its secrets", async () => {
   // The syntax error makes the server quote the text after it, password literal included.
   const query = "SELECT PASSWORD('Sup3r-Secret-42') oops oops FROM people";
-  const r = await gd(["--db-url", url, "-q", query, "-o", out("secret.csv")]);
+  const r = await gdInProcess(["--db-url", url, "-q", query, "-o", out("secret.csv")]);
   expect(r.code).toBe(4);
   expect(r.stderr).toContain("SQL syntax");
   expect(r.stderr).toContain("oops");
@@ -215,18 +220,18 @@ describe("statements other than a plain SELECT", () => {
 
   test("no result set (UPDATE) is zero rows: exit 1 and no file, or an empty export with --allow-empty", async () => {
     const update = "UPDATE people SET score = score WHERE id = 0";
-    const strict = await gd(["--db-url", url, "-q", update, "-o", out("update.csv")]);
+    const strict = await gdInProcess(["--db-url", url, "-q", update, "-o", out("update.csv")]);
     expect(strict.code).toBe(1);
     expect(existsSync(out("update.csv"))).toBe(false);
     for (const [format, expected] of [["csv", ""], ["json", '{"data":[]}\n'], ["ndjson", ""]]) {
-      const r = await gd(["--db-url", url, "-q", update, "-o", out(`update.${format}`), "--allow-empty"]);
+      const r = await gdInProcess(["--db-url", url, "-q", update, "-o", out(`update.${format}`), "--allow-empty"]);
       expect(r).toMatchObject({ code: 0, stderr: "" });
       expect(readFileSync(out(`update.${format}`), "utf8")).toBe(expected!);
     }
   });
 
   test("a second result set is refused rather than mixed into the first: exit 4, no file", async () => {
-    const r = await gd(["--db-url", url, "-q", "CALL two_results()", "-o", out("two.csv")]);
+    const r = await gdInProcess(["--db-url", url, "-q", "CALL two_results()", "-o", out("two.csv")]);
     expect(r.code).toBe(4);
     expect(r.stderr).toBe("gold-digger: the query returned more than one result set\n");
     expect(existsSync(out("two.csv"))).toBe(false);
@@ -239,10 +244,10 @@ describe("the output path", () => {
   test("--force keeps the replaced file's mode; a new file gets 0666 less the umask", async () => {
     writeFileSync(out("private.csv"), "old");
     chmodSync(out("private.csv"), 0o600);
-    expect((await gd(["--db-url", url, "-q", "SELECT 1 AS one", "-o", out("private.csv"), "--force"])).code).toBe(0);
+    expect((await gdInProcess(["--db-url", url, "-q", "SELECT 1 AS one", "-o", out("private.csv"), "--force"])).code).toBe(0);
     expect(readFileSync(out("private.csv"), "utf8")).toBe("one\r\n1\r\n");
     expect(mode(out("private.csv"))).toBe(0o600);
-    expect((await gd(["--db-url", url, "-q", "SELECT 1 AS one", "-o", out("fresh.csv")])).code).toBe(0);
+    expect((await gdInProcess(["--db-url", url, "-q", "SELECT 1 AS one", "-o", out("fresh.csv")])).code).toBe(0);
     expect(mode(out("fresh.csv"))).toBe(0o666 & ~process.umask());
   });
 
@@ -251,7 +256,7 @@ describe("the output path", () => {
     symlinkSync("real.csv", out("link.csv"));
     symlinkSync("nonexistent.csv", out("dangling.csv"));
     for (const name of ["link.csv", "dangling.csv"]) {
-      const r = await gd(["--db-url", url, "-q", QUERY, "-o", out(name)]);
+      const r = await gdInProcess(["--db-url", url, "-q", QUERY, "-o", out(name)]);
       expect(r.code).toBe(2);
       expect(r.stderr).toBe(`gold-digger: output ${out(name)} exists (a symbolic link to ${tmp()}/${readlinkSync(out(name))}); use --force to overwrite it\n`);
       expect(lstatSync(out(name)).isSymbolicLink()).toBe(true);
@@ -268,7 +273,7 @@ describe("the output path", () => {
     // A dangling link is read relative to its own directory, not the working directory.
     symlinkSync("targets/new.csv", out("to-new.csv"));
     for (const name of ["to-kept.csv", "to-new.csv"]) {
-      const r = await gd(["--db-url", url, "-q", "SELECT 1 AS one", "-o", name, "--force"], { cwd: tmp() });
+      const r = await gdInProcess(["--db-url", url, "-q", "SELECT 1 AS one", "-o", name, "--force"], { cwd: tmp() });
       expect(r).toMatchObject({ code: 0, stderr: "" });
       expect(lstatSync(out(name)).isSymbolicLink()).toBe(true);
       expect(readFileSync(out(name), "utf8")).toBe("one\r\n1\r\n");
@@ -280,14 +285,14 @@ describe("the output path", () => {
 
   test("a new file in a directory reached through a link needs no --force", async () => {
     symlinkSync("targets", out("targets-link"));
-    const r = await gd(["--db-url", url, "-q", "SELECT 1 AS one", "-o", out("targets-link/via-dir.csv")]);
+    const r = await gdInProcess(["--db-url", url, "-q", "SELECT 1 AS one", "-o", out("targets-link/via-dir.csv")]);
     expect(r).toMatchObject({ code: 0, stderr: "" });
     expect(readFileSync(out("targets/via-dir.csv"), "utf8")).toBe("one\r\n1\r\n");
   });
 
   test("a link to a device is written in place without --force, as the device itself is", async () => {
     symlinkSync("/dev/null", out("null.csv"));
-    const r = await gd(["--db-url", url, "-q", QUERY, "-o", out("null.csv")]);
+    const r = await gdInProcess(["--db-url", url, "-q", QUERY, "-o", out("null.csv")]);
     expect(r).toMatchObject({ code: 0, stderr: "" });
     expect(readlinkSync(out("null.csv"))).toBe("/dev/null");
   });
@@ -343,7 +348,7 @@ describe("--query-file edge cases", () => {
     ["a directory", "", undefined, "is a directory"],
   ])("%s is exit 2 with a readable reason", async (_name, file, contents, reason) => {
     if (contents !== undefined) writeFileSync(out(file), contents);
-    const r = await gd(["--db-url", url, "--query-file", out(file), "-o", out("never.csv")]);
+    const r = await gdInProcess(["--db-url", url, "--query-file", out(file), "-o", out("never.csv")]);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain(out(file));
     expect(r.stderr).toContain(reason);
@@ -355,13 +360,13 @@ describe("--query-file edge cases", () => {
 
 describe("warnings and diagnostics", () => {
   test("--format or --compress contradicting the file name: a warning, unless --quiet, and the export runs", async () => {
-    const zst = await gd(["--db-url", url, "-q", "SELECT 1 AS one", "-o", out("x.csv.zst"), "--compress", "gzip"]);
+    const zst = await gdInProcess(["--db-url", url, "-q", "SELECT 1 AS one", "-o", out("x.csv.zst"), "--compress", "gzip"]);
     expect(zst).toMatchObject({ code: 0, stderr: "warning: writing gzip to a .zst file\n" });
     expect(gunzipSync(readFileSync(out("x.csv.zst"))).toString()).toBe("one\r\n1\r\n");
-    const json = await gd(["--db-url", url, "-q", "SELECT 1 AS one", "-o", out("x.csv"), "-f", "json"]);
+    const json = await gdInProcess(["--db-url", url, "-q", "SELECT 1 AS one", "-o", out("x.csv"), "-f", "json"]);
     expect(json).toMatchObject({ code: 0, stderr: "warning: writing json to a .csv file\n" });
     expect(readFileSync(out("x.csv"), "utf8")).toBe('{"data":[{"one":1}]}\n');
-    const quiet = await gd(["--db-url", url, "-q", "SELECT 1 AS one", "-o", out("x.csv"), "-f", "json", "--force", "--quiet"]);
+    const quiet = await gdInProcess(["--db-url", url, "-q", "SELECT 1 AS one", "-o", out("x.csv"), "-f", "json", "--force", "--quiet"]);
     expect(quiet).toMatchObject({ code: 0, stderr: "" });
   });
 
@@ -385,7 +390,7 @@ describe("demo and completion arguments", () => {
     [["--dir", "--bogus"], "--dir"],
     [["extra"], "'extra'"],
   ])("demo %p is exit 2 with a usage line, before any server starts", async (args, mentions) => {
-    const r = await gd(["demo", ...args], { cwd: tmp() });
+    const r = await gdInProcess(["demo", ...args], { cwd: tmp() });
     expect(r.code).toBe(2);
     expect(r.stderr).toStartWith("gold-digger: ");
     expect(r.stderr).toContain(mentions);
@@ -395,10 +400,10 @@ describe("demo and completion arguments", () => {
   });
 
   test("demo --help and completion --help print their usage", async () => {
-    const demo = await gd(["demo", "--help"]);
+    const demo = await gdInProcess(["demo", "--help"]);
     expect(demo.code).toBe(0);
     expect(demo.stdout.toString()).toStartWith("usage: gold-digger demo [--dir DIR]\n");
-    const completion = await gd(["completion", "--help"]);
+    const completion = await gdInProcess(["completion", "--help"]);
     expect(completion).toMatchObject({ code: 0, stderr: "" });
     expect(completion.stdout.toString()).toBe("usage: gold-digger completion bash|zsh|fish|powershell\n");
   });

@@ -1,8 +1,7 @@
 // Progress appears only on a terminal (run under a pseudo-terminal with `script`), never on
 // stdout, and honours NO_COLOR and --quiet.
 import { beforeAll, expect, test } from "bun:test";
-import { cleanEnv, MAIN, usePrivateServer, useTempDir } from "../support/harness.ts";
-import { gd } from "../support/harness.ts";
+import { cleanEnv, gd, gdInProcess, MAIN, usePrivateServer, useTempDir } from "../support/harness.ts";
 
 const server = usePrivateServer();
 const tmp = useTempDir();
@@ -42,9 +41,9 @@ test("NO_COLOR draws the line without escape styling; --quiet draws nothing", ()
 });
 
 test("no progress when stderr is not a terminal; -v prints the summary alone", async () => {
-  const silent = await gd(["--db-url", url, "-q", "SELECT 1 AS x", "-o", `${tmp()}/d.csv`]);
+  const silent = await gdInProcess(["--db-url", url, "-q", "SELECT 1 AS x", "-o", `${tmp()}/d.csv`]);
   expect(silent.stderr).toBe("");
-  const verbose = await gd(["--db-url", url, "-q", "SELECT 1 AS x", "-o", `${tmp()}/e.csv`, "-v"]);
+  const verbose = await gdInProcess(["--db-url", url, "-q", "SELECT 1 AS x", "-o", `${tmp()}/e.csv`, "-v"]);
   expect(verbose.stderr).toMatch(/^connected: .*\nprotocol: binary\n1 row, \d+ bytes in [\d.]+ s \(\d+ rows\/s\)\n$/);
 });
 

@@ -2,7 +2,7 @@
 import { expect, test } from "bun:test";
 import { readdirSync, readFileSync } from "node:fs";
 import Papa from "papaparse";
-import { gd, useTempDir } from "../support/harness.ts";
+import { gdInProcess, useTempDir } from "../support/harness.ts";
 
 const tmp = useTempDir();
 
@@ -10,7 +10,7 @@ const serverDirs = () => readdirSync("/tmp").filter((d) => d.startsWith("gd-mari
 
 test("exports the sample table in every format, shows what it ran, removes its server", async () => {
   const before = new Set(serverDirs());
-  const r = await gd(["demo", "--dir", tmp()]);
+  const r = await gdInProcess(["demo", "--dir", tmp()]);
   expect(r.code).toBe(0);
   expect(r.stdout.length).toBe(0);
   expect(r.stderr).toContain("$ gold-digger --db-url mysql://root@127.0.0.1:");

@@ -10,7 +10,7 @@ import {
   createAdversarialTable,
   expectedCells,
 } from "../support/adversarial.ts";
-import { gd, usePrivateServer, useTempDir } from "../support/harness.ts";
+import { gdInProcess, usePrivateServer, useTempDir } from "../support/harness.ts";
 import { beforeAll } from "bun:test";
 
 const server = usePrivateServer();
@@ -28,7 +28,7 @@ beforeAll(async () => {
 
 async function exportTo(name: string, extra: string[] = [], query = "SELECT * FROM t ORDER BY id"): Promise<string> {
   const out = `${tmp()}/${name}`;
-  const r = await gd(["--db-url", server().url("adv"), "-q", query, "-o", out, ...extra]);
+  const r = await gdInProcess(["--db-url", server().url("adv"), "-q", query, "-o", out, ...extra]);
   expect(r.stderr).toBe("");
   expect(r.code).toBe(0);
   return readFileSync(out, "utf8");

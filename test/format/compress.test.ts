@@ -1,7 +1,7 @@
 // Compressed exports decompress with the system's gzip and zstd to exactly the plain export.
 import { beforeAll, expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
-import { gd, usePrivateServer, useTempDir } from "../support/harness.ts";
+import { gd, gdInProcess, usePrivateServer, useTempDir } from "../support/harness.ts";
 
 const server = usePrivateServer();
 const tmp = useTempDir();
@@ -22,10 +22,10 @@ test.each([
 ])("a .%s suffix compresses while streaming, in workers or not", async (suffix, tool) => {
   for (const format of ["csv", "json"]) {
     const plain = `${tmp()}/plain.${format}`;
-    expect((await gd(["--db-url", url, "-q", QUERY, "-o", plain, "--batch-rows", "1000", "--force"])).code).toBe(0);
+    expect((await gdInProcess(["--db-url", url, "-q", QUERY, "-o", plain, "--batch-rows", "1000", "--force"])).code).toBe(0);
     for (const workers of ["0", "2"]) {
       const packed = `${tmp()}/out-${workers}.${format}.${suffix}`;
-      const r = await gd(["--db-url", url, "-q", QUERY, "-o", packed, "--workers", workers, "--batch-rows", "1000", "--force"]);
+      const r = await gdInProcess(["--db-url", url, "-q", QUERY, "-o", packed, "--workers", workers, "--batch-rows", "1000", "--force"]);
       expect(r).toMatchObject({ code: 0, stderr: "" });
       expect(readFileSync(packed).length).toBeLessThan(readFileSync(plain).length / 2);
       expect(decompress(tool, packed)).toBe(readFileSync(plain, "utf8"));
@@ -48,7 +48,7 @@ test.each([
     ["zst", "zstd", Bun.zstdCompressSync(new Uint8Array(0))],
   ] as const) {
     const path = `${tmp()}/empty-${format}.${format}.${suffix}`;
-    expect(await gd(["--db-url", url, "-q", query, "-o", path, "--allow-empty"])).toMatchObject({ code: 0, stderr: "" });
+    expect(await gdInProcess(["--db-url", url, "-q", query, "-o", path, "--allow-empty"])).toMatchObject({ code: 0, stderr: "" });
     const unpacked = Bun.spawnSync([tool, "-dc", path]);
     expect({ exitCode: unpacked.exitCode, stdout: unpacked.stdout.toString() }).toEqual({ exitCode: 0, stdout: "" });
     expect(readFileSync(path).length).toBe(oneEmpty.length);

@@ -1,7 +1,7 @@
 // Values that are legal in the database but easy to export wrongly.
 import { beforeAll, expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
-import { gd, usePrivateServer, useTempDir } from "../support/harness.ts";
+import { gd, gdInProcess, usePrivateServer, useTempDir } from "../support/harness.ts";
 
 const server = usePrivateServer();
 const tmp = useTempDir();
@@ -33,7 +33,7 @@ test.each([
   ["ndjson", []],
 ] as const)("%s %p: JSON-column text that is not JSON is kept as a string; the output parses", async (format, flags) => {
   const out = `${tmp()}/docs-${flags.length}.${format}`;
-  const r = await gd(["--db-url", url, "-q", "SELECT * FROM docs ORDER BY id", "-o", out, ...flags]);
+  const r = await gdInProcess(["--db-url", url, "-q", "SELECT * FROM docs ORDER BY id", "-o", out, ...flags]);
   expect(r).toMatchObject({ code: 0, stderr: "" });
   const text = readFileSync(out, "utf8");
   const rows = format === "json" ? (JSON.parse(text) as { data: unknown[] }).data : text.trimEnd().split("\n").map((l) => JSON.parse(l));
@@ -54,7 +54,7 @@ test.each([
 
 test("a single-column record that is NULL or empty is written as \"\", not as a blank line", async () => {
   const out = `${tmp()}/single.csv`;
-  const r = await gd(["--db-url", url, "-q", "SELECT c FROM single ORDER BY id", "-o", out]);
+  const r = await gdInProcess(["--db-url", url, "-q", "SELECT c FROM single ORDER BY id", "-o", out]);
   expect(r.code).toBe(0);
   expect(readFileSync(out, "utf8")).toBe('c\r\nab\r\n""\r\n""\r\ncd\r\n');
   // Python's csv module, an independent RFC 4180 reader, sees four records.

@@ -6,7 +6,7 @@ import { createReadStream } from "node:fs";
 import mariadb from "mariadb";
 import Papa from "papaparse";
 import { BENCH_DATABASE, BENCH_TABLE, loadBenchTable } from "../../bench/dataset.ts";
-import { gd, usePrivateServer, useTempDir } from "../support/harness.ts";
+import { gdInProcess, usePrivateServer, useTempDir } from "../support/harness.ts";
 
 const ROWS = 1_000_000;
 const server = usePrivateServer();
@@ -56,7 +56,7 @@ function fileChecksum(path: string): Promise<{ header: string[]; rows: number; s
 
 test("1M rows through a worker parse back to exactly the server's values", async () => {
   const out = `${tmp()}/million.csv`;
-  const r = await gd(["--db-url", server().url(BENCH_DATABASE), "-q", `SELECT * FROM ${BENCH_TABLE}`, "-o", out, "--workers", "1"], {
+  const r = await gdInProcess(["--db-url", server().url(BENCH_DATABASE), "-q", `SELECT * FROM ${BENCH_TABLE}`, "-o", out, "--workers", "1"], {
     timeoutMs: 120_000,
   });
   expect(r).toMatchObject({ code: 0, stderr: "" });

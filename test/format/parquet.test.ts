@@ -6,7 +6,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { ADVERSARIAL_COLUMNS, createAdversarialTable, expectedCells } from "../support/adversarial.ts";
 import { duck, literal } from "../support/duckdb.ts";
 import { addSweepAccounts, expectFailure, HANG_MS, startGd, sweepUrl, TEST_MS } from "../support/faults.ts";
-import { gd, usePrivateServer, useTempDir } from "../support/harness.ts";
+import { gdInProcess, usePrivateServer, useTempDir } from "../support/harness.ts";
 import { startFaultProxy } from "../support/proxy.ts";
 
 const server = usePrivateServer();
@@ -39,7 +39,7 @@ beforeAll(async () => {
 
 async function exportParquet(name: string, extra: string[] = [], query = "SELECT * FROM t ORDER BY id") {
   const out = `${tmp()}/${name}`;
-  const r = await gd(["--db-url", server().url("adv"), "-q", query, "-o", out, ...extra], { timeoutMs: 60_000 });
+  const r = await gdInProcess(["--db-url", server().url("adv"), "-q", query, "-o", out, ...extra], { timeoutMs: 60_000 });
   return { ...r, out };
 }
 
@@ -260,7 +260,7 @@ describe("exit codes and the output file, as for every format", () => {
       const proxy = await startFaultProxy({ host: server().host, port: server().port }, { kind: "cut", afterBytes: 1_000_000 });
       try {
         const output = `${tmp()}/cut.parquet`;
-        const result = await gd(["--db-url", sweepUrl(proxy.port), "-q", "SELECT * FROM seq_1_to_3000000", "-o", output], { timeoutMs: HANG_MS });
+        const result = await gdInProcess(["--db-url", sweepUrl(proxy.port), "-q", "SELECT * FROM seq_1_to_3000000", "-o", output], { timeoutMs: HANG_MS });
         expectFailure(result, { code: 4, output, message: /query failed: lost the connection/ });
       } finally {
         await proxy.close();

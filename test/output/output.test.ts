@@ -20,7 +20,7 @@ import {
 } from "../support/faults.ts";
 import { freePort } from "../../src/devdb/private-server.ts";
 import { readOnlyDir, smallFsDir } from "../support/fs-faults.ts";
-import { gd, gdInShell, usePrivateServer } from "../support/harness.ts";
+import { gdInProcess, gdInShell, usePrivateServer } from "../support/harness.ts";
 
 const server = usePrivateServer();
 beforeAll(() => addSweepAccounts(server()));
@@ -36,7 +36,7 @@ afterAll(() => {
 
 const BIG_QUERY = "SELECT * FROM seq_1_to_3000000"; // ~25 MB of CSV
 const run = (output: string, extra: string[] = []) =>
-  gd(["--db-url", sweepUrl(server().port), "-q", BIG_QUERY, "-o", output, ...extra], { timeoutMs: HANG_MS });
+  gdInProcess(["--db-url", sweepUrl(server().port), "-q", BIG_QUERY, "-o", output, ...extra], { timeoutMs: HANG_MS });
 
 test(
   "output directory missing -> 5",
@@ -112,7 +112,7 @@ test(
     writeFileSync(join(base, "a-file"), "");
     const url = sweepUrl(await freePort());
     for (const output of [join(base, "new") + "/", join(base, "a-file") + "/"]) {
-      const result = await gd(["--db-url", url, "-q", "SELECT 1", "-o", output, "-f", "csv"], { timeoutMs: HANG_MS });
+      const result = await gdInProcess(["--db-url", url, "-q", "SELECT 1", "-o", output, "-f", "csv"], { timeoutMs: HANG_MS });
       expectFailure(result, { code: 5, output, message: /: the trailing '\/' makes it the name of a directory; give a file name\n/ });
     }
   },
@@ -126,13 +126,13 @@ test(
     mkdirSync(dir);
     // 255 bytes each: one byte per character, and two bytes per character (é).
     for (const name of ["x".repeat(251) + ".csv", "é".repeat(125) + "x.csv"]) {
-      const result = await gd(["--db-url", sweepUrl(server().port), "-q", "SELECT 1 AS one", "-o", join(dir, name)], { timeoutMs: HANG_MS });
+      const result = await gdInProcess(["--db-url", sweepUrl(server().port), "-q", "SELECT 1 AS one", "-o", join(dir, name)], { timeoutMs: HANG_MS });
       expect(result).toMatchObject({ code: 0, stderr: "" });
       expect(readFileSync(join(dir, name), "utf8")).toBe("one\r\n1\r\n");
     }
     expect(readdirSync(dir).filter((f) => f.endsWith(".tmp"))).toEqual([]);
     const tooLong = join(dir, "x".repeat(252) + ".csv");
-    const result = await gd(["--db-url", sweepUrl(await freePort()), "-q", "SELECT 1", "-o", tooLong], { timeoutMs: HANG_MS });
+    const result = await gdInProcess(["--db-url", sweepUrl(await freePort()), "-q", "SELECT 1", "-o", tooLong], { timeoutMs: HANG_MS });
     expectFailure(result, { code: 5, output: join(dir, "never.csv"), message: /: file name too long\n/ });
   },
   TEST_MS,

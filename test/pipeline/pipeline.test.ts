@@ -7,7 +7,7 @@ import { planExport } from "../../src/cli/plan-export.ts";
 import { resolveConfig } from "../../src/cli/resolve-config.ts";
 import { ExitCode, type GdError } from "../../src/errors.ts";
 import { runExport } from "../../src/export.ts";
-import { CRASHING_WORKER, gd, usePrivateServer, useTempDir } from "../support/harness.ts";
+import { CRASHING_WORKER, gdInProcess, usePrivateServer, useTempDir } from "../support/harness.ts";
 
 const server = usePrivateServer();
 const dir = useTempDir();
@@ -37,7 +37,7 @@ test(
       "INSERT INTO gd.big VALUES (1, REPEAT(UNHEX(SHA2('gold-digger', 256)), 1048576))",
     ]);
     const output = join(dir(), "big.csv");
-    const result = await gd(["--db-url", sweepUrl(server().port), "-q", "SELECT id, b FROM big", "-o", output], {
+    const result = await gdInProcess(["--db-url", sweepUrl(server().port), "-q", "SELECT id, b FROM big", "-o", output], {
       timeoutMs: HANG_MS,
     });
     expect({ code: result.code, stderr: result.stderr }).toEqual({ code: 0, stderr: "" });

@@ -13,7 +13,7 @@ import {
   TEST_MS,
   WRONG_PASSWORD,
 } from "../support/faults.ts";
-import { gd, usePrivateServer, useTempDir } from "../support/harness.ts";
+import { gdInProcess, usePrivateServer, useTempDir } from "../support/harness.ts";
 
 const server = usePrivateServer();
 const dir = useTempDir();
@@ -21,7 +21,7 @@ beforeAll(() => addSweepAccounts(server()));
 
 const out = (name: string) => join(dir(), `${name}.csv`);
 const run = (url: string, query: string, output: string) =>
-  gd(["--db-url", url, "-q", query, "-o", output, "--connect-timeout", "5"], { timeoutMs: HANG_MS });
+  gdInProcess(["--db-url", url, "-q", query, "-o", output, "--connect-timeout", "5"], { timeoutMs: HANG_MS });
 
 describe("cannot connect or authenticate: exit 3", () => {
   test(
@@ -76,7 +76,7 @@ describe("malformed URL: exit 2", () => {
       const output = out("no-host");
       const r = await run(url, "SELECT 1", output);
       expectFailure(r, { code: 2, output, message: /invalid database URL mysql:\/\/sweep:\*\*\*[/:].*USER:PASSWORD@HOST/ });
-      const dump = await gd(["--db-url", url, "-q", "SELECT 1", "-o", output, "--dump-config"], { timeoutMs: HANG_MS });
+      const dump = await gdInProcess(["--db-url", url, "-q", "SELECT 1", "-o", output, "--dump-config"], { timeoutMs: HANG_MS });
       expect(dump.code).toBe(0);
       expect(JSON.parse(dump.stdout.toString()).dbUrl).toBe("mysql://sweep:***/gd");
       expectNoSecrets(dump);

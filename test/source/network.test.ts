@@ -3,7 +3,7 @@
 import { afterEach, beforeAll, expect, test } from "bun:test";
 import { join } from "node:path";
 import { addSweepAccounts, expectFailure, HANG_MS, runningQueries, sweepUrl, TEST_MS, timed, waitUntil } from "../support/faults.ts";
-import { gd, usePrivateServer, useTempDir } from "../support/harness.ts";
+import { gd, gdInProcess, usePrivateServer, useTempDir } from "../support/harness.ts";
 import { startFaultProxy, type FaultProxy, type ProxyFault } from "../support/proxy.ts";
 
 const server = usePrivateServer();
@@ -25,7 +25,7 @@ async function throughProxy(fault: ProxyFault, name: string, extraArgs: string[]
   proxy = await startFaultProxy({ host: server().host, port: server().port }, fault);
   const output = join(dir(), `${name}.csv`);
   const { value: result, ms } = await timed(() =>
-    gd(["--db-url", sweepUrl(proxy!.port), "-q", BIG_QUERY, "-o", output, ...extraArgs], { timeoutMs: HANG_MS }),
+    gdInProcess(["--db-url", sweepUrl(proxy!.port), "-q", BIG_QUERY, "-o", output, ...extraArgs], { timeoutMs: HANG_MS }),
   );
   return { result, ms, output };
 }
@@ -103,7 +103,7 @@ test(
   async () => {
     // Two seconds of server-side work before any row, with a one-second read timeout.
     const output = join(dir(), "slow-start.csv");
-    const r = await gd(["--db-url", sweepUrl(server().port), "-q", "SELECT SLEEP(2) AS s, 1 AS one", "-o", output, "--read-timeout", "1"], {
+    const r = await gdInProcess(["--db-url", sweepUrl(server().port), "-q", "SELECT SLEEP(2) AS s, 1 AS one", "-o", output, "--read-timeout", "1"], {
       timeoutMs: HANG_MS,
     });
     expect(r).toMatchObject({ code: 0, stderr: "" });

@@ -8,7 +8,7 @@ import mariadb from "mariadb";
 import { EXACT_VALUES } from "../../src/source/connection/connect.ts";
 import { estimatedRows, estimateSql, splitQuery, rangeQueries, splitField, type Bounds } from "../../src/source/ranges/split.ts";
 import { expectFailure, HANG_MS, runningQueries, startGd, tempFileSize, TEST_MS, waitUntil } from "../support/faults.ts";
-import { cleanEnv, gd, MAIN, usePrivateServer, useTempDir } from "../support/harness.ts";
+import { cleanEnv, gd, gdInProcess, MAIN, usePrivateServer, useTempDir } from "../support/harness.ts";
 import { startFaultProxy } from "../support/proxy.ts";
 
 const server = usePrivateServer();
@@ -39,7 +39,7 @@ const readerUrl = () => `mysql://reader:reader-pw@127.0.0.1:${server().port}/par
 
 async function exportTo(name: string, args: string[], dbUrl = url()) {
   const output = join(dir(), name);
-  const result = await gd(["--db-url", dbUrl, "-o", output, ...args], { timeoutMs: HANG_MS });
+  const result = await gdInProcess(["--db-url", dbUrl, "-o", output, ...args], { timeoutMs: HANG_MS });
   return { ...result, text: result.code === 0 ? readFileSync(output, "latin1") : "" };
 }
 
@@ -132,7 +132,7 @@ describe("refused with exit 2, before any row", () => {
   for (const [what, args, message] of cases) {
     test(what, async () => {
       const output = join(dir(), "refused.csv");
-      expectFailure(await gd(["--db-url", url(), "-o", output, ...args]), { code: 2, output, message });
+      expectFailure(await gdInProcess(["--db-url", url(), "-o", output, ...args]), { code: 2, output, message });
     });
   }
   test("a LIMIT inside a subquery is fine", async () => {
@@ -215,8 +215,8 @@ test("one snapshot on a table without transactions (MyISAM): its read lock is he
 test("without the LOCK TABLES privilege: a clear error naming it and the way out; --consistency none warns and works", async () => {
   const output = join(dir(), "noprivilege.csv");
   const args = ["--db-url", readerUrl(), "-q", "SELECT * FROM t", "--split-by", "id", "--parallel", "2", "-o", output];
-  expectFailure(await gd(args), { code: 4, output, message: /LOCK TABLES privilege.*--consistency none/ });
-  const none = await gd([...args, "--consistency", "none"]);
+  expectFailure(await gdInProcess(args), { code: 4, output, message: /LOCK TABLES privilege.*--consistency none/ });
+  const none = await gdInProcess([...args, "--consistency", "none"]);
   expect(none.code).toBe(0);
   expect(none.stderr).toMatch(/^warning: --consistency none: /);
 });
@@ -258,6 +258,8 @@ test("a reader's connection cut mid-range -> 4, no file", async () => {
   const proxy = await startFaultProxy({ host: "127.0.0.1", port: server().port }, { kind: "cut", afterBytes: 300_000 });
   try {
     const output = join(dir(), "cut.csv");
+    // A child process: the other readers' streams end after the CLI has returned (their
+    // watchdogs and a late socket error), which only the process's exit makes harmless.
     const r = await gd(["--db-url", `mysql://root@127.0.0.1:${proxy.port}/par`, "-q", "SELECT * FROM skew", "--split-by", "id", "--parallel", "3", "-o", output], { timeoutMs: HANG_MS });
     expectFailure(r, { code: 4, output, message: /lost the connection to the server/ });
   } finally {
