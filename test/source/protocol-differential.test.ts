@@ -190,6 +190,9 @@ describe("every type the server sends, read both ways, is the same bytes", () =>
       await compareSplitting(over(table, [...aggregates, ...sortingAggregates]), grouped, outcome);
       // Without GROUP BY the server types some results differently (MIN of a YEAR is not zero-filled).
       await compareSplitting(over(table, [...aggregates, ...sortingAggregates]), (list) => `SELECT ${list} ${from}`, outcome);
+      // Ordered through a temporary table, a BIT column comes as an INT or BIGINT.
+      const names = table.columns.map((c) => c.name).join(", ");
+      await compare(`SELECT DISTINCT ${names} ${from} ORDER BY ${names}`, outcome);
       await compareSplitting(over(table, windows), (list) => `SELECT id, ${list} ${from} ORDER BY id`, outcome);
       for (const templates of [casts, mixing, text]) {
         await compareSplitting(over(table, templates), (list) => `SELECT id, ${list} ${from} ORDER BY id`, outcome);
