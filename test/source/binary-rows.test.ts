@@ -89,6 +89,7 @@ beforeAll(async () => {
         b'1111111111111111111111111111111111111111111111111111111111111111', b'1', '{"a": [1, 2.5, "\\\\u00e9"]}', 'b,c', 'x,y', ST_GeomFromText('POINT(0 0)'), 'abc'),
       (3, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL)`,
     "CREATE TABLE bin.reals (id INT PRIMARY KEY, d DOUBLE, f FLOAT)",
+    "CREATE TABLE bin.zfill (id INT PRIMARY KEY, d DOUBLE ZEROFILL, f FLOAT ZEROFILL, dz DECIMAL(12,3) ZEROFILL)",
   ]);
   const conn = await connect();
   try {
@@ -96,6 +97,8 @@ beforeAll(async () => {
     const fs = floats(20_000);
     const rows = ds.map((d, i) => [i, d, fs[i] ?? null]);
     for (let i = 0; i < rows.length; i += 1000) await conn.batch("INSERT INTO reals VALUES (?, ?, ?)", rows.slice(i, i + 1000));
+    // A ZEROFILL column is UNSIGNED: a negative value would be stored as 0.
+    await conn.query("INSERT INTO zfill SELECT id, ABS(d), ABS(f), ABS(d) FROM reals");
   } finally {
     await conn.end();
   }
@@ -171,6 +174,12 @@ describe("binary rows rewritten are the text protocol's bytes", () => {
 
   test("40,000 random DOUBLE and FLOAT values, in batches of 777 rows", async () => {
     await expectSameBothWays("SELECT * FROM reals ORDER BY id", 20_000, 777);
+  });
+
+  test("ZEROFILL FLOAT, DOUBLE and DECIMAL: 20,000 random values, and aggregates the execute calls ZEROFILL", async () => {
+    await expectSameBothWays("SELECT * FROM zfill ORDER BY id", 20_000, 777);
+    // The prepare's columns say neither ZEROFILL nor the display width; the execute's say both.
+    await expectSameBothWays("SELECT id % 100, MIN(d), MAX(f), MIN(dz), SUM(dz) FROM zfill GROUP BY 1", 100);
   });
 
   test("a row of more than 16 MB (several packets), between ordinary ones", async () => {

@@ -104,13 +104,32 @@ function reals(): Column[] {
   ];
 }
 
-/** Columns the server prints with fixed decimals or zero-filled: read as text, still compared. */
+/** Display widths of a ZEROFILL FLOAT or DOUBLE with fixed decimals: the least, past the one-byte length's limit, the largest. */
+const FIXED_WIDTHS = [[1, 0], [251, 5], [255, 30]] as const;
+
+/** Columns the server prints with fixed decimals, zero-filled or not: read as text, still compared. */
 function fixedReals(): Column[] {
   const [flt, , dbl] = reals();
   return [
-    { ...flt!, name: "flt_7_3", type: "FLOAT(7,3)" }, { ...dbl!, name: "dbl_20_5", type: "DOUBLE(20,5)" },
-    { ...flt!, name: "flt_z", type: "FLOAT ZEROFILL" }, { ...dbl!, name: "dbl_z", type: "DOUBLE(30,4) ZEROFILL" },
-    { ...decimals()[4], name: "dec_z", type: "DECIMAL(10,3) ZEROFILL" },
+    { ...flt, name: "flt_7_3", type: "FLOAT(7,3)" }, { ...dbl, name: "dbl_20_5", type: "DOUBLE(20,5)" },
+    ...FIXED_WIDTHS.flatMap(([m, d]) => [
+      { ...flt, name: `flt_${m}_${d}_z`, type: `FLOAT(${m},${d}) ZEROFILL` }, { ...dbl, name: `dbl_${m}_${d}_z`, type: `DOUBLE(${m},${d}) ZEROFILL` },
+    ]),
+  ];
+}
+
+/**
+ * ZEROFILL FLOAT, DOUBLE and DECIMAL of every width, read with the binary protocol. ZEROFILL
+ * implies UNSIGNED: random values are kept positive so that most are not clamped to 0.
+ */
+function zerofilled(): Column[] {
+  const positive = (column: Column): Column => ({ ...column, value: (rnd) => column.value(rnd).replace(/^-/, "") });
+  const [flt, , dbl] = reals().map(positive);
+  const decimalColumns = decimals().filter((c) => !c.type.endsWith("UNSIGNED")).map(positive);
+  return [
+    { ...flt, name: "flt_z", type: "FLOAT ZEROFILL" }, { ...dbl, name: "dbl_z", type: "DOUBLE ZEROFILL" },
+    { ...dbl, name: "flt30_z", type: "FLOAT(30) ZEROFILL" },
+    ...decimalColumns.map((c) => ({ ...c, name: `${c.name}_z`, type: `${c.type} ZEROFILL` })),
   ];
 }
 
@@ -202,6 +221,7 @@ export const TABLES: Table[] = [
   { name: "decs", columns: decimals() },
   { name: "reals", columns: reals() },
   { name: "fixed", columns: fixedReals() },
+  { name: "zfill", columns: zerofilled() },
   { name: "bits", columns: bits() },
   { name: "times", columns: temporal() },
   { name: "strs", columns: strings(), options: "DEFAULT CHARSET=utf8mb4" },
@@ -235,7 +255,11 @@ export function createTables(rnd: Random, random: number): string[] {
 
 /** Expressions over one column `c` of a table, by kind: each is typed differently by the server. */
 export const EXPRESSIONS = {
-  aggregates: ["SUM(c)", "AVG(c)", "MIN(c)", "MAX(c)", "STD(c)", "VARIANCE(c)", "COUNT(c)", "GROUP_CONCAT(c ORDER BY id)", "BIT_OR(c)", "COUNT(DISTINCT c)"],
+  // Grouped through a temporary table, whose fields the execute's columns describe, not the
+  // prepare's (MIN of a ZEROFILL column says ZEROFILL only then).
+  aggregates: ["SUM(c)", "AVG(c)", "MIN(c)", "MAX(c)", "STD(c)", "VARIANCE(c)", "COUNT(c)", "BIT_OR(c)", "-SUM(c)", "-AVG(c)", "-STD(c)"],
+  // One of these in a query makes the server group by sorting instead.
+  sortingAggregates: ["GROUP_CONCAT(c ORDER BY id)", "COUNT(DISTINCT c)"],
   windows: [
     "SUM(c) OVER (ORDER BY id)", "AVG(c) OVER (PARTITION BY g ORDER BY id)", "LAG(c) OVER (ORDER BY id)", "FIRST_VALUE(c) OVER (PARTITION BY g ORDER BY id)",
     "MAX(c) OVER (PARTITION BY g)", "RANK() OVER (ORDER BY c)", "CUME_DIST() OVER (ORDER BY c)",

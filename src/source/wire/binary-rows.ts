@@ -10,8 +10,8 @@
 // thousands of random FLOAT and DOUBLE values.
 //
 // A result with a column whose text this cannot reproduce exactly (FLOAT or DOUBLE with a fixed
-// number of decimals, a non-integer ZEROFILL, an INT expression of 10 digits, a type it does not
-// know) is read with the text protocol instead: see planBinaryRows().
+// number of decimals, an INT expression of 10 digits, a type it does not know) is read with the
+// text protocol instead: see planBinaryRows().
 import { TypeNumbers, type FieldInfo } from "mariadb";
 import { FieldCursor, OutputBuffer } from "../../format/bytes.ts";
 
@@ -32,7 +32,7 @@ const enum Render {
 export interface ColumnPlan {
   render: Render;
   unsigned: boolean;
-  /** Digits an integer is zero-padded to (ZEROFILL, YEAR); 0 for none. */
+  /** Characters a number's text is zero-padded to (ZEROFILL, YEAR); 0 for none. */
   width: number;
   /** Fractional-second digits of a DATETIME, TIMESTAMP or TIME. */
   decimals: number;
@@ -94,11 +94,15 @@ function planColumn(field: FieldInfo): ColumnPlan | undefined {
     // over a whole table prints 0, not 0000).
     return { render: integer, unsigned, width: zerofill ? field.columnLength : 0, decimals: 0 };
   }
-  if (zerofill) return undefined;
   if (type === TypeNumbers.FLOAT || type === TypeNumbers.DOUBLE) {
     if (field.scale !== NOT_FIXED_DEC) return undefined;
-    return { render: type === TypeNumbers.FLOAT ? Render.Float : Render.Double, unsigned, width: 0, decimals: 0 };
+    // ZEROFILL: the shortest text, zeros in front up to the display width ("00000001e-30"). The
+    // execute may say so where the prepare did not (MIN(x) ... GROUP BY).
+    const render = type === TypeNumbers.FLOAT ? Render.Float : Render.Double;
+    return { render, unsigned, width: zerofill ? field.columnLength : 0, decimals: 0 };
   }
+  // A ZEROFILL DECIMAL comes zero-filled in both protocols alike, so it is copied as it is.
+  if (zerofill && type !== TypeNumbers.NEWDECIMAL) return undefined;
   const temporal = TEMPORAL.get(type);
   if (temporal !== undefined) {
     const decimals = temporal === Render.Date ? 0 : field.scale;
@@ -353,10 +357,10 @@ export class BinaryRowRewriter {
         this.int64(view, p, column);
         return p + 8;
       case Render.Float:
-        this.ascii(floatText(view.getFloat32(p, true)));
+        this.ascii(floatText(view.getFloat32(p, true)), column.width);
         return p + 4;
       case Render.Double:
-        this.ascii(doubleText(view.getFloat64(p, true)));
+        this.ascii(doubleText(view.getFloat64(p, true)), column.width);
         return p + 8;
       case Render.Time:
         return this.time(src, view, p, column.decimals);
@@ -387,14 +391,16 @@ export class BinaryRowRewriter {
       this.integer(high * 0x100000000 + view.getUint32(p, true), column.width);
       return;
     }
-    const text = (column.unsigned ? view.getBigUint64(p, true) : view.getBigInt64(p, true)).toString();
-    this.ascii(column.width > text.length ? text.padStart(column.width, "0") : text);
+    this.ascii((column.unsigned ? view.getBigUint64(p, true) : view.getBigInt64(p, true)).toString(), column.width);
   }
 
-  /** A value's text, known to be ASCII. */
-  private ascii(text: string): void {
+  /** A value's text, known to be ASCII, with zeros in front up to `width` characters. */
+  private ascii(text: string, width: number): void {
     const out = this.output.buf;
-    let o = putLength(out, this.output.len, text.length);
+    const zeros = Math.max(width - text.length, 0);
+    let o = putLength(out, this.output.len, zeros + text.length);
+    out.fill(0x30, o, o + zeros);
+    o += zeros;
     for (let i = 0; i < text.length; i++) out[o++] = text.charCodeAt(i);
     this.output.len = o;
   }
