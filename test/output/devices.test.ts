@@ -8,7 +8,7 @@ import { readdirSync, readFileSync, symlinkSync } from "node:fs";
 import { join } from "node:path";
 import { addSweepAccounts, HANG_MS, queryValue, startGd, sweepUrl, timed, waitUntil } from "../support/faults.ts";
 import { freePort } from "../../src/devdb/private-server.ts";
-import { gd, usePrivateServer, useTempDir } from "../support/harness.ts";
+import { gdInProcess, usePrivateServer, useTempDir } from "../support/harness.ts";
 
 const server = usePrivateServer();
 const dir = useTempDir();
@@ -43,8 +43,11 @@ function waitsForFifo(pid: number): boolean {
     }
   });
 }
-const exportTo = (output: string, url = sweepUrl(server().port)) =>
-  startGd(["--db-url", url, "-q", QUERY, "-o", output, "-f", "csv"], { timeoutMs: HANG_MS });
+const args = (output: string, url = sweepUrl(server().port)) => ["--db-url", url, "-q", QUERY, "-o", output, "-f", "csv"];
+/** In a child process: the tests that watch it wait in the kernel, or signal it. */
+const exportTo = (output: string) => startGd(args(output), { timeoutMs: HANG_MS });
+/** In this process, where nothing but the result is looked at. */
+const exportHere = (output: string, url?: string) => gdInProcess(args(output, url), { timeoutMs: HANG_MS });
 
 describe("written in place, exit 0", () => {
   test.each([
@@ -66,7 +69,7 @@ describe("written in place, exit 0", () => {
   });
 
   test.each(["/dev/null", "/dev/zero"])("%s, and a link to it", async (device) => {
-    for (const output of [device, linkTo(device)]) expect(await exportTo(output).result).toMatchObject({ code: 0, stderr: "" });
+    for (const output of [device, linkTo(device)]) expect(await exportHere(output)).toMatchObject({ code: 0, stderr: "" });
   });
 });
 
@@ -89,7 +92,7 @@ describe("a FIFO nobody reads: a signal stops the wait at once", () => {
 
 describe("cannot be written -> 5", () => {
   test("/dev/full: the device's own error", async () => {
-    expect(await exportTo("/dev/full").result).toMatchObject({ code: 5, stderr: "gold-digger: cannot write /dev/full: no space left on device\n" });
+    expect(await exportHere("/dev/full")).toMatchObject({ code: 5, stderr: "gold-digger: cannot write /dev/full: no space left on device\n" });
   });
 
   test("a socket file, or a link to one: refused before connecting (nothing listens at the URL's port)", async () => {
@@ -99,7 +102,7 @@ describe("cannot be written -> 5", () => {
     try {
       const url = sweepUrl(await freePort());
       for (const output of [path, linkTo(path)]) {
-        const r = await gd(["--db-url", url, "-q", QUERY, "-o", output, "-f", "csv"], { timeoutMs: HANG_MS });
+        const r = await exportHere(output, url);
         expect(r).toMatchObject({ code: 5, stderr: `gold-digger: cannot write ${output}: is a socket\n` });
       }
     } finally {

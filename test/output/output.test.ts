@@ -158,11 +158,11 @@ test(
     const holder = await mariadb.createConnection({ socketPath: server().socket, user: "root" });
     try {
       await holder.query("SELECT GET_LOCK('gd-race', 0)");
-      const run = startGd(["--db-url", sweepUrl(server().port), "-q", "SELECT GET_LOCK('gd-race', 20) AS got", "-o", output]);
+      const run = gdInProcess(["--db-url", sweepUrl(server().port), "-q", "SELECT GET_LOCK('gd-race', 20) AS got", "-o", output], { timeoutMs: HANG_MS });
       await waitUntil("the export's temp file", () => tempFilesBeside(output).length > 0);
       writeFileSync(output, "IMPORTANT\n");
       await holder.query("SELECT RELEASE_LOCK('gd-race')");
-      expectFailure(await run.result, { code: 2, output, message: /race\.csv appeared during the export and was left untouched; use --force/, outputExisted: true });
+      expectFailure(await run, { code: 2, output, message: /race\.csv appeared during the export and was left untouched; use --force/, outputExisted: true });
       expect(readFileSync(output, "utf8")).toBe("IMPORTANT\n");
     } finally {
       await holder.end();

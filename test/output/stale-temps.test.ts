@@ -4,7 +4,7 @@ import { beforeAll, expect, test } from "bun:test";
 import { chownSync, existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { addSweepAccounts, HANG_MS, startGd, sweepUrl, tempFilesBeside, tempFileSize, waitUntil } from "../support/faults.ts";
-import { gd, usePrivateServer, useTempDir } from "../support/harness.ts";
+import { gd, gdInProcess, usePrivateServer, useTempDir } from "../support/harness.ts";
 
 const server = usePrivateServer();
 const dir = useTempDir();
@@ -60,7 +60,7 @@ test("only our own stale temp files for that output go; everything else beside i
   kept.push(dirLike, linkLike, ...(process.getuid?.() === 0 ? [otherUser] : []));
 
   for (const name of ["out.csv", long]) {
-    const r = await gd(["--db-url", sweepUrl(server().port), "-q", "SELECT 1 AS one", "-o", join(place, name)], { timeoutMs: HANG_MS });
+    const r = await gdInProcess(["--db-url", sweepUrl(server().port), "-q", "SELECT 1 AS one", "-o", join(place, name)], { timeoutMs: HANG_MS });
     expect(r).toMatchObject({ code: 0, stderr: "" });
   }
   const left = new Set(readdirSync(place));
