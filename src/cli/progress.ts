@@ -1,26 +1,31 @@
-// A live status line on stderr while exporting to a terminal: rows, bytes, rate, time.
-// Redrawn four times a second from a timer, so the export loop itself never pays for it.
+// How far an export is, for people: a live status line on stderr while exporting to a terminal
+// (rows, bytes, rate, time), and the summary at the end. The line is redrawn four times a second
+// from a timer, so the export loop itself never pays for it.
 import type { ExportStats } from "../export.ts";
+import { formatBytes, formatCount, formatDuration, formatRate } from "./human.ts";
 
 interface ProgressIo {
   env: Record<string, string | undefined>;
   stderr: (text: string) => void;
 }
 
-function formatBytes(n: number): string {
-  const units = ["B", "KiB", "MiB", "GiB", "TiB"];
-  let i = 0;
-  while (n >= 1024 && i < units.length - 1) {
-    n /= 1024;
-    i++;
-  }
-  return `${i === 0 ? n : n.toFixed(1)} ${units[i]}`;
-}
+const rowsPerSecond = (stats: ExportStats, seconds: number) => stats.rows / Math.max(seconds, 1e-3);
 
 function progressLine(stats: ExportStats, now: number): string {
   const seconds = (now - stats.startedAt) / 1000;
-  const rate = Math.round(stats.rows / Math.max(seconds, 1e-3));
-  return `${stats.rows.toLocaleString("en-US")} rows  ${formatBytes(stats.bytes)}  ${rate.toLocaleString("en-US")} rows/s  ${seconds.toFixed(1)} s`;
+  const rate = formatRate(rowsPerSecond(stats, seconds));
+  return `${formatCount(stats.rows)} rows  ${formatBytes(stats.bytes)}  ${rate} rows/s  ${formatDuration(seconds)}`;
+}
+
+/** The last line of an export: `3,000,000 rows, 607.4 MiB in 2.31 s (1.3M rows/s)`, and its numbers as they are. */
+export function summary(stats: ExportStats, now: number): { text: string; fields: Record<string, number> } {
+  const seconds = (now - stats.startedAt) / 1000;
+  const rate = rowsPerSecond(stats, seconds);
+  const rows = `${formatCount(stats.rows)} ${stats.rows === 1 ? "row" : "rows"}`;
+  return {
+    text: `${rows}, ${formatBytes(stats.bytes)} in ${formatDuration(seconds)} (${formatRate(rate)} rows/s)`,
+    fields: { rows: stats.rows, bytes: stats.bytes, seconds: Math.round(seconds * 1000) / 1000, rows_per_s: Math.round(rate) },
+  };
 }
 
 export function startProgress(stats: ExportStats, io: ProgressIo): { stop(): void } {

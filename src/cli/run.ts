@@ -7,7 +7,7 @@ import type { ExportPlan, ReadPlan } from "../plan.ts";
 import { redactMessage, redactSql, sqlSecrets, urlPasswords } from "../redact.ts";
 import { helpText, parseFlags, VERSION } from "./command.ts";
 import { completionScript } from "./completion.ts";
-import { startProgress } from "./progress.ts";
+import { startProgress, summary } from "./progress.ts";
 import { planExport } from "./plan-export.ts";
 import { CONFIG_ENV, configWarnings, resolveConfig } from "./resolve-config.ts";
 import { refuseClosedStdout } from "../std-fds.ts";
@@ -60,11 +60,6 @@ function describePlan(plan: ExportPlan, read: ReadPlan, secrets: string[]): stri
   const connection = { host: target.host, port: target.port, socketPath: target.socketPath, user: target.user, database: target.database, tls: tls.description, connectTimeoutMs };
   const reads = { query: redactSql(query), splitBy: split?.column, ...rest, ranges: ranges.map(redactSql) };
   return redactedJson({ connection, read: reads, encoding: plan.encoding, output: plan.output }, secrets);
-}
-
-function summary(stats: ExportStats): string {
-  const s = (performance.now() - stats.startedAt) / 1000;
-  return `${stats.rows} ${stats.rows === 1 ? "row" : "rows"}, ${stats.bytes} bytes in ${s.toFixed(2)} s (${Math.round(stats.rows / Math.max(s, 1e-3))} rows/s)`;
 }
 
 /** The contract promises one line per failure, whatever a library put in a message. */
@@ -125,7 +120,7 @@ export async function runCli(argv: string[], io: CliIo, signal?: AbortSignal): P
     } finally {
       progress?.stop();
     }
-    if (cfg.verbosity > 0 || cfg.progress) say(summary(stats));
+    if (cfg.verbosity > 0 || cfg.progress) say(summary(stats, performance.now()).text);
     return ExitCode.Ok;
   } catch (error) {
     if (error instanceof GdError) {
