@@ -3,6 +3,7 @@
 // from a timer, so the export loop itself never pays for it.
 import type { ExportStats } from "../export.ts";
 import { formatBytes, formatCount, formatDuration, formatRate } from "./human.ts";
+import type { LogFields } from "./log.ts";
 
 interface ProgressIo {
   env: Record<string, string | undefined>;
@@ -18,7 +19,7 @@ function progressLine(stats: ExportStats, now: number): string {
 }
 
 /** The last line of an export: `3,000,000 rows, 607.4 MiB in 2.31 s (1.3M rows/s)`, and its numbers as they are. */
-export function summary(stats: ExportStats, now: number): { text: string; fields: Record<string, number> } {
+export function summary(stats: ExportStats, now: number): { text: string; fields: LogFields } {
   const seconds = (now - stats.startedAt) / 1000;
   const rate = rowsPerSecond(stats, seconds);
   const rows = `${formatCount(stats.rows)} ${stats.rows === 1 ? "row" : "rows"}`;

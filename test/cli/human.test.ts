@@ -12,7 +12,7 @@ test("counts, rates, sizes and durations", () => {
   expect([0.2, 12.1, 59.5, 125].map(formatWait)).toEqual(["1 s", "13 s", "1 min 00 s", "2 min 05 s"]);
 });
 
-test("the summary: the same formatting as the live line, and its numbers as they are", () => {
+test("the summary: the same formatting as the live line, and its numbers as they are for a JSON log", () => {
   const stats: ExportStats = { rows: 3_000_000, bytes: 636_888_449, startedAt: 1000 };
   expect(summary(stats, 1000 + 2314)).toEqual({
     text: "3,000,000 rows, 607.4 MiB in 2.31 s (1.3M rows/s)",

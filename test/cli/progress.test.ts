@@ -41,6 +41,14 @@ test("NO_COLOR draws the line without escape styling; --quiet draws nothing", ()
   expect(quiet).toEqual({ code: 0, screen: "" });
 });
 
+test("--log-format json on a terminal: no line redrawn, the summary as one object", () => {
+  const { code, screen } = underTerminal(["--db-url", url, "-q", QUERY, "-o", `${tmp()}/j.csv`, "--log-format", "json"]);
+  expect(code).toBe(0);
+  // The terminal ends each line with CR LF.
+  const lines = screen.split("\r\n").filter(Boolean);
+  expect(lines.map((line) => JSON.parse(line))).toEqual([expect.objectContaining({ level: "info", rows: 400_000, msg: expect.stringMatching(/^400,000 rows, /) })]);
+});
+
 test("no progress when stderr is not a terminal; -v prints the summary alone", async () => {
   const silent = await gd(["--db-url", url, "-q", "SELECT 1 AS x", "-o", `${tmp()}/d.csv`]);
   expect(silent.stderr).toBe("");
