@@ -115,6 +115,7 @@ export async function runCli(argv: string[], io: CliIo, signal?: AbortSignal): P
       detail: (line) => cfg.verbosity > 0 && log.info(line),
       signal,
       stats,
+      estimate: live,
     };
     if (flags["dry-run"]) {
       io.stdout(describePlan(plan, await resolveReadPlan(plan, hooks), secrets));

@@ -1,7 +1,7 @@
-// How the live line and the summary put numbers.
+// How the live line and the summary put numbers, and how far an export is by its read plan.
 import { describe, expect, test } from "bun:test";
 import { formatBytes, formatCount, formatDuration, formatRate, formatWait } from "../../src/cli/human.ts";
-import { summary } from "../../src/cli/progress.ts";
+import { fractionDone, summary } from "../../src/cli/progress.ts";
 import type { ExportStats } from "../../src/export.ts";
 
 test("counts, rates, sizes and durations", () => {
@@ -19,4 +19,25 @@ test("the summary: the same formatting as the live line, and its numbers as they
     fields: { rows: 3_000_000, bytes: 636_888_449, seconds: 2.314, rows_per_s: 1_296_456 },
   });
   expect(summary({ rows: 1, bytes: 2, startedAt: 0 }, 500).text).toBe("1 row, 2 B in 0.50 s (2 rows/s)");
+});
+
+describe("how far, from the read plan", () => {
+  const at = (more: Partial<ExportStats>): number | undefined => fractionDone({ rows: 0, bytes: 0, startedAt: 0, ...more });
+
+  test("a plain query: by the estimate of its rows, and not at all once the rows outgrow it", () => {
+    expect(at({ rows: 250, estimatedRows: 1000, ranges: 1, sourcesAdded: 1 })).toBe(0.25);
+    expect(at({ rows: 1000, estimatedRows: 1000, ranges: 1 })).toBe(1);
+    expect(at({ rows: 1001, estimatedRows: 1000, ranges: 1 })).toBeUndefined();
+    expect(at({ rows: 5, ranges: 1 })).toBeUndefined();
+    expect(at({ rows: 5, estimatedRows: 0, ranges: 1 })).toBeUndefined();
+  });
+
+  test("ranges: between those written and those started, whatever the estimate says", () => {
+    const ranges = { ranges: 10, sourcesAdded: 4, sourcesDone: 2 };
+    expect(at({ ...ranges, rows: 300, estimatedRows: 1000 })).toBe(0.3);
+    expect(at({ ...ranges, rows: 100, estimatedRows: 1000 })).toBe(0.2);
+    expect(at({ ...ranges, rows: 900, estimatedRows: 1000 })).toBe(0.4);
+    expect(at({ ...ranges, rows: 5000, estimatedRows: 1000 })).toBe(0.2);
+    expect(at({ ...ranges, rows: 5000 })).toBe(0.2);
+  });
 });
