@@ -15,6 +15,10 @@ const NOTHING_RUNNING = new Set<number>([ExitCode.NoRows, ExitCode.Config, ExitC
 
 export interface ExportStats extends PipelineStats {
   startedAt: number;
+  /** From the read plan, for telling how far the export is: the optimizer's estimate of the rows, if any. */
+  estimatedRows?: number;
+  /** How many ranges the query is read in. */
+  ranges?: number;
 }
 
 export interface ExportHooks {
@@ -25,6 +29,8 @@ export interface ExportHooks {
   /** Aborting stops the export and cleans up; the reason (a GdError) is what runExport throws. */
   signal?: AbortSignal;
   stats?: ExportStats;
+  /** Ask the server to estimate a plain query's rows too: a round trip, worth it when someone watches the progress. */
+  estimate?: boolean;
 }
 
 /**
@@ -76,8 +82,10 @@ export async function runExport(plan: ExportPlan, hooks: ExportHooks): Promise<E
     const { conn, tls } = await connections.open();
     for (const line of planWarnings(plan)) hooks.warn(line);
     hooks.detail(`connected: ${tls.description}`);
-    const read = await planRead(conn, plan.read);
+    const read = await planRead(conn, plan.read, { estimate: hooks.estimate });
     for (const line of snapshotWarning(read)) hooks.warn(line);
+    stats.estimatedRows = read.estimatedRows;
+    stats.ranges = read.ranges.length;
     const pipeline = new Pipeline({
       encoding: plan.encoding,
       workers: plan.encoding.workers,

@@ -46,7 +46,7 @@ export interface SnapshotPlan {
 /** The reads, resolved: each range one query, in output order. A plain query is one range. */
 export interface ReadPlan extends ReadRequest {
   ranges: string[];
-  /** The optimizer's estimate of the query's rows (split queries only). */
+  /** The optimizer's estimate of the query's rows: always for a split query, on request for a plain one. */
   estimatedRows?: number;
   /** Absent for one range on one connection, which a single statement keeps consistent. */
   snapshot?: SnapshotPlan;

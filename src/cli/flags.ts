@@ -1,6 +1,7 @@
 // Every command-line flag, once: argument parsing, --help and the shell completion scripts are
 // all derived from this table.
 import { COMPRESSIONS, FORMATS, inWords } from "../formats.ts";
+import { LOG_FORMATS } from "./log.ts";
 
 export interface FlagSpec {
   name: string;
@@ -40,6 +41,7 @@ export const FLAGS: FlagSpec[] = [
   { name: "allow-invalid-certificate", type: "boolean", description: "Encrypt without verifying the certificate at all (insecure)" },
   { name: "verbose", alias: "v", type: "boolean", description: "More diagnostics on stderr (repeat for more)" },
   { name: "quiet", type: "boolean", description: "Only errors on stderr" },
+  { name: "log-format", type: "string", valueHint: "FORMAT", choices: [...LOG_FORMATS], description: "Diagnostics on stderr as plain lines (default: text) or one JSON object a line (json)" },
   { name: "dump-config", type: "boolean", description: "Print the resolved configuration as JSON (secrets redacted) and exit" },
   { name: "dry-run", type: "boolean", description: "Print the read plan as JSON (ranges, estimated rows, protocol, snapshot tables; secrets redacted) and exit: reads no row, writes no output" },
 ];

@@ -7,7 +7,8 @@ import type { ExportPlan, ReadPlan } from "../plan.ts";
 import { redactMessage, redactSql, sqlSecrets, urlPasswords } from "../redact.ts";
 import { helpText, parseFlags, VERSION } from "./command.ts";
 import { completionScript } from "./completion.ts";
-import { startProgress } from "./progress.ts";
+import { createLog, logFormatOf, requestedLogFormat } from "./log.ts";
+import { startProgress, summary } from "./progress.ts";
 import { planExport } from "./plan-export.ts";
 import { CONFIG_ENV, configWarnings, resolveConfig } from "./resolve-config.ts";
 import { refuseClosedStdout } from "../std-fds.ts";
@@ -62,11 +63,6 @@ function describePlan(plan: ExportPlan, read: ReadPlan, secrets: string[]): stri
   return redactedJson({ connection, read: reads, encoding: plan.encoding, output: plan.output }, secrets);
 }
 
-function summary(stats: ExportStats): string {
-  const s = (performance.now() - stats.startedAt) / 1000;
-  return `${stats.rows} ${stats.rows === 1 ? "row" : "rows"}, ${stats.bytes} bytes in ${s.toFixed(2)} s (${Math.round(stats.rows / Math.max(s, 1e-3))} rows/s)`;
-}
-
 /** The contract promises one line per failure, whatever a library put in a message. */
 const oneLine = (message: string) => message.split("\n").find((l) => l.trim() !== "")?.trim() ?? message;
 
@@ -74,7 +70,9 @@ export async function runCli(argv: string[], io: CliIo, signal?: AbortSignal): P
   const secrets = secretsOf(argv, io.env);
   // Known once the configuration is resolved: a server error may quote it.
   let query = "";
-  const say = (line: string) => io.stderr(redactMessage(line, query, secrets) + "\n");
+  const redact = (line: string) => redactMessage(line, query, secrets);
+  // Until the flags parse, as the arguments ask: a usage error is then as machine-readable as the rest.
+  let log = createLog(requestedLogFormat(argv), io.stderr, redact);
   try {
     io.refuseUndecodable?.();
     if ((argv[0] === "completion" || argv[0] === "demo") && argv.includes("--help")) {
@@ -91,6 +89,7 @@ export async function runCli(argv: string[], io: CliIo, signal?: AbortSignal): P
       return await runDemo(argv.slice(1), io, (args, demoIo) => runCli(args, demoIo, signal));
     }
     const { flags, verbosity } = parseFlags(argv);
+    log = createLog(logFormatOf(flags), io.stderr, redact);
     if (flags.help) {
       io.stdout(helpText());
       return ExitCode.Ok;
@@ -100,7 +99,7 @@ export async function runCli(argv: string[], io: CliIo, signal?: AbortSignal): P
       return ExitCode.Ok;
     }
     const cfg = resolveConfig(flags, io.env, verbosity, io.stderrIsTty);
-    if (!cfg.quiet) for (const warning of configWarnings(cfg)) say(`warning: ${warning}`);
+    if (!cfg.quiet) for (const warning of configWarnings(cfg)) log.warn(`warning: ${warning}`);
     query = cfg.query;
     secrets.push(...sqlSecrets(cfg.query));
     if (flags["dump-config"]) {
@@ -109,30 +108,36 @@ export async function runCli(argv: string[], io: CliIo, signal?: AbortSignal): P
     }
     const plan = planExport(cfg);
     const stats: ExportStats = { rows: 0, bytes: 0, startedAt: performance.now() };
+    // A JSON log is read by programs, for which a line redrawn in place is noise.
+    const live = cfg.progress && log.format === "text";
     const hooks: ExportHooks = {
-      warn: (line) => cfg.quiet || say(line),
-      detail: (line) => cfg.verbosity > 0 && say(line),
+      warn: (line) => cfg.quiet || log.warn(line),
+      detail: (line) => cfg.verbosity > 0 && log.info(line),
       signal,
       stats,
+      estimate: live,
     };
     if (flags["dry-run"]) {
       io.stdout(describePlan(plan, await resolveReadPlan(plan, hooks), secrets));
       return ExitCode.Ok;
     }
-    const progress = cfg.progress ? startProgress(stats, io) : undefined;
+    const progress = live ? startProgress(stats, io) : undefined;
     try {
       await runExport(plan, hooks);
     } finally {
       progress?.stop();
     }
-    if (cfg.verbosity > 0 || cfg.progress) say(summary(stats));
+    if (cfg.verbosity > 0 || cfg.progress) {
+      const { text, fields } = summary(stats, performance.now());
+      log.info(text, fields);
+    }
     return ExitCode.Ok;
   } catch (error) {
     if (error instanceof GdError) {
-      say(`gold-digger: ${oneLine(error.message)}`);
+      log.error(oneLine(error.message), error.exitCode);
       return error.exitCode;
     }
-    say(`gold-digger: unexpected error: ${oneLine(error instanceof Error ? error.message : String(error))}`);
+    log.error(`unexpected error: ${oneLine(error instanceof Error ? error.message : String(error))}`, ExitCode.Query);
     return ExitCode.Query;
   }
 }

@@ -37,6 +37,9 @@ export interface PipelineStats {
   rows: number;
   /** Bytes written to the output (after compression). */
   bytes: number;
+  /** Sources added so far, and of those, how many have handed all their rows on to be written. */
+  sourcesAdded?: number;
+  sourcesDone?: number;
 }
 
 export interface PipelineOptions {
@@ -148,6 +151,7 @@ export class Pipeline {
         onEnd: resolve,
       };
       this.lanes.push(lane);
+      this.options.stats.sourcesAdded = this.lanes.length;
       lane.source = open({
         columns: (columns) => {
           if (this.settled) return;
@@ -271,6 +275,7 @@ export class Pipeline {
       this.resumeWithinBudget();
       if (!lane.ended || lane.waiting.length > 0) return;
       this.head++;
+      this.options.stats.sourcesDone = this.head;
       this.wakeLaneWaiters();
     }
   }

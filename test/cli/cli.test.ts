@@ -375,10 +375,10 @@ describe("warnings and diagnostics", () => {
       const r = await gd(["--db-url", url, "-q", "SELECT 1 AS one", "-o", "-", "-f", "json", cluster]);
       expect(r.code).toBe(0);
       expect(r.stdout.toString()).toBe('{\n  "data": [\n    {\n      "one": 1\n    }\n  ]\n}\n');
-      expect(r.stderr).toMatch(/^1 row, \d+ bytes in /m);
+      expect(r.stderr).toMatch(/^1 row, \d+ B in /m);
     }
     const three = await gd(["--db-url", url, "-q", QUERY, "-o", "-", "-f", "csv", "-v"]);
-    expect(three.stderr).toMatch(/^3 rows, \d+ bytes in /m);
+    expect(three.stderr).toMatch(/^3 rows, \d+ B in /m);
   });
 });
 
