@@ -1,12 +1,12 @@
 // The output formats and compressions, and the file extensions that name them: defined once,
 // for the flags, the config, completion, the demo and the messages.
-export const FORMATS = ["csv", "tsv", "json", "ndjson", "parquet"] as const;
+export const FORMATS = ["csv", "tsv", "json", "ndjson", "ltsv", "parquet"] as const;
 export type Format = (typeof FORMATS)[number];
 
 /** `a, b or c`. */
 export const inWords = (items: readonly string[]) => (items.length < 2 ? items.join("") : `${items.slice(0, -1).join(", ")} or ${items.at(-1)}`);
 
-const FORMAT_TITLES: Record<Format, string> = { csv: "CSV", tsv: "TSV", json: "JSON", ndjson: "NDJSON", parquet: "Parquet" };
+const FORMAT_TITLES: Record<Format, string> = { csv: "CSV", tsv: "TSV", json: "JSON", ndjson: "NDJSON", ltsv: "LTSV", parquet: "Parquet" };
 
 /** What the tool does, in --help and package.json (a test keeps the two equal). */
 export const DESCRIPTION = `Export one MySQL/MariaDB query result to ${inWords(FORMATS.map((f) => FORMAT_TITLES[f]))}, streaming in flat memory`;
@@ -30,6 +30,7 @@ export const FORMAT_BY_EXTENSION: Readonly<Record<string, Format>> = {
   json: "json",
   ndjson: "ndjson",
   jsonl: "ndjson",
+  ltsv: "ltsv",
   parquet: "parquet",
 };
 

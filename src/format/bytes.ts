@@ -146,6 +146,43 @@ export class FieldCursor {
   }
 }
 
+/** Stretches without an escape at least this long are copied natively. */
+export const LONG_STRETCH = 64;
+const HEX_DIGITS = new TextEncoder().encode("0123456789abcdef");
+
+/**
+ * src[start, end) with each byte that `escapes` maps to non-zero written as a backslash and that
+ * mapped byte, or, mapped to `u`, as JSON's \u00XX. Every byte is looked at (no native call
+ * finds "any of these"); stretches between escapes are copied by the same loop while short, in
+ * one go when long. Writing inline, not through OutputBuffer calls, matters where escapes are dense.
+ */
+export function writeEscaped(out: OutputBuffer, src: Uint8Array, start: number, end: number, escapes: Uint8Array): void {
+  const buf = out.buf;
+  let o = out.len;
+  let from = start;
+  for (let i = start; i <= end; i++) {
+    const escape = i < end ? escapes[src[i]] : -1;
+    if (escape === 0) continue;
+    // src[from, i) needs no escape.
+    if (i - from >= LONG_STRETCH) {
+      copyBytes(src, from, i, buf, o);
+      o += i - from;
+    } else for (let j = from; j < i; j++) buf[o++] = src[j];
+    if (escape < 0) break;
+    from = i + 1;
+    buf[o++] = Ascii.Backslash;
+    buf[o++] = escape;
+    if (escape === Ascii.LowerU) {
+      const b = src[i];
+      buf[o++] = Ascii.Zero;
+      buf[o++] = Ascii.Zero;
+      buf[o++] = HEX_DIGITS[b >> 4];
+      buf[o++] = HEX_DIGITS[b & 15];
+    }
+  }
+  out.len = o;
+}
+
 /** Two lowercase hex digits for each byte value, as one little-endian 16-bit unit. */
 const HEX_PAIRS = (() => {
   const digits = new TextEncoder().encode("0123456789abcdef");

@@ -4,6 +4,7 @@ import type { ColumnSpec } from "./columns.ts";
 import { compressed } from "./compress.ts";
 import { delimitedEncoder } from "./delimited.ts";
 import { jsonEncoder } from "./json.ts";
+import { ltsvEncoder } from "./ltsv.ts";
 import { DEFAULT_ROW_GROUP_ROWS, parquetEncoder } from "./parquet/encoder.ts";
 
 export interface Encoder {
@@ -36,7 +37,7 @@ export interface EncoderHooks {
   warn(line: string): void;
 }
 
-function streamEncoder(format: Exclude<Format, "parquet">, spec: EncoderSpec): Encoder {
+function streamEncoder(format: Exclude<Format, "parquet">, spec: EncoderSpec, hooks: EncoderHooks): Encoder {
   switch (format) {
     case "csv":
       return delimitedEncoder(spec.columns, ",", spec.csvNewline, spec.nullValue);
@@ -46,6 +47,8 @@ function streamEncoder(format: Exclude<Format, "parquet">, spec: EncoderSpec): E
       return jsonEncoder(spec.columns, spec.pretty ? "pretty" : "compact");
     case "ndjson":
       return jsonEncoder(spec.columns, "ndjson");
+    case "ltsv":
+      return ltsvEncoder(spec.columns, hooks.warn);
   }
 }
 
@@ -56,5 +59,5 @@ export function createEncoder(spec: EncoderSpec, hooks: EncoderHooks = { warn: (
     return parquetEncoder(spec.columns, { compression, rowGroupRows: spec.rowGroupRows ?? DEFAULT_ROW_GROUP_ROWS, warn: hooks.warn });
   }
   if (compression === "snappy") throw new Error("snappy compresses Parquet only");
-  return compressed(streamEncoder(format, spec), compression);
+  return compressed(streamEncoder(format, spec, hooks), compression);
 }

@@ -1,7 +1,7 @@
 // JSON ({"data":[...]}, optionally pretty) and NDJSON. Values are written from the server's
 // text: numbers keep every digit (BIGINT beyond 2^53, DECIMAL(65,30)), JSON columns are
 // embedded as JSON, everything else becomes a JSON string.
-import { Ascii, BIT_GROWTH, copyBytes, FieldCursor, HEX_EXTRA, HEX_GROWTH, OutputBuffer, utf8, writeBitAsDecimal, writeHex } from "./bytes.ts";
+import { Ascii, BIT_GROWTH, FieldCursor, HEX_EXTRA, HEX_GROWTH, LONG_STRETCH, OutputBuffer, utf8, writeBitAsDecimal, writeEscaped, writeHex } from "./bytes.ts";
 import { Kind, type ColumnSpec } from "./columns.ts";
 import type { Encoder } from "./encoder.ts";
 import { isValidJson } from "./json-check.ts";
@@ -10,7 +10,7 @@ const NULL_BYTES = utf8("null");
 /** At most this many output bytes per input byte in a JSON string: a control byte is \u00XX. */
 const STRING_GROWTH = 6;
 
-/** What each byte becomes in a JSON string: 0 = itself, else the escape's second byte ("u" for \u00XX). */
+/** What each byte becomes in a JSON string (see writeEscaped). */
 const ESCAPE = (() => {
   const table = new Uint8Array(256);
   for (let b = 0; b < 0x20; b++) table[b] = Ascii.LowerU;
@@ -20,43 +20,12 @@ const ESCAPE = (() => {
   table[Ascii.Backslash] = Ascii.Backslash;
   return table;
 })();
-const HEX_DIGITS = utf8("0123456789abcdef");
 
-/** Stretches without an escape at least this long are copied natively. */
-const LONG_STRETCH = 64;
-
-/**
- * A JSON string. Every byte is looked at (no native call finds "below 0x20, quote or
- * backslash"); stretches between escapes are copied by the same loop while short, in one go
- * when long. Writing inline, not through OutputBuffer calls, matters where escapes are dense.
- */
+/** A JSON string: quoted, escaped. */
 function writeJsonString(out: OutputBuffer, src: Uint8Array, start: number, end: number): void {
-  const buf = out.buf;
-  let o = out.len;
-  buf[o++] = Ascii.Quote;
-  let from = start;
-  for (let i = start; i <= end; i++) {
-    const escape = i < end ? ESCAPE[src[i]] : -1;
-    if (escape === 0) continue;
-    // src[from, i) needs no escape.
-    if (i - from >= LONG_STRETCH) {
-      copyBytes(src, from, i, buf, o);
-      o += i - from;
-    } else for (let j = from; j < i; j++) buf[o++] = src[j];
-    if (escape < 0) break;
-    from = i + 1;
-    buf[o++] = Ascii.Backslash;
-    buf[o++] = escape;
-    if (escape === Ascii.LowerU) {
-      const b = src[i];
-      buf[o++] = Ascii.Zero;
-      buf[o++] = Ascii.Zero;
-      buf[o++] = HEX_DIGITS[b >> 4];
-      buf[o++] = HEX_DIGITS[b & 15];
-    }
-  }
-  buf[o++] = Ascii.Quote;
-  out.len = o;
+  out.byte(Ascii.Quote);
+  writeEscaped(out, src, start, end, ESCAPE);
+  out.byte(Ascii.Quote);
 }
 
 /** src[start, end) as the bytes of a JSON string holding it: how text that is not valid JSON is kept. */

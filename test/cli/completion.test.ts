@@ -87,8 +87,9 @@ describe("bash completion in a real bash", () => {
   });
 
   test("flag values: choices after the flag, also after --flag=", () => {
-    expect(complete(["gold-digger", "--format", ""])).toEqual(["csv", "tsv", "json", "ndjson", "parquet"]);
+    expect(complete(["gold-digger", "--format", ""])).toEqual(["csv", "tsv", "json", "ndjson", "ltsv", "parquet"]);
     expect(complete(["gold-digger", "-f", "n"])).toEqual(["ndjson"]);
+    expect(complete(["gold-digger", "-f", "l"])).toEqual(["ltsv"]);
     expect(complete(["gold-digger", "--format", "=", "j"])).toEqual(["json"]);
     expect(complete(["gold-digger", "--compress", "=", ""])).toEqual(["none", "gzip", "zstd", "snappy"]);
   });
@@ -157,7 +158,7 @@ describe.if(has("fish"))("fish script in a real fish", () => {
 
   test("completes flags, choices, subcommands and the alias", () => {
     expect(complete("gold-digger --form")).toEqual(["--format"]);
-    expect(complete("gold-digger -f ").sort()).toEqual(["csv", "json", "ndjson", "tsv"]);
+    expect(complete("gold-digger -f ").sort()).toEqual(["csv", "json", "ltsv", "ndjson", "parquet", "tsv"]);
     expect(complete("gold-digger completion ").sort()).toEqual(["bash", "fish", "powershell", "zsh"]);
     expect(complete("gold_digger --db")).toEqual(["--db-url"]);
   });

@@ -10,6 +10,7 @@ describe("inferFromPath", () => {
   test("format and compression from the extensions, case-insensitively", () => {
     expect(inferFromPath("dir.v2/Out.CSV.Gz")).toEqual({ format: "csv", compression: "gzip" });
     expect(inferFromPath("x.jsonl.zst")).toEqual({ format: "ndjson", compression: "zstd" });
+    expect(inferFromPath("access.LTSV.gz")).toEqual({ format: "ltsv", compression: "gzip" });
     expect(inferFromPath("x.gz")).toEqual({ format: undefined, compression: "none" });
     expect(inferFromPath("noext")).toEqual({ format: undefined, compression: "none" });
   });

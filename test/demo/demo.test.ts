@@ -25,6 +25,9 @@ test("exports the sample table in every format, shows what it ran, removes its s
   const ndjson = readFileSync(`${tmp()}/orders.ndjson`, "utf8").trimEnd().split("\n").map((l) => JSON.parse(l));
   expect(ndjson).toEqual(json.data);
   expect(readFileSync(`${tmp()}/orders.tsv`, "utf8").split("\n")[0]).toBe(csv.data[0].join("\t"));
+  const ltsv = readFileSync(`${tmp()}/orders.ltsv`, "utf8").trimEnd().split("\n");
+  expect(ltsv.length).toBe(1000);
+  expect(ltsv[0].split("\t").map((field) => field.split(":")[0])).toEqual(csv.data[0]);
 
   expect(serverDirs().filter((d) => !before.has(d))).toEqual([]);
 });

@@ -1,5 +1,5 @@
 // Every format on a table of adversarial values, parsed back with independent parsers
-// (papaparse, JSON.parse) and compared value by value with what the server holds.
+// (papaparse, JSON.parse, a small LTSV reader) and compared value by value with what the server holds.
 import { describe, expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
 import Papa from "papaparse";
@@ -11,6 +11,7 @@ import {
   expectedCells,
 } from "../support/adversarial.ts";
 import { gdInProcess, usePrivateServer, useTempDir } from "../support/harness.ts";
+import { readLtsv } from "../support/ltsv.ts";
 import { beforeAll } from "bun:test";
 
 const server = usePrivateServer();
@@ -85,6 +86,18 @@ test.each([
   expect(rows[0][ADVERSARIAL_COLUMNS.indexOf("txt")]).toBe("\\N");
 });
 
+test("ltsv: one line a row, labelled values that read back to the server's, numbers and dates as in CSV", async () => {
+  const records = readLtsv(await exportTo("adv.ltsv"));
+  expect(records.length).toBe(expected.length);
+  records.forEach((record, r) => {
+    expect(record.map(([label]) => label)).toEqual([...ADVERSARIAL_COLUMNS]);
+    record.forEach(([, value], c) => expectCell(ADVERSARIAL_COLUMNS[c], value, expected[r][c]));
+  });
+  const csvText = await exportTo("same.csv");
+  const [, ...csvRows] = Papa.parse<string[]>(csvText.slice(0, -2), { newline: "\r\n" }).data;
+  expect(records.map((record) => record.map(([, value]) => value))).toEqual(csvRows);
+});
+
 /** JSON.parse, keeping each number's exact source text. */
 function parseExact(text: string): unknown {
   return JSON.parse(text, function (this: unknown, _key: string, value: unknown, context?: { source?: string }) {
@@ -130,7 +143,7 @@ test("ndjson: one object per line, same values", async () => {
 });
 
 test("every format is byte-identical whatever the worker count and batch size", async () => {
-  for (const ext of ["csv", "tsv", "json", "ndjson"]) {
+  for (const ext of ["csv", "tsv", "json", "ndjson", "ltsv"]) {
     const inline = await exportTo(`w0.${ext}`, ["--workers", "0"]);
     const pooled = await exportTo(`w2.${ext}`, ["--workers", "2", "--batch-rows", "1"]);
     expect(pooled).toBe(inline);

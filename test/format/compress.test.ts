@@ -20,7 +20,7 @@ test.each([
   ["gz", "gzip"],
   ["zst", "zstd"],
 ])("a .%s suffix compresses while streaming, in workers or not", async (suffix, tool) => {
-  for (const format of ["csv", "json"]) {
+  for (const format of ["csv", "json", "ltsv"]) {
     const plain = `${tmp()}/plain.${format}`;
     expect((await gdInProcess(["--db-url", url, "-q", QUERY, "-o", plain, "--batch-rows", "1000", "--force"])).code).toBe(0);
     for (const workers of ["0", "2"]) {
@@ -41,6 +41,7 @@ test("--compress applies to stdout", async () => {
 
 test.each([
   ["zero rows to NDJSON", "SELECT 1 AS a FROM DUAL WHERE 0", "ndjson"],
+  ["zero rows to LTSV", "SELECT 1 AS a FROM DUAL WHERE 0", "ltsv"],
   ["a statement without a result set to CSV", "DO 1", "csv"],
 ])("an empty export (%s) is one valid, empty gzip member / zstd frame", async (_name, query, format) => {
   for (const [suffix, tool, oneEmpty] of [

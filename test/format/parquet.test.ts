@@ -233,7 +233,7 @@ describe("exit codes and the output file, as for every format", () => {
   test("a .parquet.gz name is no known format: exit 2", async () => {
     const r = await exportParquet("x.parquet.gz");
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/^gold-digger: cannot infer the format of .*x\.parquet\.gz: known extensions are .*\.jsonl \(each optionally followed by \.gz or \.zst\), \.parquet; or pass --format\n$/);
+    expect(r.stderr).toMatch(/^gold-digger: cannot infer the format of .*x\.parquet\.gz: known extensions are .*\.jsonl, \.ltsv \(each optionally followed by \.gz or \.zst\), \.parquet; or pass --format\n$/);
   });
 
   test("--split-by id --parallel 2 reads back equal to a single export", async () => {
