@@ -73,6 +73,6 @@ export async function runDemo(argv: string[], io: CliIo, run: (argv: string[], i
     return ExitCode.Ok;
   } finally {
     await server.stop();
-    io.stderr("demo: private server stopped and removed\n");
+    io.stderr(`demo: private server stopped and ${server.dir} removed\n`);
   }
 }

@@ -100,9 +100,14 @@ export async function startPrivateServer(options: ServerOptions = {}): Promise<P
   const port = await freePort();
   const socket = join(dir, "mysqld.sock");
   const logFile = join(dir, "error.log");
+  // Its own temporary files (a sort, a temporary table) in its own folder: a shared /tmp may be
+  // cleaned under it.
+  const serverTmp = join(dir, "tmp");
+  mkdirSync(serverTmp);
   const args = [
     "--no-defaults",
     `--datadir=${datadir}`,
+    `--tmpdir=${serverTmp}`,
     `--port=${port}`,
     "--bind-address=127.0.0.1",
     `--socket=${socket}`,
