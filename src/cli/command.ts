@@ -51,11 +51,16 @@ function checkStrictly(argv: string[]): number {
   const { tokens } = tokenize({ args: argv, options: OPTIONS, strict: false, allowPositionals: true, tokens: true });
   const given = new Set<string>();
   let verbosity = 0;
+  let before: string | undefined;
   for (const token of tokens) {
     if (token.kind === "positional") throw configError(`unexpected argument '${token.value}' (see --help)`);
     if (token.kind !== "option") continue; // `--`: only positionals follow, refused above
     const flag = BY_NAME.get(token.name);
     if (!flag) throw configError(`unknown option '${token.rawName}' (see --help)`);
+    if (flag.first && before !== undefined) {
+      throw configError(`${token.rawName} must come first on the command line, before ${before} (as in the mariadb client)`);
+    }
+    if (!flag.first) before ??= token.rawName;
     if (flag.type === "boolean") {
       if (token.value !== undefined) throw configError(`${token.rawName} takes no value, got '${token.value}'`);
       if (flag.name === "verbose") verbosity++;

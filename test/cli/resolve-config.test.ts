@@ -2,9 +2,10 @@ import { describe, expect, test } from "bun:test";
 import { parseFlags } from "../../src/cli/command.ts";
 import { configWarnings, inferFromPath, resolveConfig } from "../../src/cli/resolve-config.ts";
 import type { GdError } from "../../src/errors.ts";
+import { NO_OPTION_FILES } from "../support/harness.ts";
 
 const warningsFor = (...argv: string[]) =>
-  configWarnings(resolveConfig(parseFlags(["--db-url", "mysql://u@h/d", "-q", "SELECT 1", ...argv]).flags, {}, 0, false));
+  configWarnings(resolveConfig(parseFlags(["--db-url", "mysql://u@h/d", "-q", "SELECT 1", ...argv]).flags, NO_OPTION_FILES, 0, false));
 
 describe("inferFromPath", () => {
   test("format and compression from the extensions, case-insensitively", () => {
@@ -44,7 +45,7 @@ describe("configWarnings", () => {
 describe("resolveConfig: numbers and TLS", () => {
   // The URL from the environment, so a test may give its own with --db-url.
   const resolve = (...argv: string[]) =>
-    resolveConfig(parseFlags(["-q", "SELECT 1", "-o", "x.csv", ...argv]).flags, { DATABASE_URL: "mysql://u@h/d" }, 0, false);
+    resolveConfig(parseFlags(["-q", "SELECT 1", "-o", "x.csv", ...argv]).flags, { ...NO_OPTION_FILES, DATABASE_URL: "mysql://u@h/d" }, 0, false);
   const refusal = (...argv: string[]) => {
     try {
       resolve(...argv);

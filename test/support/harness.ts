@@ -4,6 +4,7 @@ import { afterAll, beforeAll } from "bun:test";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { GLOBAL_FILES_ENV } from "../../src/cli/option-files.ts";
 import { startPrivateServer, type PrivateServer, type ServerOptions } from "../../src/devdb/private-server.ts";
 
 export const ROOT = resolve(import.meta.dir, "../..");
@@ -53,11 +54,15 @@ export interface RunOptions {
   shell?: string;
 }
 
+/** What keeps the CLI from the machine's option files (/etc/my.cnf, ~/.my.cnf): a test gives its own. */
+export const NO_OPTION_FILES = { [GLOBAL_FILES_ENV]: "" };
+
 /** Environment without the variables the CLI reads, so the host's settings cannot leak in. */
 export function cleanEnv(extra: Record<string, string | undefined> = {}): Record<string, string> {
-  const env: Record<string, string> = {};
+  const env: Record<string, string> = { ...NO_OPTION_FILES };
+  const read = ["DATABASE_URL", "DATABASE_QUERY", "OUTPUT_FILE", "NO_COLOR", "HOME", "MARIADB_HOME", "MYSQL_HOME"];
   for (const [k, v] of Object.entries(process.env)) {
-    if (v !== undefined && !["DATABASE_URL", "DATABASE_QUERY", "OUTPUT_FILE", "NO_COLOR"].includes(k)) env[k] = v;
+    if (v !== undefined && !read.includes(k)) env[k] = v;
   }
   for (const [k, v] of Object.entries(extra)) if (v !== undefined) env[k] = v;
   return env;
