@@ -142,7 +142,7 @@ describe("which files", () => {
     const extra = cnf("[client]\nuser=extra\nhost=extra\n");
     cnf("[client]\nuser=home\n", "order-home/.my.cnf");
     const env = { GOLD_DIGGER_GLOBAL_OPTION_FILES: `${global1}:${global2}`, HOME: home, MYSQL_HOME: join(home, "server") };
-    const value = (choice: OptionFileChoice, e = env) => Object.fromEntries(Object.entries(ours(choice, e).settings).map(([k, v]) => [k, v.value]));
+    const value = (choice: OptionFileChoice, e: Record<string, string> = env) => Object.fromEntries(Object.entries(ours(choice, e).settings).map(([k, v]) => [k, v.value]));
     expect(value({ read: "defaults", extraFile: extra })).toEqual({ user: "home", host: "extra", port: "3", socket: "/g2", database: "g1" });
     expect(value({ read: "defaults" }, { ...env, MARIADB_HOME: join(dir(), "nowhere") })).toEqual({ user: "home", host: "g2", port: "2", socket: "/g2", database: "g1" });
     expect(value({ read: "only", file: extra })).toEqual({ user: "extra", host: "extra" });
