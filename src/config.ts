@@ -1,12 +1,15 @@
 // The resolved configuration of one export: what the CLI hands to the exporter.
 import type { Compression, Format } from "./formats.ts";
+import type { ResolvedConnection } from "./cli/connection-target.ts";
 import type { TlsChoice, TlsMode } from "./source/connection/tls.ts";
 
 export type { Compression, Format, TlsMode };
 
 export interface ExportConfig {
-  /** The database URL as given (may hold a password: never print it, use redactUrl). */
-  dbUrl: string;
+  /** The database URL as given, if any (may hold a password: never print it, use redactUrl). */
+  dbUrl?: string;
+  /** The URL and the option files, resolved (holds the password: print describeConnection). */
+  connection: ResolvedConnection;
   query: string;
   /** Output path, or "-" for stdout. */
   output: string;

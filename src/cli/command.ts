@@ -38,34 +38,43 @@ export const command = defineCommand({
  * of short flags only the last may take one (`-vq SQL`).
  */
 export function parseFlags(argv: string[]): { flags: ParsedFlags; verbosity: number } {
-  const verbosity = checkStrictly(argv);
+  const { verbosity, switches } = checkStrictly(argv);
   const parsed = cittyParse(argv, ARGS) as Record<string, string | boolean | undefined>;
   const flags: ParsedFlags = {};
   for (const f of ALL_FLAGS) if (parsed[f.name] !== undefined) flags[f.name] = parsed[f.name];
+  // citty reads `--no-defaults` as `--defaults` negated: switches come from node's tokens.
+  for (const name of switches) flags[name] = true;
   return { flags, verbosity };
 }
 
-/** What citty lets through: refused with exit 2. Returns how many times -v was given. */
-function checkStrictly(argv: string[]): number {
+/** What citty lets through: refused with exit 2. Returns how many times -v was given, and the switches given. */
+function checkStrictly(argv: string[]): { verbosity: number; switches: Set<string> } {
   // Not node's strict mode: it refuses a value that starts with a dash, and its messages are not ours.
   const { tokens } = tokenize({ args: argv, options: OPTIONS, strict: false, allowPositionals: true, tokens: true });
   const given = new Set<string>();
+  const switches = new Set<string>();
   let verbosity = 0;
+  let before: string | undefined;
   for (const token of tokens) {
     if (token.kind === "positional") throw configError(`unexpected argument '${token.value}' (see --help)`);
     if (token.kind !== "option") continue; // `--`: only positionals follow, refused above
     const flag = BY_NAME.get(token.name);
     if (!flag) throw configError(`unknown option '${token.rawName}' (see --help)`);
+    if (flag.first && before !== undefined) {
+      throw configError(`${token.rawName} must come first on the command line, before ${before} (as in the mariadb client)`);
+    }
+    if (!flag.first) before ??= token.rawName;
     if (flag.type === "boolean") {
       if (token.value !== undefined) throw configError(`${token.rawName} takes no value, got '${token.value}'`);
       if (flag.name === "verbose") verbosity++;
+      switches.add(flag.name);
     } else {
       if (!token.value) throw configError(`--${flag.name} needs a value`);
       if (given.has(flag.name)) throw configError(`--${flag.name} given more than once`);
       given.add(flag.name);
     }
   }
-  return verbosity;
+  return { verbosity, switches };
 }
 
 // ---- --help -------------------------------------------------------------------------------

@@ -14,9 +14,14 @@ export interface FlagSpec {
   choices?: string[];
   /** Completion should offer file names. */
   file?: boolean;
+  /** Only before every other flag, as the `mariadb` client takes it. */
+  first?: boolean;
 }
 
 export const FLAGS: FlagSpec[] = [
+  { name: "no-defaults", type: "boolean", first: true, description: "Read no option file (must come first)" },
+  { name: "defaults-file", type: "string", first: true, valueHint: "FILE", file: true, description: "Read options from FILE only, not ~/.my.cnf or /etc (must come first)" },
+  { name: "defaults-extra-file", type: "string", first: true, valueHint: "FILE", file: true, description: "Read FILE after the global option files, before ~/.my.cnf (must come first)" },
   { name: "db-url", type: "string", env: "DATABASE_URL", valueHint: "URL", description: "mysql://user:pass@host:port/db, then ?ssl-mode=MODE or ?socketPath=PATH" },
   { name: "query", alias: "q", type: "string", env: "DATABASE_QUERY", valueHint: "SQL", description: "SQL query to run" },
   { name: "query-file", type: "string", valueHint: "FILE", file: true, description: "Read the query from FILE; - reads standard input (conflicts with --query)" },

@@ -33,7 +33,7 @@ export function planExport(cfg: ExportConfig): ExportPlan {
   const readers = cfg.splitBy === undefined ? 1 : cfg.parallel;
   const protocol: Protocol = binaryProtocolPays(encoding, readers) ? "binary" : "text";
   return {
-    connection: planConnection(cfg.dbUrl, cfg.tls, cfg.connectTimeoutMs),
+    connection: planConnection(cfg.connection.target, cfg.tls, cfg.connectTimeoutMs),
     read: {
       query: cfg.query,
       split: cfg.splitBy === undefined ? undefined : splitQuery(cfg.query, cfg.splitBy),

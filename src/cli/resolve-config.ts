@@ -6,8 +6,9 @@ import type { Compression, ExportConfig, Format, TlsMode } from "../config.ts";
 import { configError, errnoWords } from "../errors.ts";
 import { COMPRESSED_INSIDE, COMPRESSION_BY_EXTENSION, COMPRESSIONS, FORMAT_BY_EXTENSION, FORMATS, INSIDE_DEFAULT, KNOWN_EXTENSIONS } from "../formats.ts";
 import { DEFAULT_ROW_GROUP_ROWS } from "../format/parquet/encoder.ts";
-import { parseDbUrl } from "../source/connection/db-url.ts";
 import { refuseClosedStdin } from "../std-fds.ts";
+import { resolveConnection, URL_SOURCES, type ResolvedConnection } from "./connection-target.ts";
+import { readOptionFiles, type OptionFileChoice } from "./option-files.ts";
 import { decodeUtf8 } from "./utf8-input.ts";
 
 export type ParsedFlags = Record<string, string | boolean | undefined>;
@@ -41,7 +42,7 @@ export function inferFromPath(path: string): { format?: Format; compression: Com
  * since the user asked for it, but more often a slip that leaves a misleading file name.
  */
 export function configWarnings(cfg: ExportConfig): string[] {
-  const warnings = outputNameWarnings(cfg);
+  const warnings = [...cfg.connection.warnings, ...outputNameWarnings(cfg)];
   if (cfg.splitBy !== undefined && cfg.consistency === "none" && cfg.parallel > 1) {
     warnings.push("--consistency none: each reader sees the data as it is when its range starts, not one snapshot");
   }
@@ -143,11 +144,23 @@ const INSTEAD_OF_SSL_MODE: Record<Exclude<TlsMode, "default">, string> = {
   "allow-invalid": "give one (the flag is ssl-mode=REQUIRED)",
 };
 
+/** --no-defaults, --defaults-file, --defaults-extra-file: at most one, as each excludes the others' files. */
+function optionFileChoice(flags: ParsedFlags): OptionFileChoice {
+  const only = str(flags["defaults-file"]);
+  const extraFile = str(flags["defaults-extra-file"]);
+  const given = [flags["no-defaults"] && "--no-defaults", only !== undefined && "--defaults-file", extraFile !== undefined && "--defaults-extra-file"].filter(Boolean);
+  // The client reads only --defaults-file when both are given, ignoring the other in silence.
+  if (given.length > 1) throw configError(`${given.join(" and ")} conflict: give one`);
+  if (flags["no-defaults"]) return { read: "none" };
+  return only === undefined ? { read: "defaults", extraFile } : { read: "only", file: only };
+}
+
 /**
  * The TLS flags, at most one of them, and never beside a URL's ssl-mode: honouring one of the
- * two in silence would verify more or less than the user believes.
+ * two in silence would verify more or less than the user believes. A flag beats an option
+ * file's ssl-mode and ssl-ca, as the command line beats option files in the client.
  */
-function resolveTls(flags: ParsedFlags, dbUrl: string): ExportConfig["tls"] {
+function resolveTls(flags: ParsedFlags, connection: ResolvedConnection): ExportConfig["tls"] {
   const chosen: { mode: Exclude<TlsMode, "default">; flag: string }[] = [];
   const caFile = str(flags["tls-ca-file"]);
   if (caFile !== undefined) chosen.push({ mode: "ca-file", flag: "--tls-ca-file" });
@@ -155,9 +168,17 @@ function resolveTls(flags: ParsedFlags, dbUrl: string): ExportConfig["tls"] {
   if (flags["allow-invalid-certificate"]) chosen.push({ mode: "allow-invalid", flag: "--allow-invalid-certificate" });
   if (chosen.length > 1) throw configError(`${chosen.map((c) => c.flag).join(" and ")} conflict: choose one TLS mode`);
   const [choice] = chosen;
-  if (!choice) return { mode: "default", caFile };
-  const { sslMode } = parseDbUrl(dbUrl);
-  if (sslMode) throw configError(`ssl-mode=${sslMode} in the URL and ${choice.flag} conflict: ${INSTEAD_OF_SSL_MODE[choice.mode]}`);
+  const { target, sources, caFile: fileCa } = connection;
+  if (!choice) {
+    if (!fileCa) return { mode: "default" };
+    // An option file's ssl-ca verifies as --tls-ca-file does, unless an ssl-mode says how far.
+    return { mode: target.sslMode === undefined ? "ca-file" : "default", caFile: fileCa.value, caSource: `ssl-ca in ${fileCa.from}` };
+  }
+  if (target.sslMode && URL_SOURCES.has(sources.sslMode ?? "")) {
+    throw configError(`ssl-mode=${target.sslMode} in the URL and ${choice.flag} conflict: ${INSTEAD_OF_SSL_MODE[choice.mode]}`);
+  }
+  // The flag beats an option file's ssl-mode: hints on failure must not suggest changing it.
+  delete target.sslMode;
   return { mode: choice.mode, caFile };
 }
 
@@ -180,8 +201,9 @@ export function resolveConfig(
   stderrIsTty: boolean,
 ): ExportConfig {
   if (verbosity > 0 && flags.quiet) throw configError("--verbose and --quiet conflict");
-  const dbUrl = str(flags["db-url"]) ?? env.DATABASE_URL;
-  if (!dbUrl) throw configError("missing database URL: pass --db-url or set DATABASE_URL");
+  const dbUrl = str(flags["db-url"]) ?? (env.DATABASE_URL || undefined);
+  const source = flags["db-url"] === undefined ? ("DATABASE_URL" as const) : ("--db-url" as const);
+  const connection = resolveConnection(dbUrl === undefined ? undefined : { url: dbUrl, source }, readOptionFiles(optionFileChoice(flags), env));
   const query = resolveQuery(flags, env);
   const output = str(flags.output) ?? env.OUTPUT_FILE;
   if (!output) throw configError("missing output: pass --output (or -o -) or set OUTPUT_FILE");
@@ -216,6 +238,7 @@ export function resolveConfig(
 
   return {
     dbUrl,
+    connection,
     query,
     output,
     format,
@@ -229,7 +252,7 @@ export function resolveConfig(
     csvNewline: flags["csv-lf"] ? "\n" : "\r\n",
     nullValue,
     rowGroupRows: integer("row-group-rows", rowGroupFlag, DEFAULT_ROW_GROUP_ROWS, 1, 1_000_000),
-    tls: resolveTls(flags, dbUrl),
+    tls: resolveTls(flags, connection),
     connectTimeoutMs: seconds("connect-timeout", str(flags["connect-timeout"]), 10, false),
     readTimeoutMs: seconds("read-timeout", str(flags["read-timeout"]), 300, true),
     splitBy,

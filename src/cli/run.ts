@@ -7,6 +7,7 @@ import type { ExportPlan, ReadPlan } from "../plan.ts";
 import { redactMessage, redactSql, sqlSecrets, urlPasswords } from "../redact.ts";
 import { helpText, parseFlags, VERSION } from "./command.ts";
 import { completionScript } from "./completion.ts";
+import { describeConnection } from "./connection-target.ts";
 import { createLog, logFormatOf, requestedLogFormat } from "./log.ts";
 import { startProgress, summary } from "./progress.ts";
 import { planExport } from "./plan-export.ts";
@@ -52,7 +53,8 @@ function redactedJson(value: unknown, secrets: string[]): string {
   return JSON.stringify(value, (_key, v: unknown) => (typeof v === "string" ? redactMessage(v, "", secrets) : v), 2) + "\n";
 }
 
-const dumpConfig = (cfg: ExportConfig, secrets: string[]) => redactedJson({ ...cfg, query: redactSql(cfg.query) }, secrets);
+const dumpConfig = (cfg: ExportConfig, secrets: string[]) =>
+  redactedJson({ ...cfg, connection: describeConnection(cfg.connection), query: redactSql(cfg.query) }, secrets);
 
 /** The read plan for --dry-run: the connection without its password, the SQL with its secrets masked. */
 function describePlan(plan: ExportPlan, read: ReadPlan, secrets: string[]): string {
@@ -101,7 +103,7 @@ export async function runCli(argv: string[], io: CliIo, signal?: AbortSignal): P
     const cfg = resolveConfig(flags, io.env, verbosity, io.stderrIsTty);
     if (!cfg.quiet) for (const warning of configWarnings(cfg)) log.warn(`warning: ${warning}`);
     query = cfg.query;
-    secrets.push(...sqlSecrets(cfg.query));
+    secrets.push(cfg.connection.target.password, ...sqlSecrets(cfg.query));
     if (flags["dump-config"]) {
       io.stdout(dumpConfig(cfg, secrets));
       return ExitCode.Ok;

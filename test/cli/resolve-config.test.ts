@@ -1,10 +1,14 @@
 import { describe, expect, test } from "bun:test";
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { parseFlags } from "../../src/cli/command.ts";
 import { configWarnings, inferFromPath, resolveConfig } from "../../src/cli/resolve-config.ts";
 import type { GdError } from "../../src/errors.ts";
+import { planTls } from "../../src/source/connection/tls.ts";
+import { NO_OPTION_FILES, useTempDir } from "../support/harness.ts";
 
 const warningsFor = (...argv: string[]) =>
-  configWarnings(resolveConfig(parseFlags(["--db-url", "mysql://u@h/d", "-q", "SELECT 1", ...argv]).flags, {}, 0, false));
+  configWarnings(resolveConfig(parseFlags(["--db-url", "mysql://u@h/d", "-q", "SELECT 1", ...argv]).flags, NO_OPTION_FILES, 0, false));
 
 describe("inferFromPath", () => {
   test("format and compression from the extensions, case-insensitively", () => {
@@ -45,7 +49,7 @@ describe("configWarnings", () => {
 describe("resolveConfig: numbers and TLS", () => {
   // The URL from the environment, so a test may give its own with --db-url.
   const resolve = (...argv: string[]) =>
-    resolveConfig(parseFlags(["-q", "SELECT 1", "-o", "x.csv", ...argv]).flags, { DATABASE_URL: "mysql://u@h/d" }, 0, false);
+    resolveConfig(parseFlags(["-q", "SELECT 1", "-o", "x.csv", ...argv]).flags, { ...NO_OPTION_FILES, DATABASE_URL: "mysql://u@h/d" }, 0, false);
   const refusal = (...argv: string[]) => {
     try {
       resolve(...argv);
@@ -99,5 +103,30 @@ describe("resolveConfig: numbers and TLS", () => {
       code: 2,
       message: `ssl-mode=${mode} in the URL and ${flag} conflict: ${advice}`,
     });
+  });
+});
+
+describe("resolveConfig: TLS from option files", () => {
+  const dir = useTempDir();
+  /** The TLS choice and target ssl-mode with `text` as the only option file. */
+  const resolveWith = (text: string, ...argv: string[]) => {
+    const file = join(dir(), "tls.cnf");
+    writeFileSync(file, text);
+    const flags = parseFlags(["--defaults-file", file, "-q", "SELECT 1", "-o", "x.csv", ...argv]).flags;
+    const cfg = resolveConfig(flags, { DATABASE_URL: "mysql://u@db.example/d" }, 0, false);
+    return { tls: cfg.tls, sslMode: cfg.connection.target.sslMode };
+  };
+
+  test("ssl-ca verifies as --tls-ca-file does; beside a verifying ssl-mode, it is the CA for it", () => {
+    const from = `ssl-ca in ${join(dir(), "tls.cnf")} [client]`;
+    expect(resolveWith("[client]\nssl-ca=/ca.pem\n")).toEqual({ tls: { mode: "ca-file", caFile: "/ca.pem", caSource: from }, sslMode: undefined });
+    expect(resolveWith("[client]\nssl-ca=/ca.pem\nssl-mode=verify_ca\n")).toEqual({ tls: { mode: "default", caFile: "/ca.pem", caSource: from }, sslMode: "VERIFY_CA" });
+    const plan = () => planTls({ host: "db.example", port: 3306, user: "", password: "", sslMode: "VERIFY_CA", ignoredParams: [] }, { mode: "default", caFile: "/nonexistent/ca.pem", caSource: from });
+    expect(plan).toThrow(`cannot read ${from} /nonexistent/ca.pem: no such file or directory`);
+  });
+
+  test("a TLS flag beats the files' ssl-mode (the command line beats option files), but not the URL's", () => {
+    expect(resolveWith("[client]\nssl-mode=DISABLED\nssl-ca=/ca.pem\n", "--allow-invalid-certificate")).toEqual({ tls: { mode: "allow-invalid" }, sslMode: undefined });
+    expect(() => resolveWith("[client]\n", "--db-url", "mysql://u@h/?ssl-mode=REQUIRED", "--allow-invalid-certificate")).toThrow("ssl-mode=REQUIRED in the URL and --allow-invalid-certificate conflict");
   });
 });

@@ -7,7 +7,7 @@ import { planExport } from "../../src/cli/plan-export.ts";
 import { resolveConfig } from "../../src/cli/resolve-config.ts";
 import { ExitCode, type GdError } from "../../src/errors.ts";
 import { runExport } from "../../src/export.ts";
-import { CRASHING_WORKER, gdInProcess, usePrivateServer, useTempDir } from "../support/harness.ts";
+import { CRASHING_WORKER, gdInProcess, NO_OPTION_FILES, usePrivateServer, useTempDir } from "../support/harness.ts";
 
 const server = usePrivateServer();
 const dir = useTempDir();
@@ -18,7 +18,7 @@ test(
   async () => {
     const output = join(dir(), "worker-crash.csv");
     const flags = { "db-url": sweepUrl(server().port), query: "SELECT * FROM seq_1_to_3000000", output, workers: "2" };
-    const plan = planExport(resolveConfig(flags, {}, 0, false));
+    const plan = planExport(resolveConfig(flags, NO_OPTION_FILES, 0, false));
     const run = runExport({ ...plan, encoding: { ...plan.encoding, workerModule: CRASHING_WORKER } }, { warn: () => {}, detail: () => {} });
     await expect(run).rejects.toThrow(/serializer worker failed: injected worker fault/);
     expect(await run.catch((e: GdError) => e.exitCode)).toBe(ExitCode.Query);

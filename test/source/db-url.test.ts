@@ -1,7 +1,11 @@
 import { describe, expect, test } from "bun:test";
 import { ExitCode, GdError } from "../../src/errors.ts";
-import { formatHostPort, parseDbUrl } from "../../src/source/connection/db-url.ts";
+import { resolveConnection } from "../../src/cli/connection-target.ts";
+import { formatHostPort } from "../../src/source/connection/db-url.ts";
 import { planTls } from "../../src/source/connection/tls.ts";
+
+/** The target of a URL alone, no option file. */
+const parseDbUrl = (url: string) => resolveConnection({ url, source: "--db-url" }, { settings: {}, warnings: [] }).target;
 
 /** Asserts a configError (exit 2) whose message never contains `secret`; returns the message. */
 function rejects(url: string, secret = "s3cr3t"): string {

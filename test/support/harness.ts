@@ -5,6 +5,7 @@ import { afterAll, beforeAll } from "bun:test";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { GLOBAL_FILES_ENV } from "../../src/cli/option-files.ts";
 import { startPrivateServer, type PrivateServer, type ServerOptions } from "../../src/devdb/private-server.ts";
 import { runCli } from "../../src/cli/run.ts";
 import { GdError, type ExitCode } from "../../src/errors.ts";
@@ -57,11 +58,13 @@ export interface RunOptions {
 }
 
 /** The environment variables the CLI itself reads (through CliIo.env). */
-const CLI_ENV = ["DATABASE_URL", "DATABASE_QUERY", "OUTPUT_FILE", "NO_COLOR"];
+const CLI_ENV = ["DATABASE_URL", "DATABASE_QUERY", "OUTPUT_FILE", "NO_COLOR", "HOME", "MARIADB_HOME", "MYSQL_HOME", GLOBAL_FILES_ENV];
+/** What keeps the CLI from the machine's option files (/etc/my.cnf, ~/.my.cnf): a test gives its own. */
+export const NO_OPTION_FILES = { [GLOBAL_FILES_ENV]: "" };
 
 /** Environment without the variables the CLI reads, so the host's settings cannot leak in. */
 export function cleanEnv(extra: Record<string, string | undefined> = {}): Record<string, string> {
-  const env: Record<string, string> = {};
+  const env: Record<string, string> = { ...NO_OPTION_FILES };
   for (const [k, v] of Object.entries(process.env)) {
     if (v !== undefined && !CLI_ENV.includes(k)) env[k] = v;
   }

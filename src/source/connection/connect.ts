@@ -4,7 +4,7 @@ import mariadb, { type Connection } from "mariadb";
 import type { ConnectionPlan } from "../../plan.ts";
 import { ExitCode, GdError } from "../../errors.ts";
 import { connectorReason, serverErrno } from "../errors.ts";
-import { formatHostPort, parseDbUrl, type DbTarget } from "./db-url.ts";
+import { formatHostPort, type DbTarget } from "./db-url.ts";
 import { planTls, type TlsChoice, type TlsPlan } from "./tls.ts";
 
 const SERVER_SSL_DISABLED = 45023;
@@ -89,9 +89,8 @@ export const EXACT_VALUES = {
   charset: "utf8mb4",
 };
 
-/** The URL parsed and the TLS settings read (the CA file, once) for every connection of an export. */
-export function planConnection(dbUrl: string, tls: TlsChoice, connectTimeoutMs: number): ConnectionPlan {
-  const target = parseDbUrl(dbUrl);
+/** The TLS settings read (the CA file, once) for every connection of an export. */
+export function planConnection(target: DbTarget, tls: TlsChoice, connectTimeoutMs: number): ConnectionPlan {
   return { target, tls: planTls(target, tls), connectTimeoutMs };
 }
 

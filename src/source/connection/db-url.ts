@@ -18,14 +18,39 @@ export interface DbTarget {
   ignoredParams: string[];
 }
 
-const SSL_MODES: readonly SslMode[] = ["DISABLED", "PREFERRED", "REQUIRED", "VERIFY_CA", "VERIFY_IDENTITY"];
-const DEFAULT_PORT = 3306;
+/** What a URL (or an option file) says about the connection: a part it does not give is absent. */
+export interface TargetParts {
+  host?: string;
+  port?: number;
+  user?: string;
+  password?: string;
+  database?: string;
+  socketPath?: string;
+  sslMode?: SslMode;
+}
 
-/**
- * `mysql://` or `mariadb://` URL to connection target. User, password, database and query
- * values are percent-decoded. Throws a configError (exit 2) whose message never holds the password.
- */
-export function parseDbUrl(url: string): DbTarget {
+export interface UrlParts extends TargetParts {
+  ignoredParams: string[];
+}
+
+const SSL_MODES: readonly SslMode[] = ["DISABLED", "PREFERRED", "REQUIRED", "VERIFY_CA", "VERIFY_IDENTITY"];
+export const DEFAULT_PORT = 3306;
+
+/** An ssl-mode as other clients spell it too (`verify-ca`, `required`): any case, either separator. */
+export function parseSslMode(value: string): SslMode | undefined {
+  return SSL_MODES.find((m) => m === value.toUpperCase().replaceAll("-", "_"));
+}
+
+export const SSL_MODE_CHOICES = `ssl-mode must be one of ${SSL_MODES.join(", ")}`;
+
+/** A port as written in a URL or an option file: 1 to 65535 in plain digits. */
+export function parsePort(text: string): number | undefined {
+  const port = /^\d{1,5}$/.test(text) ? Number(text) : 0;
+  return port >= 1 && port <= 65535 ? port : undefined;
+}
+
+/** The parts a URL gives, each absent where the URL is silent (`mysql:///db` gives no host, user or password). */
+export function parseDbUrlParts(url: string): UrlParts {
   const scheme = /^([A-Za-z][A-Za-z0-9+.-]*):\/\//.exec(url);
   // Without a recognisable `scheme://` redactUrl cannot tell where a password is: echo nothing.
   if (!scheme) throw configError(`the database URL must look like ${URL_SHAPE}`);
@@ -61,8 +86,9 @@ export function parseDbUrl(url: string): DbTarget {
   }
   const userinfo = at < 0 ? "" : authority.slice(0, at);
   const colon = userinfo.indexOf(":");
-  const user = decode(colon < 0 ? userinfo : userinfo.slice(0, colon), "user name");
-  const password = colon < 0 ? "" : decode(userinfo.slice(colon + 1), "password");
+  const user = decode(colon < 0 ? userinfo : userinfo.slice(0, colon), "user name") || undefined;
+  // `user:@host` gives an empty password; `user@host` none.
+  const password = colon < 0 ? undefined : decode(userinfo.slice(colon + 1), "password");
   const { host, port } = parseHostPort(authority.slice(at + 1), fail);
 
   const queryStart = tail.indexOf("?");
@@ -80,10 +106,8 @@ export function parseDbUrl(url: string): DbTarget {
     const key = name.toLowerCase();
     const value = eq < 0 ? "" : decode(param.slice(eq + 1), `value of ${key}`);
     if (key === "ssl-mode" || key === "sslmode" || key === "ssl_mode") {
-      // Other clients spell these `verify-ca`, `required`: accept any case and either separator.
-      const mode = SSL_MODES.find((m) => m === value.toUpperCase().replaceAll("-", "_"));
-      if (!mode) throw fail(`ssl-mode must be one of ${SSL_MODES.join(", ")}`);
-      sslMode = mode;
+      sslMode = parseSslMode(value);
+      if (!sslMode) throw fail(SSL_MODE_CHOICES);
     } else if (key === "socketpath" || key === "socket") {
       if (value === "") throw fail("socketPath is empty");
       socketPath = value;
@@ -93,9 +117,10 @@ export function parseDbUrl(url: string): DbTarget {
     }
   }
 
-  if (host === "" && socketPath === undefined) throw fail("no host: give one, or a socketPath query parameter");
-  // A socket connection has no host; "localhost" is what MySQL clients call it.
-  return { host: host || "localhost", port, user, password, database, socketPath, sslMode, ignoredParams };
+  const parts: UrlParts = { host: host || undefined, port, user, password, database, socketPath, sslMode, ignoredParams };
+  // Absent, not undefined: a target built from these compares equal to one that never had the part.
+  for (const key of Object.keys(parts) as (keyof UrlParts)[]) if (parts[key] === undefined) delete parts[key];
+  return parts;
 }
 
 /**
@@ -123,7 +148,7 @@ export function formatHostPort({ host, port }: { host: string; port: number }): 
   return host.includes(":") ? `[${host}]:${port}` : `${host}:${port}`;
 }
 
-function parseHostPort(text: string, fail: (reason: string) => Error): { host: string; port: number } {
+function parseHostPort(text: string, fail: (reason: string) => Error): { host: string; port?: number } {
   let host: string;
   let portText: string | undefined;
   if (text.startsWith("[")) {
@@ -141,8 +166,8 @@ function parseHostPort(text: string, fail: (reason: string) => Error): { host: s
     portText = parts[1];
     if (!/^[\p{L}\p{N}._-]*$/u.test(host)) throw fail("invalid host name");
   }
-  if (portText === undefined) return { host, port: DEFAULT_PORT };
-  const port = /^\d{1,5}$/.test(portText) ? Number(portText) : 0;
-  if (port < 1 || port > 65535) throw fail("the port must be a number from 1 to 65535");
+  if (portText === undefined) return { host };
+  const port = parsePort(portText);
+  if (port === undefined) throw fail("the port must be a number from 1 to 65535");
   return { host, port };
 }

@@ -9,7 +9,10 @@ export type TlsMode = "default" | "ca-file" | "skip-hostname" | "allow-invalid";
 /** The TLS flags: at most one of them (cli/resolve-config.ts), and the CA file's path. */
 export interface TlsChoice {
   mode: TlsMode;
+  /** With ca-file, or an ssl-mode that verifies: the CA to verify against. */
   caFile?: string;
+  /** What named the CA file, for messages (default `--tls-ca-file`): `ssl-ca in ~/.my.cnf [client]`. */
+  caSource?: string;
 }
 
 export interface TlsPlan {
@@ -24,15 +27,15 @@ export interface TlsPlan {
 
 const skipHostname = () => undefined;
 
-function readCa(path: string): string {
+function readCa(path: string, source = "--tls-ca-file"): string {
   let pem: string;
   try {
     pem = readFileSync(path, "utf8");
   } catch (error) {
-    throw configError(`cannot read --tls-ca-file ${path}: ${errnoWords(error)}`);
+    throw configError(`cannot read ${source} ${path}: ${errnoWords(error)}`);
   }
   if (!pem.includes("-----BEGIN CERTIFICATE-----")) {
-    throw configError(`--tls-ca-file ${path} holds no PEM certificate`);
+    throw configError(`${source} ${path} holds no PEM certificate`);
   }
   return pem;
 }
@@ -41,7 +44,7 @@ export function planTls(target: DbTarget, tls: TlsChoice): TlsPlan {
   switch (tls.mode) {
     case "ca-file":
       return {
-        ssl: { ca: readCa(tls.caFile!), rejectUnauthorized: true },
+        ssl: { ca: readCa(tls.caFile!, tls.caSource), rejectUnauthorized: true },
         fallbackToPlain: false,
         description: `TLS verified against ${tls.caFile}`,
       };
@@ -64,6 +67,9 @@ export function planTls(target: DbTarget, tls: TlsChoice): TlsPlan {
   }
   const local = target.socketPath !== undefined || isLoopback(target.host);
   const mode = target.sslMode ?? (local ? "PREFERRED" : "VERIFY_IDENTITY");
+  // Only a mode that verifies has a use for a CA (an option file's ssl-ca beside its ssl-mode).
+  const ca = tls.caFile === undefined ? {} : { ca: readCa(tls.caFile, tls.caSource) };
+  const against = tls.caFile === undefined ? "" : ` against ${tls.caFile}`;
   switch (mode) {
     case "DISABLED":
       return { ssl: false, fallbackToPlain: false, description: "plain (ssl-mode=DISABLED)" };
@@ -77,11 +83,11 @@ export function planTls(target: DbTarget, tls: TlsChoice): TlsPlan {
       return { ssl: { rejectUnauthorized: false }, fallbackToPlain: false, description: "TLS, unverified (ssl-mode=REQUIRED)" };
     case "VERIFY_CA":
       return {
-        ssl: { rejectUnauthorized: true, checkServerIdentity: skipHostname },
+        ssl: { ...ca, rejectUnauthorized: true, checkServerIdentity: skipHostname },
         fallbackToPlain: false,
-        description: "TLS, chain verified (ssl-mode=VERIFY_CA)",
+        description: `TLS, chain verified${against} (ssl-mode=VERIFY_CA)`,
       };
     case "VERIFY_IDENTITY":
-      return { ssl: { rejectUnauthorized: true }, fallbackToPlain: false, description: "TLS, fully verified" };
+      return { ssl: { ...ca, rejectUnauthorized: true }, fallbackToPlain: false, description: `TLS, fully verified${against}` };
   }
 }
