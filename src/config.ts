@@ -1,5 +1,6 @@
 // The resolved configuration of one export: what the CLI hands to the exporter.
 import type { Compression, Format } from "./formats.ts";
+import type { S3Target } from "./output/s3-target.ts";
 import type { TlsChoice, TlsMode } from "./source/connection/tls.ts";
 
 export type { Compression, Format, TlsMode };
@@ -8,8 +9,10 @@ export interface ExportConfig {
   /** The database URL as given (may hold a password: never print it, use redactUrl). */
   dbUrl: string;
   query: string;
-  /** Output path, or "-" for stdout. */
+  /** Output path, "-" for stdout, or an s3:// URL. */
   output: string;
+  /** Where an s3:// output goes. */
+  s3?: S3Target;
   format: Format;
   compression: Compression;
   pretty: boolean;

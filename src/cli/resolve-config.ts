@@ -6,6 +6,7 @@ import type { Compression, ExportConfig, Format, TlsMode } from "../config.ts";
 import { configError, errnoWords } from "../errors.ts";
 import { COMPRESSED_INSIDE, COMPRESSION_BY_EXTENSION, COMPRESSIONS, FORMAT_BY_EXTENSION, FORMATS, INSIDE_DEFAULT, KNOWN_EXTENSIONS } from "../formats.ts";
 import { DEFAULT_ROW_GROUP_ROWS } from "../format/parquet/encoder.ts";
+import { isS3, resolveS3Target } from "../output/s3-target.ts";
 import { parseDbUrl } from "../source/connection/db-url.ts";
 import { refuseClosedStdin } from "../std-fds.ts";
 import { decodeUtf8 } from "./utf8-input.ts";
@@ -185,6 +186,7 @@ export function resolveConfig(
   const query = resolveQuery(flags, env);
   const output = str(flags.output) ?? env.OUTPUT_FILE;
   if (!output) throw configError("missing output: pass --output (or -o -) or set OUTPUT_FILE");
+  const s3 = isS3(output) ? resolveS3Target(output, env) : undefined;
 
   const inferred = output === "-" ? { format: undefined, compression: "none" as Compression } : inferFromPath(output);
   const formatFlag = str(flags.format)?.toLowerCase();
@@ -218,6 +220,7 @@ export function resolveConfig(
     dbUrl,
     query,
     output,
+    s3,
     format,
     compression,
     pretty: flags.pretty === true,

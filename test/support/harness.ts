@@ -8,6 +8,7 @@ import { join, resolve } from "node:path";
 import { startPrivateServer, type PrivateServer, type ServerOptions } from "../../src/devdb/private-server.ts";
 import { runCli } from "../../src/cli/run.ts";
 import { GdError, type ExitCode } from "../../src/errors.ts";
+import { S3_ENV } from "../../src/output/s3-target.ts";
 
 export const ROOT = resolve(import.meta.dir, "../..");
 export const MAIN = join(ROOT, "src/main.ts");
@@ -57,7 +58,7 @@ export interface RunOptions {
 }
 
 /** The environment variables the CLI itself reads (through CliIo.env). */
-const CLI_ENV = ["DATABASE_URL", "DATABASE_QUERY", "OUTPUT_FILE", "NO_COLOR"];
+const CLI_ENV = ["DATABASE_URL", "DATABASE_QUERY", "OUTPUT_FILE", "NO_COLOR", ...S3_ENV];
 
 /** Environment without the variables the CLI reads, so the host's settings cannot leak in. */
 export function cleanEnv(extra: Record<string, string | undefined> = {}): Record<string, string> {
