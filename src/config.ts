@@ -1,6 +1,7 @@
 // The resolved configuration of one export: what the CLI hands to the exporter.
 import type { Compression, Format } from "./formats.ts";
 import type { ResolvedConnection } from "./cli/connection-target.ts";
+import type { S3Target } from "./output/s3-target.ts";
 import type { TlsChoice, TlsMode } from "./source/connection/tls.ts";
 
 export type { Compression, Format, TlsMode };
@@ -11,8 +12,10 @@ export interface ExportConfig {
   /** The URL and the option files, resolved (holds the password: print describeConnection). */
   connection: ResolvedConnection;
   query: string;
-  /** Output path, or "-" for stdout. */
+  /** Output path, "-" for stdout, or an s3:// URL. */
   output: string;
+  /** Where an s3:// output goes. */
+  s3?: S3Target;
   format: Format;
   compression: Compression;
   pretty: boolean;

@@ -76,7 +76,7 @@ export async function runExport(plan: ExportPlan, hooks: ExportHooks): Promise<E
   // An existing output, a missing directory, or a FIFO's wait for its reader comes before any
   // database work.
   hooks.signal?.throwIfAborted();
-  const sink = await openSink(plan.output.path, plan.output.force, hooks.signal);
+  const sink = await openSink(plan.output, hooks.signal);
   const connections = new Connections(plan.connection, hooks.signal);
   try {
     const { conn, tls } = await connections.open();

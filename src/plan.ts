@@ -3,6 +3,7 @@
 // resolved. Everything below cli/ works from these, never from flags. Each is plain data that
 // serializes to JSON: `--dry-run` prints it, redacted (describePlan).
 import type { Compression, Format } from "./formats.ts";
+import type { S3Target } from "./output/s3-target.ts";
 import type { DbTarget } from "./source/connection/db-url.ts";
 import type { TlsPlan } from "./source/connection/tls.ts";
 import type { SplitQuery } from "./source/ranges/split.ts";
@@ -73,8 +74,10 @@ export interface EncodingPlan {
 }
 
 export interface OutputPlan {
-  /** A file path, or "-" for stdout. */
+  /** A file path, "-" for stdout, or an s3:// URL. */
   path: string;
+  /** Where an s3:// output goes. */
+  s3?: S3Target;
   force: boolean;
   /** With zero rows, write an empty export rather than fail (exit 1). */
   allowEmpty: boolean;

@@ -106,6 +106,14 @@ function escapeRegExp(text: string): string {
   return text.replace(/[\\^$.*+?()[\]{}|\/-]/g, "\\$&");
 }
 
+/** The environment variables that hold a secret: the object store's secret key and session token. */
+export const SECRET_ENV = ["AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"] as const;
+
+/** The secrets `env` holds (SECRET_ENV), for redactMessage. */
+export function envSecrets(env: Record<string, string | undefined>): string[] {
+  return SECRET_ENV.flatMap((name) => env[name] ?? []);
+}
+
 /** How a database URL is written, for hints: the nets here would take its PASSWORD for one. */
 export const URL_SHAPE = "mysql://USER:PASSWORD@HOST:PORT/DATABASE";
 

@@ -25,7 +25,7 @@ export const FLAGS: FlagSpec[] = [
   { name: "db-url", type: "string", env: "DATABASE_URL", valueHint: "URL", description: "mysql://user:pass@host:port/db, then ?ssl-mode=MODE or ?socketPath=PATH" },
   { name: "query", alias: "q", type: "string", env: "DATABASE_QUERY", valueHint: "SQL", description: "SQL query to run" },
   { name: "query-file", type: "string", valueHint: "FILE", file: true, description: "Read the query from FILE; - reads standard input (conflicts with --query)" },
-  { name: "output", alias: "o", type: "string", env: "OUTPUT_FILE", valueHint: "FILE", file: true, description: "Output file; - writes to stdout" },
+  { name: "output", alias: "o", type: "string", env: "OUTPUT_FILE", valueHint: "FILE", file: true, description: "Output file; - writes to stdout; s3://BUCKET/KEY writes an object" },
   { name: "format", alias: "f", type: "string", valueHint: "FORMAT", choices: [...FORMATS], description: `${inWords(FORMATS)} (default: from the output extension)` },
   { name: "pretty", alias: "p", type: "boolean", description: "Indent JSON output by 2 spaces" },
   { name: "allow-empty", type: "boolean", description: "Zero rows is success (exit 0) and writes an empty export" },

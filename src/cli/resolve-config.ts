@@ -6,6 +6,7 @@ import type { Compression, ExportConfig, Format, TlsMode } from "../config.ts";
 import { configError, errnoWords } from "../errors.ts";
 import { COMPRESSED_INSIDE, COMPRESSION_BY_EXTENSION, COMPRESSIONS, FORMAT_BY_EXTENSION, FORMATS, INSIDE_DEFAULT, KNOWN_EXTENSIONS } from "../formats.ts";
 import { DEFAULT_ROW_GROUP_ROWS } from "../format/parquet/encoder.ts";
+import { isS3, resolveS3Target } from "../output/s3-target.ts";
 import { refuseClosedStdin } from "../std-fds.ts";
 import { resolveConnection, URL_SOURCES, type ResolvedConnection } from "./connection-target.ts";
 import { readOptionFiles, type OptionFileChoice } from "./option-files.ts";
@@ -207,6 +208,7 @@ export function resolveConfig(
   const query = resolveQuery(flags, env);
   const output = str(flags.output) ?? env.OUTPUT_FILE;
   if (!output) throw configError("missing output: pass --output (or -o -) or set OUTPUT_FILE");
+  const s3 = isS3(output) ? resolveS3Target(output, env) : undefined;
 
   const inferred = output === "-" ? { format: undefined, compression: "none" as Compression } : inferFromPath(output);
   const formatFlag = str(flags.format)?.toLowerCase();
@@ -241,6 +243,7 @@ export function resolveConfig(
     connection,
     query,
     output,
+    s3,
     format,
     compression,
     pretty: flags.pretty === true,

@@ -4,7 +4,7 @@ import type { ExportConfig } from "../config.ts";
 import { ExitCode, GdError } from "../errors.ts";
 import { resolveReadPlan, runExport, type ExportHooks, type ExportStats } from "../export.ts";
 import type { ExportPlan, ReadPlan } from "../plan.ts";
-import { redactMessage, redactSql, sqlSecrets, urlPasswords } from "../redact.ts";
+import { envSecrets, redactMessage, redactSql, sqlSecrets, urlPasswords } from "../redact.ts";
 import { helpText, parseFlags, VERSION } from "./command.ts";
 import { completionScript } from "./completion.ts";
 import { describeConnection } from "./connection-target.ts";
@@ -45,7 +45,7 @@ export const processIo = (): CliIo => ({
 
 /** Every secret we know of: what must never be printed. */
 function secretsOf(argv: string[], env: CliIo["env"]): string[] {
-  return [...argv, env.DATABASE_URL ?? ""].flatMap(urlPasswords);
+  return [...[...argv, env.DATABASE_URL ?? ""].flatMap(urlPasswords), ...envSecrets(env)];
 }
 
 /** Each string through the last net before it is escaped as JSON, where a secret would no longer read as written. */

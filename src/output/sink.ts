@@ -5,7 +5,7 @@
 // that a killed export left is removed by the next export to the same place. A
 // symbolic link is written through, as open(2) would: its target is replaced and the link
 // stays. Devices and FIFOs are written directly; "-" is stdout, and so are /dev/stdout and the
-// other names of fd 1.
+// other names of fd 1. An s3:// URL is an object, written by s3-sink.ts.
 import {
   closeSync,
   constants,
@@ -29,7 +29,9 @@ import {
 } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import { configError, ERRNO_WORDS, errnoWords, GdError, outputError } from "../errors.ts";
+import type { OutputPlan } from "../plan.ts";
 import { refuseClosedStdout } from "../std-fds.ts";
+import { openS3Sink } from "./s3-sink.ts";
 
 export interface Sink {
   /** Resolves when the chunk may be followed by the next one (not necessarily on disk yet). */
@@ -462,7 +464,8 @@ function openDevice(file: string, path: string, signal?: AbortSignal): Promise<n
  * The output, ready for the first byte. Called before connecting, so that whatever fails or waits
  * here (an existing file, a missing directory, a FIFO nobody reads yet) holds no database connection.
  */
-export async function openSink(path: string, force: boolean, signal?: AbortSignal): Promise<Sink> {
+export async function openSink({ path, s3, force }: OutputPlan, signal?: AbortSignal): Promise<Sink> {
+  if (s3) return openS3Sink(s3, force, signal);
   if (writesStdout(path)) return stdoutSink();
   const { file, existing } = resolveTarget(path, force);
   if (existing && !existing.isFile()) {

@@ -9,6 +9,7 @@ import { GLOBAL_FILES_ENV } from "../../src/cli/option-files.ts";
 import { startPrivateServer, type PrivateServer, type ServerOptions } from "../../src/devdb/private-server.ts";
 import { runCli } from "../../src/cli/run.ts";
 import { GdError, type ExitCode } from "../../src/errors.ts";
+import { S3_ENV } from "../../src/output/s3-target.ts";
 
 export const ROOT = resolve(import.meta.dir, "../..");
 export const MAIN = join(ROOT, "src/main.ts");
@@ -58,7 +59,7 @@ export interface RunOptions {
 }
 
 /** The environment variables the CLI itself reads (through CliIo.env). */
-const CLI_ENV = ["DATABASE_URL", "DATABASE_QUERY", "OUTPUT_FILE", "NO_COLOR", "HOME", "MARIADB_HOME", "MYSQL_HOME", GLOBAL_FILES_ENV];
+const CLI_ENV = ["DATABASE_URL", "DATABASE_QUERY", "OUTPUT_FILE", "NO_COLOR", "HOME", "MARIADB_HOME", "MYSQL_HOME", GLOBAL_FILES_ENV, ...S3_ENV];
 /** What keeps the CLI from the machine's option files (/etc/my.cnf, ~/.my.cnf): a test gives its own. */
 export const NO_OPTION_FILES = { [GLOBAL_FILES_ENV]: "" };
 

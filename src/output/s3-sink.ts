@@ -1,0 +1,163 @@
+// An export as an S3 object (`-o s3://BUCKET/KEY`): a multipart upload fed from the ring part by
+// part, completed only after the last byte and aborted on any failure or signal, so the object
+// appears only when complete. The client is the AWS SDK, loaded only here so that other exports do
+// not pay its start-up: Bun's own S3 writer cannot abort an upload (its end(error) completes it).
+import { configError, GdError, outputError } from "../errors.ts";
+import type { S3Target } from "./s3-target.ts";
+import type { Sink } from "./sink.ts";
+
+const MiB = 1 << 20;
+/** S3 numbers parts from 1 to 10,000. */
+const MAX_PARTS = 10_000;
+const FIRST_PART_SIZE = 8 * MiB;
+const PARTS_PER_SIZE = 2_500;
+/** Parts uploading at once, while the next one fills: memory is (this + 1) parts. */
+export const PARTS_IN_FLIGHT = 2;
+/** How long an abort may wait for the store: a signal must still end the export. */
+const ABORT_TIMEOUT_MS = 10_000;
+
+/**
+ * The size of part `n` (from 1): 8 MiB for the first 2,500 parts (20 GiB), then doubling every
+ * 2,500, so that 10,000 parts hold 300 GiB while small exports buffer little: at most 24 MiB up
+ * to 20 GiB, 192 MiB at the very end.
+ */
+export function partSize(n: number): number {
+  return FIRST_PART_SIZE * 2 ** Math.floor((n - 1) / PARTS_PER_SIZE);
+}
+
+const MAX_OBJECT_GIB = Array.from({ length: MAX_PARTS }, (_, i) => partSize(i + 1)).reduce((a, b) => a + b) / (1024 * MiB);
+
+interface StoreError {
+  name?: string;
+  code?: string;
+  message?: string;
+  $metadata?: { httpStatusCode?: number };
+}
+
+const statusOf = (error: unknown) => (error as StoreError).$metadata?.httpStatusCode;
+
+/** The store's error code and message ("AccessDenied: Access Denied"), or the network's. */
+export function storeErrorWords(error: unknown): string {
+  const { name, code, message } = error as StoreError;
+  // A HEAD answer has no body, so no message: the SDK says "UnknownError".
+  const what = [code ?? (name === "Error" ? undefined : name), message].filter((part) => part && part !== "UnknownError");
+  if (what.length === 0) return `HTTP status ${statusOf(error) ?? "unknown"}`;
+  return [...new Set(what)].join(": ");
+}
+
+export async function openS3Sink(target: S3Target, force: boolean, signal?: AbortSignal): Promise<Sink> {
+  const url = `s3://${target.bucket}/${target.key}`;
+  const failure = (error: unknown) => outputError(`cannot write ${url}: ${storeErrorWords(error)}`);
+  const sdk = await import("@aws-sdk/client-s3");
+  const client = new sdk.S3Client({
+    region: target.region,
+    endpoint: target.endpoint,
+    forcePathStyle: target.endpoint !== undefined,
+    credentials: target.credentials,
+    profile: target.profile,
+  });
+  const { bucket: Bucket, key: Key } = target;
+  /** Whether the object is there; "not found" is an answer, any other failure is thrown. */
+  const exists = async () => {
+    try {
+      await client.send(new sdk.HeadObjectCommand({ Bucket, Key }), { abortSignal: signal });
+      return true;
+    } catch (error) {
+      if (statusOf(error) === 404) return false;
+      throw error;
+    }
+  };
+  let UploadId: string | undefined;
+  try {
+    if (!force && (await exists())) {
+      throw configError(`output ${url} exists; use --force to overwrite it`);
+    }
+    // Made now, before the database is asked anything: a missing bucket or a refusal shows here.
+    ({ UploadId } = await client.send(new sdk.CreateMultipartUploadCommand({ Bucket, Key }), { abortSignal: signal }));
+  } catch (error) {
+    client.destroy();
+    if (signal?.aborted) throw signal.reason;
+    throw error instanceof GdError ? error : failure(error);
+  }
+
+  // Cancels the parts still uploading when the export is given up.
+  const requests = new AbortController();
+  const parts: { PartNumber: number; ETag?: string }[] = [];
+  const uploading = new Set<Promise<void>>();
+  let failed: GdError | undefined;
+  let part = new Uint8Array(partSize(1));
+  let filled = 0;
+  let partNumber = 0;
+  let finished = false;
+
+  const check = () => {
+    if (failed) throw failed;
+  };
+  const room = async (limit: number) => {
+    while (uploading.size > limit) await Promise.race(uploading);
+  };
+  const upload = (body: Uint8Array) => {
+    const PartNumber = ++partNumber;
+    if (PartNumber > MAX_PARTS) {
+      throw outputError(`cannot write ${url}: the export is larger than ${MAX_OBJECT_GIB} GiB, the most ${MAX_PARTS} parts hold here`);
+    }
+    const sending: Promise<void> = client
+      .send(new sdk.UploadPartCommand({ Bucket, Key, UploadId, PartNumber, Body: body }), { abortSignal: requests.signal })
+      .then(
+        ({ ETag }) => void parts.push({ PartNumber, ETag }),
+        (error) => void (failed ??= failure(error)),
+      )
+      .then(() => void uploading.delete(sending));
+    uploading.add(sending);
+  };
+
+  return {
+    async write(chunk) {
+      check();
+      for (let offset = 0; offset < chunk.length; ) {
+        const take = Math.min(part.length - filled, chunk.length - offset);
+        part.set(chunk.subarray(offset, offset + take), filled);
+        filled += take;
+        offset += take;
+        if (filled < part.length) break;
+        // The ring waits here while the store is slower than the export: the backpressure.
+        await room(PARTS_IN_FLIGHT - 1);
+        check();
+        upload(part);
+        part = new Uint8Array(partSize(partNumber + 1));
+        filled = 0;
+      }
+    },
+    async commit() {
+      check();
+      // An empty export is one empty part: S3 completes no upload without a part.
+      if (filled > 0 || partNumber === 0) upload(part.subarray(0, filled));
+      await room(0);
+      check();
+      parts.sort((a, b) => a.PartNumber - b.PartNumber);
+      try {
+        // Without --force, an object that appeared during the export is not replaced (S3's conditional write).
+        const complete = new sdk.CompleteMultipartUploadCommand({ Bucket, Key, UploadId, MultipartUpload: { Parts: parts }, IfNoneMatch: force ? undefined : "*" });
+        await client.send(complete, { abortSignal: requests.signal });
+      } catch (error) {
+        if (statusOf(error) === 412) throw configError(`output ${url} appeared during the export and was left untouched; use --force to overwrite it`);
+        throw failure(error);
+      }
+      finished = true;
+      client.destroy();
+    },
+    async abort() {
+      if (finished) return;
+      finished = true;
+      requests.abort();
+      await room(0);
+      try {
+        await client.send(new sdk.AbortMultipartUploadCommand({ Bucket, Key, UploadId }), { abortSignal: AbortSignal.timeout(ABORT_TIMEOUT_MS) });
+      } catch {
+        // Nothing more can be done from here: the parts stay invisible until the bucket's lifecycle rule or a later abort removes them.
+      }
+      client.destroy();
+    },
+  };
+}
+

@@ -1,0 +1,207 @@
+// `-o s3://BUCKET/KEY` against a real S3-API server (test/support/s3.ts): the object is the local
+// export byte for byte, appears only when complete, and no secret is printed.
+import { expect, test } from "bun:test";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { freePort } from "../../src/devdb/private-server.ts";
+import { startGd, TEST_MS, waitUntil } from "../support/faults.ts";
+import { gd, gdInProcess, usePrivateServer, useTempDir, type RunResult } from "../support/harness.ts";
+import { ACCESS_KEY_ID, BUCKET, SECRET_ACCESS_KEY, startRefusingProxy, startS3Server, useS3Server, type S3Server } from "../support/s3.ts";
+
+const db = usePrivateServer();
+const s3 = useS3Server();
+const dir = useTempDir();
+
+const QUERY = "SELECT seq AS id, CONCAT('name-', seq) AS name, seq * 1.5 AS amount, IF(seq % 7 = 0, NULL, 'x,\"y\"') AS note FROM seq_1_to_2000";
+
+let keyNumber = 0;
+const freshKey = (extension: string) => `exports/run-${++keyNumber}${extension}`;
+
+const exportTo = (output: string, extra: string[] = [], env: Record<string, string> = {}) =>
+  gdInProcess(["--db-url", db().url("mysql"), "-q", QUERY, "-o", output, ...extra], { env: s3().env(env) });
+
+const SESSION_TOKEN = "gd-Test-Session-Token-abcdef";
+
+function expectNoSecret(result: RunResult): void {
+  for (const secret of [SECRET_ACCESS_KEY, encodeURIComponent(SECRET_ACCESS_KEY), SESSION_TOKEN]) {
+    expect(result.stdout.toString() + result.stderr).not.toContain(secret);
+  }
+}
+
+function expectOk(result: RunResult): void {
+  expect({ code: result.code, stderr: result.stderr }).toEqual({ code: 0, stderr: "" });
+  expectNoSecret(result);
+}
+
+/** Failed with one line saying `message`, leaving no object and no upload behind. */
+function expectNoObject(result: RunResult, server: S3Server, key: string, code: number, message: RegExp): void {
+  expect({ code: result.code, stderr: result.stderr }).toEqual({ code, stderr: expect.stringMatching(/^gold-digger: [^\n]+\n$/) });
+  expect(result.stderr).toMatch(message);
+  expectNoSecret(result);
+  expect(server.object(key)).toBeUndefined();
+  expect(server.openUploads()).toEqual([]);
+}
+
+/** ~24 MB of CSV: three parts of 8 MiB. */
+const BIG_QUERY = "SELECT seq FROM seq_1_to_3000000";
+/** Whether the first part of an upload is on the store's disk: the export is mid-upload. */
+const partStored = (server: S3Server) => server.openUploads().some((id) => existsSync(join(server.dir, BUCKET, "._S3rver_uploads", id, "1")));
+
+for (const extension of [".csv", ".tsv.gz", ".ndjson.zst", ".json", ".parquet"]) {
+  test(`${extension}: the object is the local export, byte for byte`, async () => {
+    const key = freshKey(extension);
+    const local = join(dir(), `local${extension}`);
+    expectOk(await exportTo(local));
+    expectOk(await exportTo(`s3://gd-test/${key}`));
+    expect(s3().object(key)?.equals(readFileSync(local))).toBe(true);
+    expect(s3().openUploads()).toEqual([]);
+  }, TEST_MS);
+}
+
+test("an object bigger than a part is uploaded in parts and put together in order", async () => {
+  const key = freshKey(".csv");
+  const local = join(dir(), "big.csv");
+  const args = ["--db-url", db().url("mysql"), "-q", BIG_QUERY];
+  expectOk(await gdInProcess([...args, "-o", local], { env: s3().env() }));
+  expectOk(await gdInProcess([...args, "-o", `s3://${BUCKET}/${key}`], { env: s3().env() }));
+  const object = s3().object(key);
+  expect(object?.length).toBeGreaterThan(2 * 8 * 1024 * 1024);
+  expect(object?.equals(readFileSync(local))).toBe(true);
+}, TEST_MS);
+
+test("an existing object without --force: exit 2 before connecting to the database; with --force it is replaced", async () => {
+  const key = freshKey(".csv");
+  expectOk(await exportTo(`s3://${BUCKET}/${key}`));
+  const before = s3().object(key);
+  // Nothing listens there: a connection attempt would fail with 3.
+  const nowhere = `mysql://root@127.0.0.1:${await freePort()}/mysql`;
+  const refused = await gdInProcess(["--db-url", nowhere, "-q", "SELECT 1", "-o", `s3://${BUCKET}/${key}`], { env: s3().env() });
+  expect({ code: refused.code, stderr: refused.stderr }).toEqual({ code: 2, stderr: `gold-digger: output s3://${BUCKET}/${key} exists; use --force to overwrite it\n` });
+  expect(s3().object(key)?.equals(before!)).toBe(true);
+  expectOk(await gdInProcess(["--db-url", db().url("mysql"), "-q", "SELECT 42 AS answer", "-o", `s3://${BUCKET}/${key}`, "--force"], { env: s3().env() }));
+  expect(s3().object(key)?.toString()).toBe("answer\r\n42\r\n");
+}, TEST_MS);
+
+test("a query that fails after the upload began: exit 4, the upload aborted", async () => {
+  const key = freshKey(".csv");
+  const result = await gdInProcess(["--db-url", db().url("mysql"), "-q", "SELECT * FROM no_such_table", "-o", `s3://${BUCKET}/${key}`], { env: s3().env() });
+  expectNoObject(result, s3(), key, 4, /no_such_table/);
+}, TEST_MS);
+
+test("a bucket that does not exist: exit 5 with the store's error code", async () => {
+  const result = await gdInProcess(["--db-url", db().url("mysql"), "-q", "SELECT 1", "-o", "s3://no-such-bucket/x.csv"], { env: s3().env() });
+  expect({ code: result.code, stderr: result.stderr }).toEqual({ code: 5, stderr: expect.stringMatching(/^gold-digger: cannot write s3:\/\/no-such-bucket\/x\.csv: NoSuchBucket: [^\n]+\n$/) });
+}, TEST_MS);
+
+test("a key the store does not know: exit 5 with the store's error code, and the secret never printed", async () => {
+  const env = s3().env({ AWS_ACCESS_KEY_ID: "NOSUCHKEY", AWS_SESSION_TOKEN: SESSION_TOKEN });
+  const result = await gdInProcess(["--db-url", db().url("mysql"), "-q", "SELECT 1", "-o", `s3://${BUCKET}/denied.csv`, "--force"], { env });
+  expect({ code: result.code, stderr: result.stderr }).toEqual({ code: 5, stderr: expect.stringMatching(/^gold-digger: cannot write s3:\/\/gd-test\/denied\.csv: InvalidAccessKeyId: The AWS Access Key Id [^\n]+\n$/) });
+  expectNoSecret(result);
+}, TEST_MS);
+
+test("the store stopped mid-upload: exit 5, no object, the export ends", async () => {
+  const own = await startS3Server();
+  try {
+    const key = freshKey(".csv");
+    const run = gdInProcess(["--db-url", db().url("mysql"), "-q", BIG_QUERY, "-o", `s3://${BUCKET}/${key}`], { env: own.env() });
+    await waitUntil("the first part to be stored", () => partStored(own), 15_000);
+    own.kill();
+    const result = await run;
+    expect({ code: result.code, stderr: result.stderr }).toEqual({ code: 5, stderr: expect.stringMatching(new RegExp(`^gold-digger: cannot write s3://${BUCKET}/${key}: [^\\n]+\\n$`)) });
+    expect(own.object(key)).toBeUndefined();
+  } finally {
+    await own.stop();
+  }
+}, TEST_MS);
+
+test("a part refused with 500 (every try): exit 5 with the store's error code, no object, the upload aborted", async () => {
+  const proxy = await startRefusingProxy(s3().port, 2);
+  try {
+    const key = freshKey(".csv");
+    const env = s3().env({ AWS_ENDPOINT_URL: `http://127.0.0.1:${proxy.port}` });
+    const result = await gdInProcess(["--db-url", db().url("mysql"), "-q", BIG_QUERY, "-o", `s3://${BUCKET}/${key}`], { env });
+    expectNoObject(result, s3(), key, 5, new RegExp(`cannot write s3://${BUCKET}/${key}: InternalError: We encountered an internal error`));
+    expect(proxy.refused).toBeGreaterThan(1);
+  } finally {
+    await proxy.close();
+  }
+}, TEST_MS);
+
+test("SIGINT mid-upload: exit 130, no object, the upload aborted", async () => {
+  const key = freshKey(".csv");
+  const run = startGd(["--db-url", db().url("mysql"), "-q", "SELECT seq FROM seq_1_to_50000000", "-o", `s3://${BUCKET}/${key}`], { env: s3().env(), timeoutMs: 15_000 });
+  await waitUntil("the first part to be stored", () => partStored(s3()), 15_000);
+  run.child.kill("SIGINT");
+  const result = await run.result;
+  expectNoObject(result, s3(), key, 130, /interrupted by SIGINT/);
+}, TEST_MS);
+
+test("credentials from a profile in the shared credentials file (AWS_PROFILE, AWS_SHARED_CREDENTIALS_FILE)", async () => {
+  const credentials = join(dir(), "credentials");
+  writeFileSync(credentials, `[default]\naws_access_key_id = nobody\naws_secret_access_key = nothing-here\n\n[gd]\naws_access_key_id = ${ACCESS_KEY_ID}\naws_secret_access_key = ${SECRET_ACCESS_KEY}\n`);
+  const key = freshKey(".csv");
+  const env = {
+    AWS_ENDPOINT_URL: `http://127.0.0.1:${s3().port}`,
+    AWS_PROFILE: "gd",
+    AWS_SHARED_CREDENTIALS_FILE: credentials,
+    AWS_CONFIG_FILE: join(dir(), "no-config"),
+  };
+  // A child process: the SDK reads the file's path from the process's environment.
+  const result = await gd(["--db-url", db().url("mysql"), "-q", "SELECT 7 AS seven", "-o", `s3://${BUCKET}/${key}`], { env });
+  expectOk(result);
+  expect(s3().object(key)?.toString()).toBe("seven\r\n7\r\n");
+}, TEST_MS);
+
+test("--dump-config and --dry-run print no secret", async () => {
+  const env = s3().env({ AWS_SESSION_TOKEN: SESSION_TOKEN });
+  for (const flag of ["--dump-config", "--dry-run"]) {
+    const result = await gdInProcess(["--db-url", db().url("mysql"), "-q", "SELECT 1", "-o", `s3://${BUCKET}/x.csv`, flag], { env });
+    expect({ flag, code: result.code, stderr: result.stderr }).toEqual({ flag, code: 0, stderr: "" });
+    expect(result.stdout.toString()).toContain(`s3://${BUCKET}/x.csv`);
+    expectNoSecret(result);
+  }
+  expect(s3().object("x.csv")).toBeUndefined();
+}, TEST_MS);
+
+test("malformed s3:// outputs and credentials: exit 2, one line each", async () => {
+  const cases: [string[], Record<string, string>, RegExp][] = [
+    [["-o", "s3://Bad_Bucket/x.csv"], {}, /'Bad_Bucket' is not a bucket name/],
+    [["-o", "s3://bucket"], {}, /no object name after the bucket/],
+    [["-o", "s3://bucket/dir/"], {}, /no object name after the bucket/],
+    [["-o", `s3://bucket/${"k".repeat(1030)}.csv`], {}, /longer than S3's 1024 bytes/],
+    [["-o", "s3://bucket/x.unknown"], {}, /cannot infer the format of s3:\/\/bucket\/x\.unknown/],
+    [["-o", "s3://bucket/x.csv"], { AWS_ENDPOINT_URL: "ftp://store" }, /AWS_ENDPOINT_URL must be an http:\/\/ or https:\/\/ URL/],
+    [["-o", "s3://bucket/x.csv"], { AWS_ENDPOINT_URL_S3: "not a url" }, /AWS_ENDPOINT_URL_S3 must be/],
+    [["-o", "s3://bucket/x.csv"], { AWS_ACCESS_KEY_ID: "" }, /AWS_SECRET_ACCESS_KEY is set without AWS_ACCESS_KEY_ID/],
+    [["-o", "s3://bucket/x.csv"], { AWS_SECRET_ACCESS_KEY: "" }, /AWS_ACCESS_KEY_ID is set without AWS_SECRET_ACCESS_KEY/],
+  ];
+  for (const [args, env, message] of cases) {
+    const result = await gdInProcess(["--db-url", "mysql://root@127.0.0.1:1/x", "-q", "SELECT 1", ...args], { env: s3().env(env) });
+    expect({ args, code: result.code, stderr: result.stderr }).toEqual({ args, code: 2, stderr: expect.stringMatching(/^gold-digger: [^\n]+\n$/) });
+    expect(result.stderr).toMatch(message);
+    expectNoSecret(result);
+  }
+});
+
+const peakRss = (pid: number) => Number(/VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1] ?? 0) * 1024;
+
+test("a large export streams in bounded memory: parts, not the object, are held", async () => {
+  // 10M narrow rows, ~89 MB of CSV: eleven parts.
+  const key = freshKey(".csv");
+  const { child, result } = startGd(["--db-url", db().url("mysql"), "-q", "SELECT seq FROM seq_1_to_10000000", "-o", `s3://${BUCKET}/${key}`], { env: s3().env(), timeoutMs: 55_000 });
+  let peak = 0;
+  while (child.exitCode === null) {
+    try {
+      peak = Math.max(peak, peakRss(child.pid));
+    } catch {
+      break; // exited between the check and the read
+    }
+    await Bun.sleep(100);
+  }
+  expectOk(await result);
+  const object = s3().object(key);
+  expect(object?.length).toBe(88_888_902);
+  // Bun and the SDK take ~140 MB; three 8 MiB parts come on top. The whole object would not fit.
+  expect(peak).toBeLessThan(200 * 1024 * 1024);
+}, 60_000);
