@@ -1,16 +1,12 @@
-// Runs the CLI: parses, resolves, exports, and turns every outcome into one line on
-// stderr and an exit code. Nothing but exported data is ever written to stdout.
-import type { ExportConfig } from "../config.ts";
+// Runs the CLI: parses, answers --help, --version and completion at once, loads the export
+// command only for an export, and turns every outcome into one line on stderr and an exit code.
+// Nothing but exported data is ever written to stdout.
 import { ExitCode, GdError } from "../errors.ts";
-import { resolveReadPlan, runExport, type ExportHooks, type ExportStats } from "../export.ts";
-import type { ExportPlan, ReadPlan } from "../plan.ts";
-import { redactMessage, redactSql, sqlSecrets, urlPasswords } from "../redact.ts";
-import { helpText, parseFlags, VERSION } from "./command.ts";
-import { completionScript } from "./completion.ts";
-import { startProgress } from "./progress.ts";
-import { planExport } from "./plan-export.ts";
-import { CONFIG_ENV, configWarnings, resolveConfig } from "./resolve-config.ts";
+import { redactMessage, urlPasswords } from "../redact.ts";
 import { refuseClosedStdout } from "../std-fds.ts";
+import { helpText, parseFlags, VERSION } from "./command.ts";
+import type { Redaction } from "./export-command.ts";
+import { CONFIG_ENV } from "./flags.ts";
 import { refuseUndecodableInput } from "./utf8-input.ts";
 
 export interface CliIo {
@@ -46,35 +42,13 @@ function secretsOf(argv: string[], env: CliIo["env"]): string[] {
   return [...argv, env.DATABASE_URL ?? ""].flatMap(urlPasswords);
 }
 
-/** Each string through the last net before it is escaped as JSON, where a secret would no longer read as written. */
-function redactedJson(value: unknown, secrets: string[]): string {
-  return JSON.stringify(value, (_key, v: unknown) => (typeof v === "string" ? redactMessage(v, "", secrets) : v), 2) + "\n";
-}
-
-const dumpConfig = (cfg: ExportConfig, secrets: string[]) => redactedJson({ ...cfg, query: redactSql(cfg.query) }, secrets);
-
-/** The read plan for --dry-run: the connection without its password, the SQL with its secrets masked. */
-function describePlan(plan: ExportPlan, read: ReadPlan, secrets: string[]): string {
-  const { target, tls, connectTimeoutMs } = plan.connection;
-  const { split, query, ranges, ...rest } = read;
-  const connection = { host: target.host, port: target.port, socketPath: target.socketPath, user: target.user, database: target.database, tls: tls.description, connectTimeoutMs };
-  const reads = { query: redactSql(query), splitBy: split?.column, ...rest, ranges: ranges.map(redactSql) };
-  return redactedJson({ connection, read: reads, encoding: plan.encoding, output: plan.output }, secrets);
-}
-
-function summary(stats: ExportStats): string {
-  const s = (performance.now() - stats.startedAt) / 1000;
-  return `${stats.rows} ${stats.rows === 1 ? "row" : "rows"}, ${stats.bytes} bytes in ${s.toFixed(2)} s (${Math.round(stats.rows / Math.max(s, 1e-3))} rows/s)`;
-}
-
 /** The contract promises one line per failure, whatever a library put in a message. */
 const oneLine = (message: string) => message.split("\n").find((l) => l.trim() !== "")?.trim() ?? message;
 
 export async function runCli(argv: string[], io: CliIo, signal?: AbortSignal): Promise<number> {
-  const secrets = secretsOf(argv, io.env);
-  // Known once the configuration is resolved: a server error may quote it.
-  let query = "";
-  const say = (line: string) => io.stderr(redactMessage(line, query, secrets) + "\n");
+  // The query joins once the configuration is resolved: a server error may quote it.
+  const redaction: Redaction = { query: "", secrets: secretsOf(argv, io.env) };
+  const say = (line: string) => io.stderr(redactMessage(line, redaction.query, redaction.secrets) + "\n");
   try {
     io.refuseUndecodable?.();
     if ((argv[0] === "completion" || argv[0] === "demo") && argv.includes("--help")) {
@@ -83,6 +57,7 @@ export async function runCli(argv: string[], io: CliIo, signal?: AbortSignal): P
     }
     if (argv[0] === "completion") {
       if (argv.length !== 2) throw new GdError(ExitCode.Config, COMPLETION_USAGE.trim());
+      const { completionScript } = await import("./completion.ts");
       io.stdout(completionScript(argv[1]));
       return ExitCode.Ok;
     }
@@ -99,34 +74,8 @@ export async function runCli(argv: string[], io: CliIo, signal?: AbortSignal): P
       io.stdout(`gold-digger ${VERSION}\n`);
       return ExitCode.Ok;
     }
-    const cfg = resolveConfig(flags, io.env, verbosity, io.stderrIsTty);
-    if (!cfg.quiet) for (const warning of configWarnings(cfg)) say(`warning: ${warning}`);
-    query = cfg.query;
-    secrets.push(...sqlSecrets(cfg.query));
-    if (flags["dump-config"]) {
-      io.stdout(dumpConfig(cfg, secrets));
-      return ExitCode.Ok;
-    }
-    const plan = planExport(cfg);
-    const stats: ExportStats = { rows: 0, bytes: 0, startedAt: performance.now() };
-    const hooks: ExportHooks = {
-      warn: (line) => cfg.quiet || say(line),
-      detail: (line) => cfg.verbosity > 0 && say(line),
-      signal,
-      stats,
-    };
-    if (flags["dry-run"]) {
-      io.stdout(describePlan(plan, await resolveReadPlan(plan, hooks), secrets));
-      return ExitCode.Ok;
-    }
-    const progress = cfg.progress ? startProgress(stats, io) : undefined;
-    try {
-      await runExport(plan, hooks);
-    } finally {
-      progress?.stop();
-    }
-    if (cfg.verbosity > 0 || cfg.progress) say(summary(stats));
-    return ExitCode.Ok;
+    const { runExportCommand } = await import("./export-command.ts");
+    return await runExportCommand(flags, verbosity, io, redaction, say, signal);
   } catch (error) {
     if (error instanceof GdError) {
       say(`gold-digger: ${oneLine(error.message)}`);
