@@ -188,7 +188,7 @@ describe("default mode to a loopback host (PREFERRED)", () => {
 function greetingOf(port: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const socket = connect(port, "127.0.0.1");
-    socket.once("data", (chunk) => {
+    socket.once("data", (chunk: Buffer) => {
       socket.destroy();
       resolve(chunk);
     });
