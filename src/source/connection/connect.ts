@@ -151,7 +151,7 @@ export function greetingOffersTls(chunk: Uint8Array): boolean | undefined {
 
 /**
  * The connector's `stream` option for ssl-mode=PREFERRED over TCP: a socket whose first chunk,
- * the server's greeting, is read before the connector reads it. When the greeting offers no TLS,
+ * the server's greeting, is read just before the connector reads it. When the greeting offers no TLS,
  * the connector's options (`this` of the call) turn to plain before it answers, so a server
  * without TLS costs one connection, not a refused TLS attempt and a second one. Otherwise, or
  * when the greeting cannot be read from the first chunk, the connector decides as without it.
@@ -161,12 +161,20 @@ function tlsIfOffered(target: DbTarget, onPlain: () => void) {
     const options = this;
     const socket = netConnect(target.port, target.host);
     socket.setNoDelay(true);
-    // Registered before the connector's own listener, so this one sees the greeting first.
-    socket.once("data", (chunk: Buffer) => {
-      if (greetingOffersTls(chunk) !== false) return;
-      options.ssl = false;
-      onPlain();
-    });
+    // The first 'data' event is seen on its way to the connector's listener, not by a listener of
+    // our own: once a 'data' listener had been removed from it, Bun's socket no longer stopped
+    // reading when paused, and backpressure was lost (test/pipeline/backpressure.test.ts).
+    const emit = socket.emit;
+    socket.emit = function (event: string | symbol, ...args: unknown[]) {
+      if (event === "data") {
+        socket.emit = emit;
+        if (greetingOffersTls(args[0] as Buffer) === false) {
+          options.ssl = false;
+          onPlain();
+        }
+      }
+      return emit.call(socket, event, ...args);
+    } as typeof socket.emit;
     return socket;
   };
 }
