@@ -33,10 +33,12 @@ export async function compareShapes(plans: ShapePlan[], server: PrivateServer, r
   }
   for (let round = 1; round <= repeat; round++) {
     for (const p of plans) {
-      for (const v of p.variants) {
-        const m = await runVariant(p.target, server, v, p.rows);
-        samples.get(p)!.get(v.id)!.push(m);
-        log(`[${round}/${repeat}] ${p.shape.name}: ${v.id}: ${m.wallS.toFixed(2)} s, ${m.peakRssMb.toFixed(0)} MB`);
+      for (let run = 0; run < (p.shape.runsPerRound ?? 1); run++) {
+        for (const v of p.variants) {
+          const m = await runVariant(p.target, server, v, p.rows);
+          samples.get(p)!.get(v.id)!.push(m);
+          log(`[${round}/${repeat}] ${p.shape.name}: ${v.id}: ${m.wallS.toFixed(2)} s, ${m.peakRssMb.toFixed(0)} MB, ${m.minorFaults} faults`);
+        }
       }
     }
   }

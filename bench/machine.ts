@@ -1,6 +1,7 @@
 // What the numbers were measured on: a result without it cannot be compared with another.
 import { availableParallelism, cpus, loadavg, release, totalmem } from "node:os";
 import { join } from "node:path";
+import { pageFaultCost, type PageFaultCost } from "./page-fault-cost.ts";
 import { probeConnection } from "./probes/connection.ts";
 import { ROOT } from "./variants.ts";
 
@@ -18,11 +19,13 @@ export interface MachineInfo {
   gitDirty: boolean;
   /** 1-minute load average before the run: the machine is shared. */
   loadBefore: number;
+  /** What a first touch of a page costs here: faults become sys time at this price. */
+  pageFault: PageFaultCost;
 }
 
 const text = (argv: string[]) => Bun.spawnSync(argv, { cwd: ROOT, stdout: "pipe", stderr: "ignore" }).stdout.toString().trim();
 
-export async function machineInfo(port: number): Promise<MachineInfo> {
+export async function machineInfo(port: number, scratch: string): Promise<MachineInfo> {
   const conn = await probeConnection(port);
   const [[serverVersion]] = (await conn.query("SELECT VERSION()")) as [[string]];
   await conn.end();
@@ -39,5 +42,6 @@ export async function machineInfo(port: number): Promise<MachineInfo> {
     gitCommit: text(["git", "rev-parse", "--short", "HEAD"]),
     gitDirty: text(["git", "status", "--porcelain", "--untracked-files=no"]) !== "",
     loadBefore: loadavg()[0],
+    pageFault: pageFaultCost(scratch),
   };
 }

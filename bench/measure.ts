@@ -25,6 +25,8 @@ export interface Measurement {
   userS: number;
   sysS: number;
   peakRssMb: number;
+  /** Page faults served without I/O: first touches of memory, and mapped pages already cached. */
+  minorFaults: number;
   /** CPU the server spent during the run. */
   serverCpuS: number;
   outputBytes: number;
@@ -69,7 +71,7 @@ export async function measure(cmd: Command, serverPid: number, scratchDir: strin
   const stdoutFd = cmd.stdoutFile ? openSync(cmd.stdoutFile, "w") : undefined;
   const serverBefore = processCpuSeconds(serverPid);
   const started = performance.now();
-  const child = Bun.spawn(["/usr/bin/time", "-f", "%U %S %M", "-o", timeFile, ...cmd.argv], {
+  const child = Bun.spawn(["/usr/bin/time", "-f", "%U %S %M %R", "-o", timeFile, ...cmd.argv], {
     env: childEnv(),
     stdin: "ignore",
     stdout: stdoutFd ?? "pipe",
@@ -90,7 +92,7 @@ export async function measure(cmd: Command, serverPid: number, scratchDir: strin
   if (code !== 0) throw new Error(`exit ${code}: ${cmd.argv.join(" ")}\n${stderr.trim().slice(-2000)}`);
 
   // time writes "Command exited with non-zero status" lines first; the numbers are last.
-  const [userS, sysS, rssKb] = readFileSync(timeFile, "utf8").trim().split("\n").at(-1)!.split(" ").map(Number);
+  const [userS, sysS, rssKb, minorFaults] = readFileSync(timeFile, "utf8").trim().split("\n").at(-1)!.split(" ").map(Number);
   let outputBytes = 0;
   const output = cmd.output ?? cmd.stdoutFile;
   if (output) {
@@ -102,6 +104,7 @@ export async function measure(cmd: Command, serverPid: number, scratchDir: strin
     userS: userS!,
     sysS: sysS!,
     peakRssMb: rssKb! / 1024,
+    minorFaults: minorFaults!,
     serverCpuS,
     outputBytes,
     reported: cmd.reportsJson ? (JSON.parse(stdout) as Record<string, number>) : undefined,

@@ -14,6 +14,9 @@ export interface Stats {
   outputMB: number;
   /** User + system CPU of the client process, all its threads. */
   clientCpuS: number;
+  userS: number;
+  sysS: number;
+  minorFaults: number;
   serverCpuS: number;
   peakRssMb: number;
 }
@@ -22,6 +25,7 @@ export interface Summary {
   id: string;
   group: Group;
   command: string;
+  readsNoRows?: boolean;
   samples: Measurement[];
   /** Each statistic's median over the samples, taken independently. */
   median: Stats;
@@ -56,6 +60,8 @@ export interface BenchResult {
   shapes: ShapeResult[];
   /** Of the wide shape; empty when it was not selected. */
   compressionCheck: CompressionCheck[];
+  /** What this run left out, and why (a baseline tool that is not installed). */
+  notes: string[];
   /** Of the wide shape; each run's RSS samples are in small/large.rssSamples. */
   memoryScaling: MemoryScaling[];
   /** File name, next to this JSON, of the RSS-over-time plot of memoryScaling. */
@@ -78,6 +84,9 @@ function stats(m: Measurement, rows: number): Stats {
     outputMBps: m.outputBytes / 1e6 / m.wallS,
     outputMB: m.outputBytes / 1e6,
     clientCpuS: m.userS + m.sysS,
+    userS: m.userS,
+    sysS: m.sysS,
+    minorFaults: m.minorFaults,
     serverCpuS: m.serverCpuS,
     peakRssMb: m.peakRssMb,
   };
@@ -94,6 +103,7 @@ export function summarize(variants: Variant[], samples: Map<string, Measurement[
   return medians.map(({ v, med }) => ({
     id: v.id,
     group: v.group,
+    readsNoRows: v.readsNoRows,
     command: v.command.argv.join(" ") + (v.command.stdoutFile ? ` > ${v.command.stdoutFile}` : ""),
     samples: samples.get(v.id)!,
     median: med,
@@ -113,16 +123,18 @@ function shapeTable(r: ShapeResult): string[] {
     "",
     `\`${r.query}\`, loaded in ${f(r.loadS, 1)} s.`,
     "",
-    row(["variant", "wall s", "rows/s", "out MB", "out MB/s", "client CPU s", "server CPU s", "peak RSS MB", "x mariadb", "x raw ceiling"]),
-    row(Array(10).fill("---")),
+    row(["variant", "wall s", "rows/s", "out MB", "out MB/s", "user s", "sys s", "minor faults", "server CPU s", "peak RSS MB", "x mariadb", "x raw ceiling"]),
+    row(Array(12).fill("---")),
     ...r.comparison.map((s) =>
       row([
         s.id,
         f(s.median.wallS),
-        Math.round(s.median.rowsPerS).toLocaleString("en-US"),
-        s.median.outputMB ? f(s.median.outputMB, 0) : "-",
-        s.median.outputMB ? f(s.median.outputMBps, 0) : "-",
-        f(s.median.clientCpuS),
+        s.readsNoRows ? "-" : Math.round(s.median.rowsPerS).toLocaleString("en-US"),
+        s.median.outputMB ? f(s.median.outputMB, s.median.outputMB < 10 ? 2 : 0) : "-",
+        s.median.outputMB ? f(s.median.outputMBps, s.median.outputMBps < 10 ? 2 : 0) : "-",
+        f(s.median.userS, 3),
+        f(s.median.sysS, 3),
+        count(Math.round(s.median.minorFaults)),
         f(s.median.serverCpuS),
         f(s.median.peakRssMb, 0),
         f(s.wallVsMariadbCli),
@@ -190,6 +202,10 @@ export function markdown(r: BenchResult): string {
     `Shapes ${r.shapes.map((s) => s.shape).join(", ")}, median of ${r.options.repeat} interleaved round(s). gold-digger: ${r.goldDigger.note}. ` +
       `${m.nproc} cores (${m.cpuModel}), Bun ${m.bun}, ${m.mariadbServer}, connector ${m.connector}, ` +
       `commit ${m.gitCommit}${m.gitDirty ? " + local changes" : ""}, load ${f(m.loadBefore)} -> ${f(r.loadAfter)}.`,
+    "",
+    `A first-touch page fault costs ${"us" in m.pageFault ? `${f(m.pageFault.us)} µs` : `? (not measured: ${m.pageFault.unmeasured})`} here ` +
+      "(bench/probes/page-fault-cost.c): minor faults x this is sys time. Each table shows medians; user and sys are the client's CPU, all threads.",
+    ...r.notes.map((note) => `- ${note}`),
   ];
   for (const s of r.shapes) lines.push("", ...shapeTable(s));
   if (wide) lines.push("", ...parquetTable(wide));

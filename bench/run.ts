@@ -19,7 +19,8 @@ import { memoryScaling, rssPlotSvg } from "./memory-scaling.ts";
 import { parseOptions, USAGE, type BenchOptions } from "./options.ts";
 import { markdown, type BenchResult } from "./report.ts";
 import { loadShape, scaledRows, SHAPES, wide } from "./shapes/index.ts";
-import { comparisonVariants, shapeVariants, type Target } from "./variants.ts";
+import { small } from "./shapes/small.ts";
+import { comparisonVariants, mydumperMissing, shapeVariants, type Target } from "./variants.ts";
 
 const SERVER_ARGS = [
   // Keeps every table in memory (1M wide rows are ~170 MB of pages, 5M narrow ~200 MB, 400 fat
@@ -39,14 +40,14 @@ async function planShapes(opts: BenchOptions, server: PrivateServer, scratch: st
     const rows = scaledRows(shape, opts.rows);
     log(`loading ${rows} ${shape.name} rows...`);
     const loadS = await loadShape(server, shape, rows);
-    const target: Target = { port: server.port, url: server.url(BENCH_DATABASE), query: shape.query, scratch, goldDigger: program.argv };
+    const target: Target = { port: server.port, url: server.url(BENCH_DATABASE), query: shape.query, table: shape.table, scratch, goldDigger: program.argv };
     // The wide shape keeps the full set from before the other shapes existed, compression included.
     if (shape === wide) {
       compressionCheck = checkCompression(target, Math.min(rows, COMPRESSION_SAMPLE_ROWS));
       for (const c of compressionCheck) log(`compression ${c.ext}: ${c.ok ? "ok" : "BROKEN, not timed"}: ${c.detail}`);
     }
     const compressed = compressionCheck.filter((c) => c.ok).map((c) => c.ext);
-    const variants = shape === wide ? comparisonVariants(target, compressed) : shapeVariants(target);
+    const variants = shape === wide ? comparisonVariants(target, compressed) : shapeVariants(target, shape === small);
     plans.push({ shape, rows, loadS, target, variants });
   }
   return { plans, compressionCheck };
@@ -55,7 +56,7 @@ async function planShapes(opts: BenchOptions, server: PrivateServer, scratch: st
 async function bench(opts: BenchOptions, scratch: string, server: PrivateServer, program: GoldDiggerProgram): Promise<BenchResult> {
   const started = performance.now();
   const { plans, compressionCheck } = await planShapes(opts, server, scratch, program);
-  const machine = await machineInfo(server.port);
+  const machine = await machineInfo(server.port, scratch);
   const shapes = await compareShapes(plans, server, opts.repeat);
   const widePlan = plans.find((p) => p.shape === wide);
   if (!widePlan && opts.multiplier > 1) log("memory scaling skipped: it runs on the wide shape, which was not selected");
@@ -67,6 +68,7 @@ async function bench(opts: BenchOptions, scratch: string, server: PrivateServer,
     goldDigger: program,
     shapes,
     compressionCheck,
+    notes: [mydumperMissing()].filter((note) => note !== undefined),
     memoryScaling: scaling,
     durationS: (performance.now() - started) / 1000,
     loadAfter: loadavg()[0],

@@ -1,7 +1,7 @@
 // What the benchmark compares. Every variant is a separate child process reading the same
 // query from the same server, so start-up, connection and exit are paid by all alike.
 import { join, resolve } from "node:path";
-import { BENCH_DATABASE, BENCH_TABLE } from "./dataset.ts";
+import { BENCH_DATABASE } from "./dataset.ts";
 import type { Command } from "./measure.ts";
 
 export const ROOT = resolve(import.meta.dir, "..");
@@ -20,12 +20,16 @@ export interface Variant {
   id: string;
   group: Group;
   command: Command;
+  /** Reads no rows (start-up alone): no rows/s to report. */
+  readsNoRows?: boolean;
 }
 
 export interface Target {
   port: number;
   url: string;
   query: string;
+  /** The table the query reads (mydumper dumps a table). */
+  table: string;
   /** Directory for outputs; each is deleted right after it is measured. */
   scratch: string;
   /** How to start gold-digger (bench/binary.ts): the compiled binary, or bun and the source. */
@@ -89,11 +93,15 @@ export function parallelRead(t: Target, parallel: number, workers: number): Vari
 
 export const MYDUMPER_ID = "mydumper -t 2 -r 100000 (SQL chunk files)";
 
+/** Why the mydumper baseline is missing from a run, or undefined when it is there. */
+export const mydumperMissing = () => (Bun.which("mydumper") ? undefined : "mydumper is not installed (Debian package mydumper): its baseline is skipped");
+
 /** mydumper's parallel dump of the same table (Debian package mydumper), if it is installed. */
 function mydumper(t: Target): Variant[] {
-  if (!Bun.which("mydumper")) return [];
+  if (mydumperMissing()) return [];
   const output = join(t.scratch, "mydumper");
-  const argv = ["mydumper", "-h", "127.0.0.1", "-P", String(t.port), "-u", "root", "-B", BENCH_DATABASE, "-T", BENCH_TABLE];
+  // The bare table name: mydumper 0.10 dumps nothing for `-T db.table`.
+  const argv = ["mydumper", "-h", "127.0.0.1", "-P", String(t.port), "-u", "root", "-B", BENCH_DATABASE, "-T", t.table];
   return [{ id: MYDUMPER_ID, group: "parallel", command: { argv: [...argv, "-t", "2", "-r", "100000", "-o", output], output } }];
 }
 
@@ -148,7 +156,17 @@ export function comparisonVariants(t: Target, compressed: string[]): Variant[] {
   return variants;
 }
 
-/** The other shapes: the client and the ceiling as the bars, gold-digger's text and structured output to a file, and CSV to stdout (the durable file's cost). */
-export function shapeVariants(t: Target): Variant[] {
-  return [reference(t), countOnly(t, "raw"), goldDigger(t, "csv", undefined), csvToStdout(t), goldDigger(t, "json", undefined)];
+/** gold-digger --version: start-up and exit alone, which every run pays before it connects. */
+function startUp(t: Target): Variant {
+  return { id: "gold-digger --version (start-up only)", group: "gold-digger", command: { argv: [...t.goldDigger, "--version"] }, readsNoRows: true };
+}
+
+/**
+ * The other shapes: the client and the ceiling as the bars, gold-digger's text and structured
+ * output to a file, CSV to stdout (the durable file's cost) and mydumper. A small export also
+ * shows start-up alone.
+ */
+export function shapeVariants(t: Target, small = false): Variant[] {
+  const variants = [reference(t), countOnly(t, "raw"), goldDigger(t, "csv", undefined), csvToStdout(t), goldDigger(t, "json", undefined)];
+  return [...variants, ...mydumper(t), ...(small ? [startUp(t)] : [])];
 }

@@ -7,6 +7,12 @@ export interface Shape {
   description: string;
   /** Rows at full size; --rows and --quick scale every shape by the same factor. */
   fullRows: number;
+  /** Rows whatever --rows says: a shape about a size, not about a kind of row. */
+  fixedRows?: number;
+  /** Runs of each variant in every round: a short export's time is mostly noise, so it takes many. */
+  runsPerRound?: number;
+  /** The table the query reads, for tools that dump a table rather than run a query (mydumper). */
+  table: string;
   query: string;
   /** Drops, creates and fills the table with `rows` rows. */
   createSql(rows: number): string[];
@@ -16,6 +22,8 @@ export interface GeneratedTable {
   name: string;
   description: string;
   fullRows: number;
+  fixedRows?: number;
+  runsPerRound?: number;
   /** Column definitions of CREATE TABLE. */
   columns: string;
   /** The select list that makes row number `seq`. */
@@ -28,6 +36,9 @@ export function generatedShape(t: GeneratedTable): Shape {
     name: t.name,
     description: t.description,
     fullRows: t.fullRows,
+    fixedRows: t.fixedRows,
+    runsPerRound: t.runsPerRound,
+    table: t.name,
     query: `SELECT * FROM ${t.name}`,
     createSql: (rows) => [
       `DROP TABLE IF EXISTS ${t.name}`,

@@ -51,6 +51,9 @@ export const FLAGS: FlagSpec[] = [
   { name: "dry-run", type: "boolean", description: "Print the read plan as JSON (ranges, estimated rows, protocol, snapshot tables; secrets redacted) and exit: reads no row, writes no output" },
 ];
 
+/** The environment variables a configuration is read from. */
+export const CONFIG_ENV = FLAGS.flatMap((f) => (f.env ? [f.env] : []));
+
 /** Answered before any export flag is looked at. */
 export const HELP_FLAG: FlagSpec = { name: "help", alias: "h", type: "boolean", description: "Show this help" };
 export const BUILTIN_FLAGS: FlagSpec[] = [HELP_FLAG, { name: "version", alias: "V", type: "boolean", description: "Show the version" }];

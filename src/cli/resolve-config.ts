@@ -14,9 +14,6 @@ import { decodeUtf8 } from "./utf8-input.ts";
 
 export type ParsedFlags = Record<string, string | boolean | undefined>;
 
-/** The environment variables a configuration is read from. */
-export const CONFIG_ENV = ["DATABASE_URL", "DATABASE_QUERY", "OUTPUT_FILE"] as const;
-
 const str = (v: string | boolean | undefined): string | undefined => (typeof v === "string" ? v : undefined);
 
 /** Own keys only: a name like `x.constructor` must not find Object's prototype. */

@@ -1,18 +1,14 @@
-// Runs the CLI: parses, resolves, exports, and turns every outcome into one line on
-// stderr and an exit code. Nothing but exported data is ever written to stdout.
-import type { ExportConfig } from "../config.ts";
+// Runs the CLI: parses, answers --help, --version and completion at once, loads the export
+// command only for an export, and turns every outcome into one line on stderr (or one JSON
+// object, with --log-format json) and an exit code. Nothing but exported data is ever written to
+// stdout.
 import { ExitCode, GdError } from "../errors.ts";
-import { resolveReadPlan, runExport, type ExportHooks, type ExportStats } from "../export.ts";
-import type { ExportPlan, ReadPlan } from "../plan.ts";
-import { envSecrets, redactMessage, redactSql, sqlSecrets, urlPasswords } from "../redact.ts";
-import { helpText, parseFlags, VERSION } from "./command.ts";
-import { completionScript } from "./completion.ts";
-import { describeConnection } from "./connection-target.ts";
-import { createLog, logFormatOf, requestedLogFormat } from "./log.ts";
-import { startProgress, summary } from "./progress.ts";
-import { planExport } from "./plan-export.ts";
-import { CONFIG_ENV, configWarnings, resolveConfig } from "./resolve-config.ts";
+import { envSecrets, redactMessage, urlPasswords } from "../redact.ts";
 import { refuseClosedStdout } from "../std-fds.ts";
+import { helpText, parseFlags, VERSION } from "./command.ts";
+import type { Redaction } from "./export-command.ts";
+import { CONFIG_ENV } from "./flags.ts";
+import { createLog, logFormatOf, requestedLogFormat } from "./log.ts";
 import { refuseUndecodableInput } from "./utf8-input.ts";
 
 export interface CliIo {
@@ -48,31 +44,13 @@ function secretsOf(argv: string[], env: CliIo["env"]): string[] {
   return [...[...argv, env.DATABASE_URL ?? ""].flatMap(urlPasswords), ...envSecrets(env)];
 }
 
-/** Each string through the last net before it is escaped as JSON, where a secret would no longer read as written. */
-function redactedJson(value: unknown, secrets: string[]): string {
-  return JSON.stringify(value, (_key, v: unknown) => (typeof v === "string" ? redactMessage(v, "", secrets) : v), 2) + "\n";
-}
-
-const dumpConfig = (cfg: ExportConfig, secrets: string[]) =>
-  redactedJson({ ...cfg, connection: describeConnection(cfg.connection), query: redactSql(cfg.query) }, secrets);
-
-/** The read plan for --dry-run: the connection without its password, the SQL with its secrets masked. */
-function describePlan(plan: ExportPlan, read: ReadPlan, secrets: string[]): string {
-  const { target, tls, connectTimeoutMs } = plan.connection;
-  const { split, query, ranges, ...rest } = read;
-  const connection = { host: target.host, port: target.port, socketPath: target.socketPath, user: target.user, database: target.database, tls: tls.description, connectTimeoutMs };
-  const reads = { query: redactSql(query), splitBy: split?.column, ...rest, ranges: ranges.map(redactSql) };
-  return redactedJson({ connection, read: reads, encoding: plan.encoding, output: plan.output }, secrets);
-}
-
 /** The contract promises one line per failure, whatever a library put in a message. */
 const oneLine = (message: string) => message.split("\n").find((l) => l.trim() !== "")?.trim() ?? message;
 
 export async function runCli(argv: string[], io: CliIo, signal?: AbortSignal): Promise<number> {
-  const secrets = secretsOf(argv, io.env);
-  // Known once the configuration is resolved: a server error may quote it.
-  let query = "";
-  const redact = (line: string) => redactMessage(line, query, secrets);
+  // The query joins once the configuration is resolved: a server error may quote it.
+  const redaction: Redaction = { query: "", secrets: secretsOf(argv, io.env) };
+  const redact = (line: string) => redactMessage(line, redaction.query, redaction.secrets);
   // Until the flags parse, as the arguments ask: a usage error is then as machine-readable as the rest.
   let log = createLog(requestedLogFormat(argv), io.stderr, redact);
   try {
@@ -83,6 +61,7 @@ export async function runCli(argv: string[], io: CliIo, signal?: AbortSignal): P
     }
     if (argv[0] === "completion") {
       if (argv.length !== 2) throw new GdError(ExitCode.Config, COMPLETION_USAGE.trim());
+      const { completionScript } = await import("./completion.ts");
       io.stdout(completionScript(argv[1]));
       return ExitCode.Ok;
     }
@@ -100,40 +79,8 @@ export async function runCli(argv: string[], io: CliIo, signal?: AbortSignal): P
       io.stdout(`gold-digger ${VERSION}\n`);
       return ExitCode.Ok;
     }
-    const cfg = resolveConfig(flags, io.env, verbosity, io.stderrIsTty);
-    if (!cfg.quiet) for (const warning of configWarnings(cfg)) log.warn(`warning: ${warning}`);
-    query = cfg.query;
-    secrets.push(cfg.connection.target.password, ...sqlSecrets(cfg.query));
-    if (flags["dump-config"]) {
-      io.stdout(dumpConfig(cfg, secrets));
-      return ExitCode.Ok;
-    }
-    const plan = planExport(cfg);
-    const stats: ExportStats = { rows: 0, bytes: 0, startedAt: performance.now() };
-    // A JSON log is read by programs, for which a line redrawn in place is noise.
-    const live = cfg.progress && log.format === "text";
-    const hooks: ExportHooks = {
-      warn: (line) => cfg.quiet || log.warn(line),
-      detail: (line) => cfg.verbosity > 0 && log.info(line),
-      signal,
-      stats,
-      estimate: live,
-    };
-    if (flags["dry-run"]) {
-      io.stdout(describePlan(plan, await resolveReadPlan(plan, hooks), secrets));
-      return ExitCode.Ok;
-    }
-    const progress = live ? startProgress(stats, io) : undefined;
-    try {
-      await runExport(plan, hooks);
-    } finally {
-      progress?.stop();
-    }
-    if (cfg.verbosity > 0 || cfg.progress) {
-      const { text, fields } = summary(stats, performance.now());
-      log.info(text, fields);
-    }
-    return ExitCode.Ok;
+    const { runExportCommand } = await import("./export-command.ts");
+    return await runExportCommand(flags, verbosity, io, redaction, log, signal);
   } catch (error) {
     if (error instanceof GdError) {
       log.error(oneLine(error.message), error.exitCode);

@@ -2,11 +2,13 @@
 // fails with exit 3 and a hint, and what the insecure modes warn about.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { addSweepAccounts, expectFailure, expectNoSecrets, HANG_MS, sweepUrl, TEST_MS } from "../support/faults.ts";
 import { makeTestPki } from "../support/certs.ts";
 import { gd, gdInProcess, usePrivateServer, useTempDir } from "../support/harness.ts";
+import { greetingOffersTls } from "../../src/source/connection/connect.ts";
 
 // Made at load time: the servers below need the files when they start.
 const pkiDir = mkdtempSync(join(tmpdir(), "gd-pki-"));
@@ -158,6 +160,22 @@ describe("default mode to a loopback host (PREFERRED)", () => {
     TEST_MS,
   );
 
+  test(
+    "server without TLS: one connection, not a refused TLS attempt and then a second one",
+    async () => {
+      // Each connection gets the next id: two exports in a row are one id apart if each connects once.
+      const ids: number[] = [];
+      for (let i = 0; i < 2; i++) {
+        const r = await gd(["--db-url", sweepUrl(plainServer().port), "-q", "SELECT CONNECTION_ID() AS id", "-o", "-", "-f", "csv", "-v"]);
+        expect(r.code).toBe(0);
+        expect(r.stderr).toContain("connected: plain (the server offers no TLS)");
+        ids.push(Number(r.stdout.toString().split("\r\n")[1]));
+      }
+      expect(ids[1] - ids[0]).toBe(1);
+    },
+    TEST_MS,
+  );
+
   test.each([
     ["offers", tlsServer],
     ["requires", requireTlsServer],
@@ -168,4 +186,30 @@ describe("default mode to a loopback host (PREFERRED)", () => {
     },
     TEST_MS,
   );
+});
+
+/** The first chunk a server sends: its greeting. */
+function greetingOf(port: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, "127.0.0.1");
+    socket.once("data", (chunk: Buffer) => {
+      socket.destroy();
+      resolve(chunk);
+    });
+    socket.once("error", reject);
+  });
+}
+
+describe("greetingOffersTls", () => {
+  test("reads the capability from real greetings, and nothing from a part of one", async () => {
+    const [withTls, without] = await Promise.all([greetingOf(tlsServer().port), greetingOf(plainServer().port)]);
+    expect(greetingOffersTls(withTls)).toBe(true);
+    expect(greetingOffersTls(without)).toBe(false);
+    // Cut before the capability flags: the connector decides, as without the peek.
+    const versionEnd = without.indexOf(0, 5);
+    expect(greetingOffersTls(without.subarray(0, versionEnd + 14))).toBeUndefined();
+    expect(greetingOffersTls(without.subarray(0, 3))).toBeUndefined();
+    // An error packet instead of a greeting (too many connections, a blocked host).
+    expect(greetingOffersTls(Buffer.from([9, 0, 0, 0, 0xff, 0x10, 0x04, 0x23, 0x30]))).toBeUndefined();
+  });
 });

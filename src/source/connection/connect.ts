@@ -1,6 +1,7 @@
 // Opens a connection of an export, and turns a failure to connect into exit 3 with one
 // readable line that says what would change it.
 import mariadb, { type Connection } from "mariadb";
+import { connect as netConnect, type Socket } from "node:net";
 import type { ConnectionPlan } from "../../plan.ts";
 import { ExitCode, GdError } from "../../errors.ts";
 import { connectorReason, serverErrno } from "../errors.ts";
@@ -128,7 +129,58 @@ export function openConnection(plan: ConnectionPlan, signal?: AbortSignal): Prom
   });
 }
 
+/** The greeting's capability bit for a server that can switch the connection to TLS. */
+const CLIENT_SSL = 0x800;
+
+/**
+ * Whether the server's greeting (the first packet of protocol 10) offers TLS; undefined when
+ * `chunk` is not such a greeting or does not hold its capability flags.
+ */
+export function greetingOffersTls(chunk: Uint8Array): boolean | undefined {
+  // Packet header (4 bytes), protocol version, server version up to its NUL, then thread id (4),
+  // scramble (8) and a filler byte before the capabilities' low 2 bytes.
+  const PROTOCOL_AT = 4;
+  if (chunk[PROTOCOL_AT] !== 10) return undefined;
+  const versionEnd = chunk.indexOf(0, PROTOCOL_AT + 1);
+  if (versionEnd < 0) return undefined;
+  const capabilitiesAt = versionEnd + 1 + 4 + 8 + 1;
+  if (chunk.length < capabilitiesAt + 2) return undefined;
+  return ((chunk[capabilitiesAt] | (chunk[capabilitiesAt + 1] << 8)) & CLIENT_SSL) !== 0;
+}
+
+/**
+ * The connector's `stream` option for ssl-mode=PREFERRED over TCP: a socket whose first chunk,
+ * the server's greeting, is read just before the connector reads it. When the greeting offers no TLS,
+ * the connector's options (`this` of the call) turn to plain before it answers, so a server
+ * without TLS costs one connection, not a refused TLS attempt and a second one. Otherwise, or
+ * when the greeting cannot be read from the first chunk, the connector decides as without it.
+ */
+function tlsIfOffered(target: DbTarget, onPlain: () => void) {
+  return function (this: { ssl: unknown }): Socket {
+    const options = this;
+    const socket = netConnect(target.port, target.host);
+    socket.setNoDelay(true);
+    // The first 'data' event is seen on its way to the connector's listener, not by a listener of
+    // our own: once a 'data' listener had been removed from it, Bun's socket no longer stopped
+    // reading when paused, and backpressure was lost (test/pipeline/backpressure.test.ts).
+    const emit = socket.emit;
+    socket.emit = function (event: string | symbol, ...args: unknown[]) {
+      if (event === "data") {
+        socket.emit = emit;
+        if (greetingOffersTls(args[0] as Buffer) === false) {
+          options.ssl = false;
+          onPlain();
+        }
+      }
+      return emit.call(socket, event, ...args);
+    } as typeof socket.emit;
+    return socket;
+  };
+}
+
 async function connect({ target, tls, connectTimeoutMs }: ConnectionPlan): Promise<OpenedConnection> {
+  let foundPlain = false;
+  const peek = tls.fallbackToPlain && target.socketPath === undefined;
   const options = {
     host: target.host,
     port: target.port,
@@ -148,14 +200,16 @@ async function connect({ target, tls, connectTimeoutMs }: ConnectionPlan): Promi
     // The connector would otherwise print its own warnings; ours go through one channel.
     logger: { warning: () => {} },
   };
+  const plain: TlsPlan = { ssl: false, fallbackToPlain: false, description: "plain (the server offers no TLS)" };
   try {
-    return { conn: await mariadb.createConnection({ ...options, ssl: tls.ssl }), tls };
+    const stream = peek ? { stream: tlsIfOffered(target, () => (foundPlain = true)) } : {};
+    const conn = await mariadb.createConnection({ ...options, ...stream, ssl: tls.ssl });
+    return { conn, tls: foundPlain ? plain : tls };
   } catch (error) {
     if (!(tls.fallbackToPlain && serverErrno(error) === SERVER_SSL_DISABLED)) {
-      throw connectFailure(error, target, tls);
+      throw connectFailure(error, target, foundPlain ? plain : tls);
     }
   }
-  const plain: TlsPlan = { ssl: false, fallbackToPlain: false, description: "plain (the server offers no TLS)" };
   try {
     return { conn: await mariadb.createConnection({ ...options, ssl: false }), tls: plain };
   } catch (error) {

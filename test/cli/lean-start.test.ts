@@ -1,0 +1,38 @@
+// What a run loads before it does its work: --help, --version and completion answer without
+// the connector, the encoders or the Parquet writer, whose loading is most of a start-up's
+// page faults and parse time.
+import { expect, test } from "bun:test";
+import { join } from "node:path";
+
+const RUN = join(import.meta.dir, "../../src/cli/run.ts");
+
+/** The modules a fresh process has loaded after runCli(argv), as paths. */
+function modulesLoadedBy(argv: string[]): string[] {
+  const script = `
+    const { runCli } = await import(${JSON.stringify(RUN)});
+    const quiet = { env: {}, stdout: () => {}, stderr: () => {}, stdoutIsTty: false, stderrIsTty: false };
+    const code = await runCli(${JSON.stringify(argv)}, quiet);
+    console.log(JSON.stringify({ code, modules: Object.keys(require.cache) }));`;
+  const result = Bun.spawnSync([process.execPath, "-e", script], { stdout: "pipe", stderr: "pipe" });
+  expect(result.stderr.toString()).toBe("");
+  const { code, modules } = JSON.parse(result.stdout.toString()) as { code: number; modules: string[] };
+  expect(code).toBe(0);
+  return modules;
+}
+
+const HEAVY = ["node_modules/mariadb/", "node_modules/hyparquet-writer/", "src/export.ts", "src/source/", "src/format/", "src/pipeline/", "src/cli/completion.ts"];
+
+for (const argv of [["--version"], ["--help"], ["completion", "bash"]]) {
+  test(`${argv.join(" ")} loads neither the connector nor the encoders`, () => {
+    const modules = modulesLoadedBy(argv);
+    const heavy = modules.filter((m) => HEAVY.some((h) => m.includes(h)) && !(argv[0] === "completion" && m.endsWith("src/cli/completion.ts")));
+    expect(heavy).toEqual([]);
+  });
+}
+
+// The control: what is loaded on demand shows in the list, so the tests above can fail.
+test("--dump-config loads the export command and the connector", () => {
+  const modules = modulesLoadedBy(["--dump-config", "--db-url", "mysql://u@h/d", "-q", "SELECT 1", "-o", "x.csv"]);
+  expect(modules.some((m) => m.endsWith("src/cli/export-command.ts"))).toBe(true);
+  expect(modules.some((m) => m.includes("node_modules/mariadb/"))).toBe(true);
+});
