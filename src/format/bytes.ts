@@ -1,6 +1,7 @@
 // Byte-level building blocks for the encoders. Rows arrive as the server's text-protocol row
 // payloads (see source/row-capture.ts) and leave as output bytes: no JavaScript string is made
 // for a value, which is what makes encoding cheap.
+import { type BufferPool, uninitialized } from "./buffer-pool.ts";
 
 export const enum Ascii {
   Tab = 0x09,
@@ -40,30 +41,48 @@ export function copyBytes(src: Uint8Array, from: number, to: number, dst: Uint8A
 }
 
 /**
- * Memory that is not zero-filled (every byte handed on is written first) and never pooled, so it
- * can be transferred. A plain Uint8Array over it: the JIT writes into one twice as fast as into a
- * Buffer.
- */
-const uninitialized = (size: number) => new Uint8Array(Buffer.allocUnsafeSlow(size).buffer as ArrayBuffer, 0, size);
-
-/**
  * An output buffer sized once per batch from a bound on what the batch can become, so it never
- * grows on the hot path. Writing past the bound would be a bug; take() refuses to hide one.
+ * grows on the hot path. Writing past the bound would be a bug; take() refuses to hide one. With
+ * a pool, its memory comes from there, and goes back once the result is written.
  */
 export class OutputBuffer {
   buf: Uint8Array<ArrayBuffer>;
   len = 0;
 
-  constructor(capacity: number) {
-    this.buf = uninitialized(Math.max(64, capacity));
+  constructor(
+    capacity: number,
+    private readonly pool?: BufferPool,
+  ) {
+    this.buf = this.allocate(Math.max(64, capacity));
+  }
+
+  private allocate(size: number): Uint8Array<ArrayBuffer> {
+    return this.pool ? this.pool.take(size) : uninitialized(size);
+  }
+
+  /**
+   * Empty again, for output bounded by `capacity`: in the same memory if it is big enough and was
+   * not transferred away with the last result.
+   */
+  restart(capacity: number): void {
+    this.len = 0;
+    const size = Math.max(64, capacity);
+    const memory = this.buf.buffer;
+    if (!memory.detached && memory.byteLength >= size) {
+      this.buf = new Uint8Array(memory, 0, size);
+      return;
+    }
+    this.pool?.give(memory);
+    this.buf = this.allocate(size);
   }
 
   /** Room for `extra` more bytes: only output with no linear bound (re-indented JSON) needs it. */
   ensure(extra: number): void {
     const need = this.len + extra;
     if (need <= this.buf.length) return;
-    const grown = uninitialized(need + (need >> 2));
+    const grown = this.allocate(need + (need >> 2));
     grown.set(this.buf.subarray(0, this.len));
+    this.pool?.give(this.buf.buffer);
     this.buf = grown;
   }
 

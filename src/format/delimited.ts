@@ -4,6 +4,7 @@
 // quotes are doubled. One deliberate difference: a record of a single empty field is written
 // as "" (like Rust's csv crate), because as a blank line CSV readers drop it.
 import { Ascii, BIT_GROWTH, copyBytes, FieldCursor, HEX_EXTRA, HEX_GROWTH, OutputBuffer, utf8, writeBitAsDecimal, writeHex } from "./bytes.ts";
+import { spareBuffers } from "./buffer-pool.ts";
 import { Kind, type ColumnSpec } from "./columns.ts";
 import type { Encoder } from "./encoder.ts";
 
@@ -114,7 +115,7 @@ export function delimitedEncoder(columns: ColumnSpec[], delimiter: string, newli
     },
 
     batch(payloads, rowCount) {
-      const out = new OutputBuffer(factor * payloads.length + rowCount * perRow);
+      const out = new OutputBuffer(factor * payloads.length + rowCount * perRow, spareBuffers);
       const cur = new FieldCursor(payloads);
       for (let r = 0; r < rowCount; r++) {
         for (let c = 0; c < n; c++) {
@@ -152,6 +153,8 @@ export function delimitedEncoder(columns: ColumnSpec[], delimiter: string, newli
       cur.expectEnd(payloads.length);
       return out.take();
     },
+
+    recycle: (chunk) => spareBuffers.give(chunk.buffer),
 
     footer: () => new Uint8Array(0),
   };
