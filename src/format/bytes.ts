@@ -113,6 +113,34 @@ export class OutputBuffer {
   }
 }
 
+/**
+ * Long values are scanned four bytes at a time (SWAR): a word with none of the bytes that need
+ * work is copied whole. Each test below is exact for the word as a whole (a borrow can only
+ * mark lanes above one that matches). `repeated` is a byte times 0x01010101.
+ */
+const LOW_BITS = 0x01010101;
+const HIGH_BITS = 0x80808080;
+
+/** Whether a byte of the word x equals the byte of `repeated`. */
+export function hasByte(x: number, repeated: number): boolean {
+  const y = x ^ repeated;
+  return ((y - LOW_BITS) & ~y & HIGH_BITS) !== 0;
+}
+
+/** Whether a byte of the word x is below the byte of `repeated` (at most 0x80). */
+export function hasByteBelow(x: number, repeated: number): boolean {
+  return ((x - repeated) & ~x & HIGH_BITS) !== 0;
+}
+
+/** Little-endian 32-bit words at any offset of `bytes`, for the scans above. */
+export const wordsOf = (bytes: Uint8Array) => new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+
+/**
+ * After a word that needs work, the bytes a scan handles one by one before it tries words again:
+ * where such bytes are dense, testing words costs more than it saves.
+ */
+export const DENSE_RUN = 32;
+
 const NULL_MARKER = 0xfb;
 
 const malformed = (at: number, end: number) => new Error(`malformed row data: byte ${at} of ${end}`);
