@@ -249,7 +249,7 @@ export function writeBitAsDecimal(out: OutputBuffer, src: Uint8Array, start: num
 /**
  * The bytes of `view`, moved (not copied) to a buffer of their own, for whoever keeps a batch
  * past the call that handed it over. `view`'s buffer is left detached, which tells the source
- * (RowCapture) to take a fresh one instead of reusing it, as after a transfer to a worker.
+ * (RowCapture) to take another instead of reusing it, as after a transfer to a worker.
  */
 export function moveOut(view: Uint8Array): Uint8Array<ArrayBuffer> {
   const { byteOffset, length } = view;

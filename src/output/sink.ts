@@ -32,7 +32,10 @@ import { configError, ERRNO_WORDS, errnoWords, GdError, outputError } from "../e
 import { refuseClosedStdout } from "../std-fds.ts";
 
 export interface Sink {
-  /** Resolves when the chunk may be followed by the next one (not necessarily on disk yet). */
+  /**
+   * Resolves when the chunk may be followed by the next one (not necessarily on disk yet), and
+   * its memory may be reused: nothing reads it afterwards.
+   */
   write(chunk: Uint8Array): Promise<void>;
   /** Flush and make the output visible under its final name. */
   commit(): Promise<void>;

@@ -76,10 +76,11 @@ const WAITING_BYTES = 16 << 20;
  */
 const HEAD_WAITING_BYTES = 1 << 20;
 
-/** A batch that could not be encoded at once: moved out of its source's buffer (see batch()). */
+/** A batch on its way to the encoder. */
 interface WaitingBatch {
   payloads: Uint8Array<ArrayBuffer>;
   rowCount: number;
+  /** Its bytes were moved out of the source's buffer to wait (see batch()): the memory is ours. */
   moved: boolean;
 }
 
@@ -165,7 +166,7 @@ export class Pipeline {
           this.pump();
           // Still waiting: its bytes are moved out of the source's buffer, which the source
           // would otherwise reuse for the next batch (it sees the buffer detached, as after a
-          // transfer to a worker, and takes a fresh one).
+          // transfer to a worker, and takes another).
           if (lane.waiting.includes(batch)) {
             batch.payloads = moveOut(payloads);
             batch.moved = true;
