@@ -24,7 +24,14 @@ export function compressed(encoder: Encoder, compression: StreamCompression): En
     bytes.length === 0 && !evenIfEmpty ? bytes : compress(bytes);
   return {
     header: () => layer(encoder.header()),
-    batch: (payloads, rowCount, isFirstBatch) => layer(encoder.batch(payloads, rowCount, isFirstBatch)),
+    batch(payloads, rowCount, isFirstBatch) {
+      const bytes = encoder.batch(payloads, rowCount, isFirstBatch);
+      const packed = layer(bytes);
+      if (packed !== bytes) encoder.recycle(bytes);
+      return packed;
+    },
+    // The compressor's own output: its memory is the runtime's to manage.
+    recycle: () => {},
     // A 0-byte file is not valid gzip or zstd: an export of nothing at all (NDJSON with no rows,
     // a statement without columns) ends with the one empty member or frame it consists of.
     footer: (wroteRows) => layer(encoder.footer(wroteRows), !wroteRows && encoder.header().length === 0),

@@ -3,14 +3,35 @@
 // holds the delimiter, a quote, CR, LF or a byte-order mark, or starts or ends with a space;
 // quotes are doubled. One deliberate difference: a record of a single empty field is written
 // as "" (like Rust's csv crate), because as a blank line CSV readers drop it.
-import { Ascii, BIT_GROWTH, copyBytes, FieldCursor, HEX_EXTRA, HEX_GROWTH, OutputBuffer, utf8, writeBitAsDecimal, writeHex } from "./bytes.ts";
+import {
+  Ascii,
+  BIT_GROWTH,
+  copyBytes,
+  DENSE_RUN,
+  FieldCursor,
+  hasByte,
+  HEX_EXTRA,
+  HEX_GROWTH,
+  OutputBuffer,
+  utf8,
+  wordsOf,
+  writeBitAsDecimal,
+  writeHex,
+} from "./bytes.ts";
+import { spareBuffers } from "./buffer-pool.ts";
 import { Kind, type ColumnSpec } from "./columns.ts";
 import type { Encoder } from "./encoder.ts";
 
 const BOM = [0xef, 0xbb, 0xbf] as const;
 const EMPTY_QUOTED = utf8('""');
-/** Fields at least this long are searched natively rather than byte by byte. */
+/** Fields at least this long are searched natively, and quoted by words, rather than byte by byte. */
 const LONG = 64;
+const QUOTES = 0x22222222;
+/**
+ * Bytes without a quote after which the next one is searched natively: a call costs ~30 ns, which
+ * quotes a hundred bytes apart (random text) do not repay.
+ */
+const CLEAN_STRETCH = 256;
 
 function hasBom(v: Uint8Array): boolean {
   for (let i = v.indexOf(BOM[0]); i >= 0 && i + 2 < v.length; i = v.indexOf(BOM[0], i + 1)) {
@@ -34,34 +55,54 @@ function needsQuotes(src: Uint8Array, start: number, end: number, delimiter: num
   return false;
 }
 
+/** src[from, to) at o with quotes doubled; returns where it ends. */
+function doubleQuotes(buf: Uint8Array, o: number, src: Uint8Array, from: number, to: number): number {
+  for (let i = from; i < to; i++) {
+    const b = src[i];
+    buf[o++] = b;
+    if (b === Ascii.Quote) buf[o++] = b;
+  }
+  return o;
+}
+
 /**
- * A quoted field, quotes doubled. Copied byte by byte while quotes are near (the fastest way
- * through dense ones: a call per quote costs ~30 ns); after LONG bytes without one, the rest up
- * to the next quote is found natively and copied in one go.
+ * A quoted field, quotes doubled. A long one goes by words: one without a quote is copied whole,
+ * one with a quote starts a DENSE_RUN of bytes; after CLEAN_STRETCH bytes without one, the rest
+ * up to the next quote is found natively and copied in one go. On 1 MB values (Bun 1.4.5, a
+ * loaded 2-core microVM) a quote every 40 or 95 bytes took 2-2.6 GB/s against 1.1-1.5 byte by
+ * byte; a quote every 3 bytes, or every other byte, ~1.4-1.6 either way.
  */
 function writeQuoted(out: OutputBuffer, src: Uint8Array, start: number, end: number): void {
   const buf = out.buf;
   let o = out.len;
   buf[o++] = Ascii.Quote;
   let i = start;
-  while (i < end) {
-    const window = Math.min(end, i + LONG);
-    let quoted = false;
-    for (; i < window; i++) {
-      const b = src[i];
-      buf[o++] = b;
-      if (b === Ascii.Quote) {
-        buf[o++] = Ascii.Quote;
-        quoted = true;
+  if (end - start >= LONG) {
+    const words = wordsOf(src);
+    const outWords = wordsOf(buf);
+    let clean = 0;
+    while (i + 4 <= end) {
+      const x = words.getInt32(i, true);
+      if (!hasByte(x, QUOTES)) {
+        outWords.setInt32(o, x, true);
+        o += 4;
+        i += 4;
+        if ((clean += 4) < CLEAN_STRETCH) continue;
+        const q = src.subarray(i, end).indexOf(Ascii.Quote);
+        const stretchEnd = q < 0 ? end : i + q;
+        copyBytes(src, i, stretchEnd, buf, o);
+        o += stretchEnd - i;
+        i = stretchEnd;
+        clean = 0;
+        continue;
       }
+      clean = 0;
+      const stop = Math.min(end, i + DENSE_RUN);
+      o = doubleQuotes(buf, o, src, i, stop);
+      i = stop;
     }
-    if (quoted || i === end) continue;
-    const q = src.subarray(i, end).indexOf(Ascii.Quote);
-    const stretchEnd = q < 0 ? end : i + q;
-    copyBytes(src, i, stretchEnd, buf, o);
-    o += stretchEnd - i;
-    i = stretchEnd;
   }
+  o = doubleQuotes(buf, o, src, i, end);
   buf[o++] = Ascii.Quote;
   out.len = o;
 }
@@ -114,7 +155,7 @@ export function delimitedEncoder(columns: ColumnSpec[], delimiter: string, newli
     },
 
     batch(payloads, rowCount) {
-      const out = new OutputBuffer(factor * payloads.length + rowCount * perRow);
+      const out = new OutputBuffer(factor * payloads.length + rowCount * perRow, spareBuffers);
       const cur = new FieldCursor(payloads);
       for (let r = 0; r < rowCount; r++) {
         for (let c = 0; c < n; c++) {
@@ -152,6 +193,8 @@ export function delimitedEncoder(columns: ColumnSpec[], delimiter: string, newli
       cur.expectEnd(payloads.length);
       return out.take();
     },
+
+    recycle: (chunk) => spareBuffers.give(chunk.buffer),
 
     footer: () => new Uint8Array(0),
   };

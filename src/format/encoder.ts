@@ -15,6 +15,8 @@ export interface Encoder {
    * with separators between rows (JSON) whether a row precedes this batch.
    */
   batch(payloads: Uint8Array, rowCount: number, isFirstBatch: boolean): Uint8Array<ArrayBuffer>;
+  /** A result of batch() is written: its memory may serve a later batch. */
+  recycle(chunk: Uint8Array): void;
   /** Bytes after the last row; `wroteRows` is false for an empty export. */
   footer(wroteRows: boolean): Uint8Array<ArrayBuffer>;
 }

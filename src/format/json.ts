@@ -2,6 +2,7 @@
 // text: numbers keep every digit (BIGINT beyond 2^53, DECIMAL(65,30)), JSON columns are
 // embedded as JSON, everything else becomes a JSON string.
 import { Ascii, BIT_GROWTH, FieldCursor, HEX_EXTRA, HEX_GROWTH, LONG_STRETCH, OutputBuffer, utf8, writeBitAsDecimal, writeEscaped, writeHex } from "./bytes.ts";
+import { spareBuffers } from "./buffer-pool.ts";
 import { Kind, type ColumnSpec } from "./columns.ts";
 import type { Encoder } from "./encoder.ts";
 import { isValidJson } from "./json-check.ts";
@@ -216,7 +217,7 @@ export function jsonEncoder(columns: ColumnSpec[], style: "compact" | "pretty" |
     header: () => utf8(layout.header),
 
     batch(payloads, rowCount, isFirstBatch) {
-      const out = new OutputBuffer(factor * payloads.length + rowCount * perRow);
+      const out = new OutputBuffer(factor * payloads.length + rowCount * perRow, spareBuffers);
       const cur = new FieldCursor(payloads);
       for (let r = 0; r < rowCount; r++) {
         out.chunk(r === 0 && isFirstBatch ? firstSeparator : separator);
@@ -262,6 +263,8 @@ export function jsonEncoder(columns: ColumnSpec[], style: "compact" | "pretty" |
       cur.expectEnd(payloads.length);
       return out.take();
     },
+
+    recycle: (chunk) => spareBuffers.give(chunk.buffer),
 
     footer: (wroteRows) => utf8(layout.footer(wroteRows)),
   };

@@ -2,6 +2,7 @@
 // backslash-escaped in values and labels, so a record is always one line; colons are not, since a
 // reader splits a field at its first colon. NULL is a label with nothing after its colon.
 import { Ascii, BIT_GROWTH, FieldCursor, HEX_EXTRA, HEX_GROWTH, OutputBuffer, utf8, writeBitAsDecimal, writeEscaped, writeHex } from "./bytes.ts";
+import { spareBuffers } from "./buffer-pool.ts";
 import { Kind, type ColumnSpec } from "./columns.ts";
 import type { Encoder } from "./encoder.ts";
 
@@ -64,7 +65,7 @@ export function ltsvEncoder(columns: ColumnSpec[], warn: (line: string) => void)
     header: () => new Uint8Array(0),
 
     batch(payloads, rowCount) {
-      const out = new OutputBuffer(factor * payloads.length + rowCount * perRow);
+      const out = new OutputBuffer(factor * payloads.length + rowCount * perRow, spareBuffers);
       const cur = new FieldCursor(payloads);
       for (let r = 0; r < rowCount; r++) {
         for (let c = 0; c < n; c++) {
@@ -95,5 +96,6 @@ export function ltsvEncoder(columns: ColumnSpec[], warn: (line: string) => void)
     },
 
     footer: () => new Uint8Array(0),
+    recycle: (chunk) => spareBuffers.give(chunk.buffer),
   };
 }

@@ -34,7 +34,10 @@ import { refuseClosedStdout } from "../std-fds.ts";
 import { openS3Sink } from "./s3-sink.ts";
 
 export interface Sink {
-  /** Resolves when the chunk may be followed by the next one (not necessarily on disk yet). */
+  /**
+   * Resolves when the chunk may be followed by the next one (not necessarily on disk yet), and
+   * its memory may be reused: nothing reads it afterwards.
+   */
   write(chunk: Uint8Array): Promise<void>;
   /** Flush and make the output visible under its final name. */
   commit(): Promise<void>;

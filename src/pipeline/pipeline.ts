@@ -4,18 +4,11 @@
 // while the ring is full, which is what keeps memory flat whatever the row count.
 import { ExitCode, GdError } from "../errors.ts";
 import type { ColumnSpec } from "../format/columns.ts";
+import { spareBuffers } from "../format/buffer-pool.ts";
 import { moveOut } from "../format/bytes.ts";
 import { createEncoder, type Encoder, type EncoderSpec } from "../format/encoder.ts";
 import { workerPool, type WorkerPool } from "./pool.ts";
 import { OrderedRing } from "./ring.ts";
-
-/**
- * A full garbage collection after every this many bytes of rows. Most of our garbage lives in
- * typed-array backing stores outside the JavaScript heap, so the collector runs late and the
- * RSS saw-tooth grows with the length of the run (10M rows peaked 1.16x higher than 1M).
- * Collecting every 16 MiB keeps the peak flat (1.03x, and 25 MB lower) for <1% of CPU.
- */
-const GC_EVERY_BYTES = 16 << 20;
 
 /** What the pipeline asks of a source: to stop and go on. */
 export interface Source {
@@ -86,10 +79,18 @@ const WAITING_BYTES = 16 << 20;
  */
 const HEAD_WAITING_BYTES = 1 << 20;
 
+/** A batch on its way to the encoder. */
+interface WaitingBatch {
+  payloads: Uint8Array<ArrayBuffer>;
+  rowCount: number;
+  /** Its bytes were moved out of the source's buffer to wait (see batch()): the memory is ours. */
+  moved: boolean;
+}
+
 /** One source's place in the output order, and its batches waiting for their turn. */
 interface Lane {
   source: Source | undefined;
-  waiting: { payloads: Uint8Array<ArrayBuffer>; rowCount: number }[];
+  waiting: WaitingBatch[];
   waitingBytes: number;
   sawColumns: boolean;
   ended: boolean;
@@ -116,7 +117,6 @@ export class Pipeline {
   private waitingBytes = 0;
   private pumping = false;
   private pumpAgain = false;
-  private bytesSinceGc = 0;
   private settled = false;
 
   constructor(private readonly options: PipelineOptions) {
@@ -162,7 +162,7 @@ export class Pipeline {
         batch: (payloads, rowCount) => {
           // Rows already read keep coming for a moment after a failure or an interrupt.
           if (this.settled) return;
-          const batch = { payloads, rowCount };
+          const batch: WaitingBatch = { payloads, rowCount, moved: false };
           lane.waiting.push(batch);
           lane.waitingBytes += payloads.length;
           this.waitingBytes += payloads.length;
@@ -170,8 +170,11 @@ export class Pipeline {
           this.pump();
           // Still waiting: its bytes are moved out of the source's buffer, which the source
           // would otherwise reuse for the next batch (it sees the buffer detached, as after a
-          // transfer to a worker, and takes a fresh one).
-          if (lane.waiting.includes(batch)) batch.payloads = moveOut(payloads);
+          // transfer to a worker, and takes another).
+          if (lane.waiting.includes(batch)) {
+            batch.payloads = moveOut(payloads);
+            batch.moved = true;
+          }
           if (this.overBudget(lane)) this.setPaused(lane, true);
         },
         end: () => {
@@ -267,10 +270,10 @@ export class Pipeline {
       }
       const ring = this.started?.ring;
       while (ring && lane.waiting.length > 0 && !ring.full) {
-        const { payloads, rowCount } = lane.waiting.shift()!;
-        lane.waitingBytes -= payloads.length;
-        this.waitingBytes -= payloads.length;
-        this.encode(payloads, rowCount);
+        const batch = lane.waiting.shift()!;
+        lane.waitingBytes -= batch.payloads.length;
+        this.waitingBytes -= batch.payloads.length;
+        this.encode(batch);
       }
       this.resumeWithinBudget();
       if (!lane.ended || lane.waiting.length > 0) return;
@@ -295,17 +298,18 @@ export class Pipeline {
     }
   }
 
-  private encode(payloads: Uint8Array<ArrayBuffer>, rowCount: number): void {
+  /**
+   * Hands a batch to a worker or encodes it here; its output goes back to whoever made it once it
+   * is written. A batch moved out of its source's buffer is done with once encoded here: its
+   * memory can carry rows again (one sent to a worker comes back through the pool).
+   */
+  private encode({ payloads, rowCount, moved }: WaitingBatch): void {
     const { encoder, pool, ring } = this.started!;
-    // Read first: a batch handed to a worker (or kept by an encoder) leaves this view detached.
-    this.bytesSinceGc += payloads.length;
     this.submitHeader();
     const isFirst = this.batches++ === 0;
-    ring.submit(pool ? pool.batch(payloads, rowCount, isFirst) : encoder.batch(payloads, rowCount, isFirst));
-    if (this.bytesSinceGc >= GC_EVERY_BYTES) {
-      this.bytesSinceGc = 0;
-      Bun.gc(true);
-    }
+    if (pool) return ring.submit(pool.batch(payloads, rowCount, isFirst), pool.recycle);
+    ring.submit(encoder.batch(payloads, rowCount, isFirst), encoder.recycle);
+    if (moved) spareBuffers.give(payloads.buffer);
   }
 
   private setPaused(lane: Lane, paused: boolean): void {

@@ -2,11 +2,14 @@
 // header and footer; workers only see batches, which move there and back without a copy.
 import { ENCODER_WORKER } from "../encoder-worker.ts";
 import { ExitCode, GdError } from "../errors.ts";
+import { spareBuffers } from "../format/buffer-pool.ts";
 import type { EncoderSpec } from "../format/encoder.ts";
 import type { WorkerReply, WorkerRequest } from "./protocol.ts";
 
 export interface WorkerPool {
   batch(payloads: Uint8Array<ArrayBuffer>, rowCount: number, isFirstBatch: boolean): Promise<Uint8Array>;
+  /** A batch's result is written: its memory goes back to a worker with the next batch. */
+  recycle(chunk: Uint8Array): void;
   /** Stops the threads; a batch still pending is rejected. */
   close(): void;
 }
@@ -35,6 +38,7 @@ const workerFailure = (detail: string) => new GdError(ExitCode.Query, `serialize
 export function workerPool(spec: EncoderSpec, size: number, module: string = ENCODER_WORKER): WorkerPool {
   const workers: PoolWorker[] = [];
   let nextId = 0;
+  let written: ArrayBuffer[] = [];
 
   const kill = (worker: PoolWorker, error: unknown) => {
     if (worker.dead) return;
@@ -52,7 +56,10 @@ export function workerPool(spec: EncoderSpec, size: number, module: string = ENC
       if (!pending) return;
       worker.pending.delete(reply.id);
       if ("error" in reply) pending.reject(workerFailure(reply.error));
-      else pending.resolve(reply.bytes);
+      else {
+        if (reply.payloads) spareBuffers.give(reply.payloads);
+        pending.resolve(reply.bytes);
+      }
     };
     worker.thread.onerror = (event: ErrorEvent) => kill(worker, workerFailure(crashReason(event)));
     worker.thread.addEventListener("close", () => kill(worker, workerFailure("exited unexpectedly")));
@@ -68,11 +75,16 @@ export function workerPool(spec: EncoderSpec, size: number, module: string = ENC
       let worker = live[0];
       for (const w of live) if (w.pending.size < worker.pending.size) worker = w;
       const id = nextId++;
+      const recycled = written;
+      written = [];
       return new Promise((resolve, reject) => {
         worker.pending.set(id, { resolve, reject });
-        const request: WorkerRequest = { type: "batch", id, payloads, rowCount, isFirstBatch };
-        worker.thread.postMessage(request, [payloads.buffer]);
+        const request: WorkerRequest = { type: "batch", id, payloads, rowCount, isFirstBatch, written: recycled };
+        worker.thread.postMessage(request, [payloads.buffer, ...recycled]);
       });
+    },
+    recycle(chunk) {
+      if (chunk.buffer instanceof ArrayBuffer && !chunk.buffer.detached) written.push(chunk.buffer);
     },
     close() {
       for (const worker of workers) kill(worker, workerFailure("closed with batches still pending"));

@@ -1,9 +1,19 @@
 // Encoded batches finish out of order (several workers); the ring writes them strictly in
 // submission order and holds at most `capacity` chunks, in flight or waiting. The pipeline
 // pauses its sources while the ring is full: that is the backpressure that keeps memory flat
-// whatever the row count.
+// whatever the row count. Once a chunk is written its memory is free again, and whoever made it
+// is told so: that is how the hot path's buffers are reused rather than allocated per batch.
+
+/** Told that a chunk is written: nothing will read it any more. */
+export type Written = (chunk: Uint8Array) => void;
+
+interface Cell {
+  chunk: Uint8Array;
+  written?: Written;
+}
+
 export class OrderedRing {
-  private readonly cells: (Uint8Array | undefined)[];
+  private readonly cells: (Cell | undefined)[];
   private head = 0; // next sequence number to write
   private tail = 0; // next sequence number to hand out
   private writing = false;
@@ -27,19 +37,22 @@ export class OrderedRing {
     return this.tail - this.head >= this.capacity;
   }
 
-  /** Takes the next cell, for bytes ready now or for a batch a worker is encoding. */
-  submit(work: Uint8Array | Promise<Uint8Array>): void {
+  /**
+   * Takes the next cell, for bytes ready now or for a batch a worker is encoding; `written` is
+   * called once they are written (not if the ring fails first).
+   */
+  submit(work: Uint8Array | Promise<Uint8Array>, written?: Written): void {
     if (this.full) throw new Error("ring is full: wait for onSpace before submitting");
     const seq = this.tail++;
-    if (work instanceof Uint8Array) return this.place(seq, work);
+    if (work instanceof Uint8Array) return this.place(seq, { chunk: work, written });
     work.then(
-      (chunk) => this.place(seq, chunk),
+      (chunk) => this.place(seq, { chunk, written }),
       (error) => this.fail(error),
     );
   }
 
-  private place(seq: number, chunk: Uint8Array): void {
-    this.cells[seq % this.capacity] = chunk;
+  private place(seq: number, cell: Cell): void {
+    this.cells[seq % this.capacity] = cell;
     void this.pump();
   }
 
@@ -62,12 +75,13 @@ export class OrderedRing {
     try {
       for (;;) {
         if (this.failure !== undefined) return;
-        const cell = this.head % this.capacity;
-        const chunk = this.cells[cell];
-        if (chunk === undefined) break;
-        await this.write(chunk);
-        this.cells[cell] = undefined;
+        const index = this.head % this.capacity;
+        const cell = this.cells[index];
+        if (cell === undefined) break;
+        await this.write(cell.chunk);
+        this.cells[index] = undefined;
         this.head++;
+        cell.written?.(cell.chunk);
         const waiters = this.spaceWaiters;
         this.spaceWaiters = [];
         for (const w of waiters) w();

@@ -4,10 +4,13 @@ import { describe, expect, test } from "bun:test";
 import {
   BIT_GROWTH,
   FieldCursor,
+  hasByte,
+  hasByteBelow,
   HEX_EXTRA,
   HEX_GROWTH,
   OutputBuffer,
   writeBitAsDecimal,
+  wordsOf,
   writeHex,
 } from "../../src/format/bytes.ts";
 import { batchOf, lengthPrefix, rowPayload } from "../support/packets.ts";
@@ -253,6 +256,28 @@ describe("writeBitAsDecimal", () => {
       const digits = decimal(new Array(n).fill(0xff));
       expect(digits).toBe((2n ** BigInt(8 * n) - 1n).toString());
       expect(digits.length).toBeLessThanOrEqual(BIT_GROWTH * n);
+    }
+  });
+});
+
+describe("word tests (SWAR)", () => {
+  // Every byte value in every lane, beside random bytes and beside the bytes nearest the
+  // threshold (where a borrow between lanes would show), against a byte-by-byte answer.
+  test("hasByte and hasByteBelow agree with a byte-by-byte look at every byte value in every lane", () => {
+    const rnd = random(0x5a1);
+    const word = new Uint8Array(4);
+    const words = wordsOf(word);
+    const neighbours = [0x00, 0x01, 0x1f, 0x20, 0x21, 0x22, 0x23, 0x5b, 0x5c, 0x5d, 0x7f, 0x80, 0xff];
+    for (let lane = 0; lane < 4; lane++) {
+      for (let b = 0; b < 256; b++) {
+        for (let k = 0; k < 8; k++) {
+          for (let j = 0; j < 4; j++) word[j] = k < 4 ? rnd.int(256) : rnd.pick(neighbours);
+          word[lane] = b;
+          const x = words.getInt32(0, true);
+          for (const target of [0x22, 0x5c]) expect(hasByte(x, target * 0x01010101)).toBe(word.includes(target));
+          expect(hasByteBelow(x, 0x20202020)).toBe(word.some((v) => v < 0x20));
+        }
+      }
     }
   });
 });

@@ -11,6 +11,8 @@ import { snappyCompress } from "hyparquet-writer/src/snappy.js";
 import pkg from "../../../package.json" with { type: "json" };
 import { ExitCode, GdError } from "../../errors.ts";
 import type { Compression } from "../../formats.ts";
+import { spareBuffers } from "../buffer-pool.ts";
+import { copyBytes } from "../bytes.ts";
 import type { ColumnSpec } from "../columns.ts";
 import type { Encoder } from "../encoder.ts";
 import { PageBuffer, STATISTICS_BYTES, writeColumnChunk, type ChunkCodec, type WrittenChunk } from "./column-chunk.ts";
@@ -69,9 +71,11 @@ export function parquetEncoder(specs: ColumnSpec[], options: ParquetOptions): En
     options.warn(`warning: column ${specs[j].name}: ${REPLACED[columns[j].values]}`);
   };
 
-  /** What has been written since the last call, moved out of the writer's buffer. */
+  /** What has been written since the last call, copied out of the writer's buffer. */
   const take = (): Uint8Array<ArrayBuffer> => {
-    const bytes = new Uint8Array(out.buffer.slice(0, out.index));
+    if (out.index === 0) return new Uint8Array(0);
+    const bytes = spareBuffers.take(out.index).subarray(0, out.index);
+    copyBytes(out.getBytes(), 0, out.index, bytes, 0);
     out.index = 0;
     return bytes;
   };
@@ -80,6 +84,8 @@ export function parquetEncoder(specs: ColumnSpec[], options: ParquetOptions): En
     const groupStart = out.offset;
     const written = columns.map((column, j) => writeColumnChunk(out, page, slices, j, column, codec, replaced(j)));
     chunks.push(...written);
+    // Batches whose every row is written are done with: their memory can carry rows again.
+    for (const { fields, to } of slices) if (to === fields.rowCount) spareBuffers.give(fields.payloads.buffer);
     rowGroups.push({
       columns: written.map((w) => w.chunk),
       total_byte_size: BigInt(written.reduce((n, w) => n + w.uncompressed, 0)),
@@ -99,6 +105,7 @@ export function parquetEncoder(specs: ColumnSpec[], options: ParquetOptions): En
       }
       return take();
     },
+    recycle: (chunk) => spareBuffers.give(chunk.buffer),
     footer() {
       if (pending.rows > 0) writeGroup(pending.rows);
       writeIndexes(out, chunks);

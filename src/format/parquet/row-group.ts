@@ -4,7 +4,7 @@ import { FieldCursor, moveOut } from "../bytes.ts";
 
 /** One batch: its payloads, and where each field starts and how long it is (-1 = NULL), row-major. */
 export interface Fields {
-  payloads: Uint8Array;
+  payloads: Uint8Array<ArrayBuffer>;
   starts: Int32Array;
   lengths: Int32Array;
   rowCount: number;
@@ -12,7 +12,7 @@ export interface Fields {
   width: number;
 }
 
-function fieldsOf(payloads: Uint8Array, rowCount: number, width: number): Fields {
+function fieldsOf(payloads: Uint8Array<ArrayBuffer>, rowCount: number, width: number): Fields {
   const starts = new Int32Array(rowCount * width);
   const lengths = new Int32Array(rowCount * width);
   const cursor = new FieldCursor(payloads);

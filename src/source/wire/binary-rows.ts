@@ -13,6 +13,7 @@
 // number of decimals, an INT expression of 10 digits, a type it does not know) is read with the
 // text protocol instead: see planBinaryRows().
 import { TypeNumbers, type FieldInfo } from "mariadb";
+import { spareBuffers } from "../../format/buffer-pool.ts";
 import { FieldCursor, OutputBuffer } from "../../format/bytes.ts";
 
 const enum Render {
@@ -282,7 +283,7 @@ export function putLength(buf: Uint8Array, o: number, n: number): number {
 
 /** Rewrites batches of binary-protocol row payloads as text-protocol ones. */
 export class BinaryRowRewriter {
-  private output = new OutputBuffer(0);
+  private readonly output = new OutputBuffer(0, spareBuffers);
   private readonly rowRoom: number;
   private readonly bitmapBytes: number;
 
@@ -306,9 +307,8 @@ export class BinaryRowRewriter {
    */
   rewrite(payloads: Uint8Array, rowCount: number): Uint8Array<ArrayBuffer> {
     const bound = payloads.length + rowCount * this.rowRoom;
-    if (this.output.buf.buffer.detached || this.output.buf.length < bound) this.output = new OutputBuffer(bound);
     const output = this.output;
-    output.len = 0;
+    output.restart(bound);
     const cursor = new FieldCursor(payloads);
     const view = new DataView(payloads.buffer, payloads.byteOffset, payloads.length);
     const plan = this.plan;
@@ -339,6 +339,12 @@ export class BinaryRowRewriter {
     if (p !== payloads.length) throw new Error(`malformed binary rows: ${p} of ${payloads.length} bytes read`);
     // Refuses output past the bound, which rows could only reach by not being what they claimed.
     return output.take();
+  }
+
+  /** No batch will come: the output buffer goes back for the next query. */
+  release(): void {
+    spareBuffers.give(this.output.buf.buffer);
+    this.output.buf = new Uint8Array(0);
   }
 
   /** One non-NULL value at p, other than a copied one; returns where the next one starts. */

@@ -96,6 +96,7 @@ export function captureRows(conn: Connection, start: () => ResultStream, events:
     done = true;
     socket.removeListener("data", route);
     socket.on("data", connectorListener);
+    capture.release();
   };
   socket.removeListener("data", connectorListener);
   socket.on("data", route);

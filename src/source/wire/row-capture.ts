@@ -10,6 +10,7 @@
 // (ERR), and 0xfe (an 8-byte length) only in a packet of 0xffffff bytes; a binary-protocol row
 // starts with 0x00. So a shorter packet starting 0xfe is the result's EOF/OK.
 
+import { spareBuffers } from "../../format/buffer-pool.ts";
 import { copyBytes, SHORT } from "../../format/bytes.ts";
 
 /** A payload this long continues in the next packet. */
@@ -78,7 +79,7 @@ export class RowCapture {
     private readonly maxRows: number,
     private readonly batchBytes: number,
   ) {
-    this.buf = new Uint8Array(batchBytes);
+    this.buf = spareBuffers.take(batchBytes);
   }
 
   /**
@@ -103,6 +104,12 @@ export class RowCapture {
     return !this.paused;
   }
 
+  /** The result is read, no row will come: the batch buffer goes back for the next query. */
+  release(): void {
+    spareBuffers.give(this.buf.buffer);
+    this.buf = new Uint8Array(0);
+  }
+
   /** Hands over the rows collected so far, if any. */
   flush(): void {
     if (this.count === 0) return;
@@ -111,10 +118,11 @@ export class RowCapture {
     this.len = 0;
     this.count = 0;
     this.target.batch(payloads, count);
-    // A batch sent to a worker was transferred (detached): take a fresh buffer. One encoded on
+    // A batch sent to a worker, or kept waiting, was transferred (detached): take another
+    // buffer, which the pipeline gave back when it was done with an earlier one. One encoded on
     // the spot is done with once batch() returns, and is reused, even one a wide row made big:
     // allocating (and faulting in) megabytes per row costs more than keeping them.
-    if (this.buf.buffer.detached) this.buf = new Uint8Array(this.batchBytes);
+    if (this.buf.buffer.detached) this.buf = spareBuffers.take(this.batchBytes);
   }
 
   push(chunk: Uint8Array): void {
@@ -236,8 +244,14 @@ export class RowCapture {
       this.flush();
       if (this.paused) return false;
     }
-    if (this.len + len > this.buf.length) this.buf = new Uint8Array(len);
+    if (this.len + len > this.buf.length) this.replaceBuffer(len);
     return true;
+  }
+
+  /** The batch is empty: a buffer of at least `size` bytes instead of the one too small. */
+  private replaceBuffer(size: number): void {
+    spareBuffers.give(this.buf.buffer);
+    this.buf = spareBuffers.take(size);
   }
 
   /** Payload bytes src[from, to) of the current packet. */
@@ -258,8 +272,9 @@ export class RowCapture {
   private growRow(n: number): void {
     if (this.len + n <= this.buf.length) return;
     if (this.len - this.rowStart + n >= MAX_ROW_BYTES) throw new ProtocolError(`a row of more than ${MAX_ROW_BYTES} bytes`);
-    const grown = new Uint8Array(Math.max(this.len + n, 2 * this.buf.length));
+    const grown = spareBuffers.take(Math.max(this.len + n, 2 * this.buf.length));
     grown.set(this.buf.subarray(0, this.len));
+    spareBuffers.give(this.buf.buffer);
     this.buf = grown;
   }
 

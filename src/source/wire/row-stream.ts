@@ -45,10 +45,12 @@ function binaryEvents(events: RowEvents, statement: Prepared): RowEvents {
     },
     batch: (payloads, rowCount) => events.batch(rewriter!.rewrite(payloads, rowCount), rowCount),
     end() {
+      rewriter?.release();
       closeQuietly(statement);
       events.end();
     },
     error(error) {
+      rewriter?.release();
       closeQuietly(statement);
       events.error(error);
     },
