@@ -2,6 +2,7 @@
 // payloads (see source/row-capture.ts) and leave as output bytes: no JavaScript string is made
 // for a value, which is what makes encoding cheap.
 import { type BufferPool, uninitialized } from "./buffer-pool.ts";
+import { Kind } from "./columns.ts";
 
 export const enum Ascii {
   Tab = 0x09,
@@ -320,3 +321,34 @@ export function moveOut(view: Uint8Array): Uint8Array<ArrayBuffer> {
 
 const encoder = new TextEncoder();
 export const utf8 = (s: string): Uint8Array<ArrayBuffer> => encoder.encode(s);
+
+/**
+ * Output bytes per input byte, at most, for a column of this kind, where text grows by
+ * `textGrowth` (the format's escaping at its worst).
+ */
+export function growthOf(kind: Kind, textGrowth: number): number {
+  if (kind === Kind.Number || kind === Kind.Temporal) return 1;
+  if (kind === Kind.Bit) return BIT_GROWTH;
+  return kind === Kind.Binary ? HEX_GROWTH : textGrowth;
+}
+
+/**
+ * A value as CSV, TSV and LTSV write it when it is not text: numbers and dates as the server sent
+ * them, binary as 0x hex, BIT as a decimal. False for text, which each format escapes its own way.
+ */
+export function writeUnquoted(out: OutputBuffer, kind: Kind, src: Uint8Array, start: number, end: number): boolean {
+  switch (kind) {
+    case Kind.Number:
+    case Kind.Temporal:
+      out.bytes(src, start, end);
+      return true;
+    case Kind.Binary:
+      writeHex(out, src, start, end);
+      return true;
+    case Kind.Bit:
+      writeBitAsDecimal(out, src, start, end);
+      return true;
+    default:
+      return false;
+  }
+}

@@ -4,14 +4,18 @@
 import type { StreamCompression } from "../formats.ts";
 import type { Encoder } from "./encoder.ts";
 
+/** gzip as `gzip -6` (its default), zstd as `zstd -3` (its default): for .gz/.zst files and Parquet pages alike. */
+export const gzip = (bytes: Uint8Array) => Bun.gzipSync(bytes as Uint8Array<ArrayBuffer>, { level: 6 }) as Uint8Array<ArrayBuffer>;
+export const zstd = (bytes: Uint8Array) => Bun.zstdCompressSync(bytes, { level: 3 }) as Uint8Array<ArrayBuffer>;
+
 function compressor(compression: StreamCompression): ((bytes: Uint8Array<ArrayBuffer>) => Uint8Array<ArrayBuffer>) | undefined {
   switch (compression) {
     case "none":
       return undefined;
     case "gzip":
-      return (bytes) => Bun.gzipSync(bytes, { level: 6 }) as Uint8Array<ArrayBuffer>;
+      return gzip;
     case "zstd":
-      return (bytes) => Bun.zstdCompressSync(bytes, { level: 3 }) as Uint8Array<ArrayBuffer>;
+      return zstd;
   }
 }
 

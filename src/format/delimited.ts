@@ -3,21 +3,7 @@
 // holds the delimiter, a quote, CR, LF or a byte-order mark, or starts or ends with a space;
 // quotes are doubled. One deliberate difference: a record of a single empty field is written
 // as "" (like Rust's csv crate), because as a blank line CSV readers drop it.
-import {
-  Ascii,
-  BIT_GROWTH,
-  copyBytes,
-  DENSE_RUN,
-  FieldCursor,
-  hasByte,
-  HEX_EXTRA,
-  HEX_GROWTH,
-  OutputBuffer,
-  utf8,
-  wordsOf,
-  writeBitAsDecimal,
-  writeHex,
-} from "./bytes.ts";
+import { Ascii, copyBytes, DENSE_RUN, FieldCursor, growthOf, hasByte, HEX_EXTRA, OutputBuffer, utf8, wordsOf, writeUnquoted } from "./bytes.ts";
 import { spareBuffers } from "./buffer-pool.ts";
 import { Kind, type ColumnSpec } from "./columns.ts";
 import type { Encoder } from "./encoder.ts";
@@ -112,12 +98,8 @@ function writeField(out: OutputBuffer, src: Uint8Array, start: number, end: numb
   else out.bytes(src, start, end);
 }
 
-/** Output bytes per input byte, at most, for a column of this kind. */
-function growth(kind: Kind): number {
-  if (kind === Kind.Number || kind === Kind.Temporal) return 1;
-  if (kind === Kind.Bit) return BIT_GROWTH;
-  return kind === Kind.Binary ? HEX_GROWTH : 2; // text: every byte a quote, doubled
-}
+/** Text at its worst: every byte a quote, doubled. */
+const TEXT_GROWTH = 2;
 
 /** How NULL is written (--null-value): rendered once, quoted by the same rules as any value. */
 function nullField(nullValue: string, delim: number): Uint8Array {
@@ -134,7 +116,7 @@ export function delimitedEncoder(columns: ColumnSpec[], delimiter: string, newli
   const nul = nullField(nullValue, delim);
   const kinds = columns.map((c) => c.kind);
   const n = kinds.length;
-  const factor = Math.max(1, ...kinds.map(growth));
+  const factor = Math.max(1, ...kinds.map((kind) => growthOf(kind, TEXT_GROWTH)));
   // Beyond the growth of the values: a delimiter, two quotes and hex's extra per field (or the
   // NULL text, whose 1-byte marker the growth does not cover), a newline per row.
   const perRow = n * (1 + Math.max(2, HEX_EXTRA, nul.length)) + eol.length;
@@ -173,20 +155,7 @@ export function delimitedEncoder(columns: ColumnSpec[], delimiter: string, newli
           }
           const end = cur.pos;
           const start = end - len;
-          switch (kinds[c]) {
-            case Kind.Number:
-            case Kind.Temporal:
-              out.bytes(payloads, start, end);
-              break;
-            case Kind.Binary:
-              writeHex(out, payloads, start, end);
-              break;
-            case Kind.Bit:
-              writeBitAsDecimal(out, payloads, start, end);
-              break;
-            default:
-              writeField(out, payloads, start, end, delim);
-          }
+          if (!writeUnquoted(out, kinds[c], payloads, start, end)) writeField(out, payloads, start, end, delim);
         }
         out.chunk(eol);
       }

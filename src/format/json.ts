@@ -1,7 +1,7 @@
 // JSON ({"data":[...]}, optionally pretty) and NDJSON. Values are written from the server's
 // text: numbers keep every digit (BIGINT beyond 2^53, DECIMAL(65,30)), JSON columns are
 // embedded as JSON, everything else becomes a JSON string.
-import { Ascii, BIT_GROWTH, FieldCursor, HEX_EXTRA, HEX_GROWTH, LONG_STRETCH, OutputBuffer, utf8, writeBitAsDecimal, writeEscaped, writeHex } from "./bytes.ts";
+import { Ascii, FieldCursor, growthOf, HEX_EXTRA, LONG_STRETCH, OutputBuffer, utf8, writeBitAsDecimal, writeEscaped, writeHex } from "./bytes.ts";
 import { spareBuffers } from "./buffer-pool.ts";
 import { Kind, type ColumnSpec } from "./columns.ts";
 import type { Encoder } from "./encoder.ts";
@@ -184,15 +184,6 @@ const NDJSON: Layout = {
 /** How deep a column's value sits in the pretty layout: {"data": [{"key": value}]}. */
 const PRETTY_VALUE_DEPTH = 3;
 
-/** Output bytes per input byte, at most, for a column of this kind. */
-function growth(kind: Kind): number {
-  // A temporal value's quotes are within the room a NULL's "null" takes (perRow).
-  if (kind === Kind.Number || kind === Kind.Temporal) return 1;
-  if (kind === Kind.Bit) return BIT_GROWTH;
-  // JSON text that is not valid JSON goes out as a string.
-  return kind === Kind.Binary ? HEX_GROWTH : STRING_GROWTH;
-}
-
 export function jsonEncoder(columns: ColumnSpec[], style: "compact" | "pretty" | "ndjson"): Encoder {
   const layout = style === "pretty" ? PRETTY : style === "ndjson" ? NDJSON : COMPACT;
   const pretty = style === "pretty";
@@ -206,7 +197,7 @@ export function jsonEncoder(columns: ColumnSpec[], style: "compact" | "pretty" |
   const rowClose = utf8(layout.rowClose);
   const separator = utf8(layout.separator);
   const firstSeparator = utf8(layout.firstSeparator);
-  const factor = Math.max(1, ...kinds.map(growth));
+  const factor = Math.max(1, ...kinds.map((kind) => growthOf(kind, STRING_GROWTH)));
   // Beyond the growth of the values: keys, the row's punctuation, quotes or "null" and hex's extra.
   const perRow =
     keyBytes.reduce((sum, k) => sum + k.length, 0) +

@@ -1,9 +1,9 @@
 // LTSV: one record a line, `label:value` fields separated by TAB. Backslash, TAB, LF and CR are
 // backslash-escaped in values and labels, so a record is always one line; colons are not, since a
 // reader splits a field at its first colon. NULL is a label with nothing after its colon.
-import { Ascii, BIT_GROWTH, FieldCursor, HEX_EXTRA, HEX_GROWTH, OutputBuffer, utf8, writeBitAsDecimal, writeEscaped, writeHex } from "./bytes.ts";
+import { Ascii, FieldCursor, growthOf, HEX_EXTRA, OutputBuffer, utf8, writeEscaped, writeUnquoted } from "./bytes.ts";
 import { spareBuffers } from "./buffer-pool.ts";
-import { Kind, type ColumnSpec } from "./columns.ts";
+import type { ColumnSpec } from "./columns.ts";
 import type { Encoder } from "./encoder.ts";
 
 /** What each byte becomes in a label or value (see writeEscaped). */
@@ -34,12 +34,6 @@ export function ltsvLabels(keys: string[]): string[] {
   });
 }
 
-/** Output bytes per input byte, at most, for a column of this kind. */
-function growth(kind: Kind): number {
-  if (kind === Kind.Number || kind === Kind.Temporal) return 1;
-  if (kind === Kind.Bit) return BIT_GROWTH;
-  return kind === Kind.Binary ? HEX_GROWTH : TEXT_GROWTH;
-}
 
 /** `warn` hears of labels changed from the column names' JSON keys. */
 export function ltsvEncoder(columns: ColumnSpec[], warn: (line: string) => void): Encoder {
@@ -57,7 +51,7 @@ export function ltsvEncoder(columns: ColumnSpec[], warn: (line: string) => void)
   });
   const kinds = columns.map((c) => c.kind);
   const n = kinds.length;
-  const factor = Math.max(1, ...kinds.map(growth));
+  const factor = Math.max(1, ...kinds.map((kind) => growthOf(kind, TEXT_GROWTH)));
   // Beyond the growth of the values: the labels, hex's extra per field and a newline per row.
   const perRow = prefixes.reduce((sum, p) => sum + p.length, 0) + n * HEX_EXTRA + 1;
 
@@ -74,20 +68,7 @@ export function ltsvEncoder(columns: ColumnSpec[], warn: (line: string) => void)
           if (len < 0) continue;
           const end = cur.pos;
           const start = end - len;
-          switch (kinds[c]) {
-            case Kind.Number:
-            case Kind.Temporal:
-              out.bytes(payloads, start, end);
-              break;
-            case Kind.Binary:
-              writeHex(out, payloads, start, end);
-              break;
-            case Kind.Bit:
-              writeBitAsDecimal(out, payloads, start, end);
-              break;
-            default:
-              writeEscaped(out, payloads, start, end, ESCAPE);
-          }
+          if (!writeUnquoted(out, kinds[c], payloads, start, end)) writeEscaped(out, payloads, start, end, ESCAPE);
         }
         out.byte(Ascii.Lf);
       }

@@ -13,6 +13,7 @@ import { ExitCode, GdError } from "../../errors.ts";
 import type { Compression } from "../../formats.ts";
 import { spareBuffers } from "../buffer-pool.ts";
 import { copyBytes } from "../bytes.ts";
+import { gzip, zstd } from "../compress.ts";
 import type { ColumnSpec } from "../columns.ts";
 import type { Encoder } from "../encoder.ts";
 import { PageBuffer, STATISTICS_BYTES, writeColumnChunk, type ChunkCodec, type WrittenChunk } from "./column-chunk.ts";
@@ -29,9 +30,9 @@ const MAX_GROUP_BYTES = 64 << 20;
 
 /** Snappy is hyparquet-writer's; zstd and gzip are Bun's native ones. */
 const CODECS: Record<Compression, ChunkCodec> = {
-  zstd: { name: "ZSTD", compress: (bytes) => Bun.zstdCompressSync(bytes, { level: 3 }) },
+  zstd: { name: "ZSTD", compress: zstd },
   snappy: { name: "SNAPPY", compress: snappyCompress },
-  gzip: { name: "GZIP", compress: (bytes) => Bun.gzipSync(bytes as Uint8Array<ArrayBuffer>, { level: 6 }) },
+  gzip: { name: "GZIP", compress: gzip },
   none: { name: "UNCOMPRESSED" satisfies CompressionCodec },
 };
 

@@ -15,6 +15,7 @@
 import { TypeNumbers, type FieldInfo } from "mariadb";
 import { spareBuffers } from "../../format/buffer-pool.ts";
 import { FieldCursor, OutputBuffer } from "../../format/bytes.ts";
+import { isUnsigned, isZerofill } from "./column-kinds.ts";
 
 const enum Render {
   /** A length-encoded string, the same in both protocols: strings, DECIMAL, BIT, JSON, GEOMETRY. */
@@ -39,8 +40,6 @@ export interface ColumnPlan {
   decimals: number;
 }
 
-const UNSIGNED_FLAG = 32;
-const ZEROFILL_FLAG = 64;
 /** The decimals of a FLOAT or DOUBLE printed in the shortest form, not with fixed decimals. */
 const NOT_FIXED_DEC = 31;
 const MAX_FRACTION_DIGITS = 6;
@@ -85,8 +84,8 @@ const COPIED = new Set<number>([
 
 function planColumn(field: FieldInfo): ColumnPlan | undefined {
   const type = field.columnType as number;
-  const unsigned = (field.flags & UNSIGNED_FLAG) !== 0;
-  const zerofill = (field.flags & ZEROFILL_FLAG) !== 0;
+  const unsigned = isUnsigned(field);
+  const zerofill = isZerofill(field);
   const integer = INTEGERS.get(type);
   if (integer !== undefined) {
     if (type === TypeNumbers.INT && field.columnLength >= LONG_DIGITS && field.orgName() === "") return undefined;

@@ -49,13 +49,17 @@ function columnKind(field: FieldInfo): Kind {
 /** mariadb's Flags (a const enum the connector does not export at run time). */
 const NOT_NULL_FLAG = 1;
 const UNSIGNED_FLAG = 32;
+const ZEROFILL_FLAG = 64;
 
 /** The server's promise that the column holds no NULL. */
 export const isNotNull = (field: FieldInfo) => (field.flags & NOT_NULL_FLAG) !== 0;
+export const isUnsigned = (field: FieldInfo) => (field.flags & UNSIGNED_FLAG) !== 0;
+/** The text protocol pads the value with zeros to the display width. */
+export const isZerofill = (field: FieldInfo) => (field.flags & ZEROFILL_FLAG) !== 0;
 
 function sqlType(field: FieldInfo): SqlType {
   const t = field.columnType as number;
-  const unsigned = (field.flags & UNSIGNED_FLAG) !== 0;
+  const unsigned = isUnsigned(field);
   const scale = field.scale;
   const isDecimal = t === TypeNumbers.NEWDECIMAL || t === TypeNumbers.DECIMAL;
   // A DECIMAL's display length counts a sign (unless UNSIGNED) and a point (if it has decimals).
