@@ -3,6 +3,7 @@
 // integer is a number wherever a number holds it exactly, a bigint only beyond: a bigint per
 // value would cost more than the rest of the encoding.
 import { Ascii } from "../bytes.ts";
+import { daysFromCivil } from "../calendar.ts";
 
 /** BIT(n): the unsigned value of its big-endian bytes. */
 export { bitValue as bit } from "../bytes.ts";
@@ -45,16 +46,6 @@ export function float(src: Uint8Array, start: number, end: number): number {
 
 function latin1(src: Uint8Array, start: number, end: number): string {
   return String.fromCharCode.apply(null, src.subarray(start, end) as unknown as number[]);
-}
-
-/** Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's days_from_civil). */
-function daysFromCivil(year: number, month: number, day: number): number {
-  const y = month <= 2 ? year - 1 : year;
-  const era = Math.floor(y / 400);
-  const yearOfEra = y - era * 400;
-  const dayOfYear = Math.floor((153 * (month + (month > 2 ? -3 : 9)) + 2) / 5) + day - 1;
-  const dayOfEra = yearOfEra * 365 + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100) + dayOfYear;
-  return era * 146097 + dayOfEra - 719468;
 }
 
 const twoDigits = (src: Uint8Array, i: number) => (src[i] - Ascii.Zero) * 10 + (src[i + 1] - Ascii.Zero);

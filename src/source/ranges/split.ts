@@ -6,6 +6,7 @@ import { SqlError, TypeNumbers, type FieldInfo } from "mariadb";
 import { configError } from "../../errors.ts";
 import { lex, type Token } from "../../sql/lexer.ts";
 import { queryFailure } from "../errors.ts";
+import { civilFromDays, daysFromCivil } from "../../format/calendar.ts";
 import { isNotNull } from "../wire/column-kinds.ts";
 
 /** The query as the wrapping sees it, from one pass of the lexer over its text. */
@@ -141,14 +142,6 @@ const MICROS_PER_DAY = 86_400_000_000n;
 /** a / b rounded down (BigInt division rounds toward zero). */
 const floorDiv = (a: bigint, b: bigint) => (a >= 0n ? a / b : -((-a + b - 1n) / b));
 
-/** Milliseconds since 1970 of a UTC wall-clock time; Date.UTC would read years 0-99 as 1900-1999. */
-function utcMillis(y: number, mo: number, d: number, h: number, mi: number, s: number): number {
-  const t = new Date(0);
-  t.setUTCFullYear(y, mo - 1, d);
-  t.setUTCHours(h, mi, s, 0);
-  return t.getTime();
-}
-
 /** DATE keys are days, DATETIME and TIMESTAMP keys microseconds, both counted from 1970. */
 function temporalSpace(withTime: boolean): KeySpace {
   return {
@@ -156,17 +149,19 @@ function temporalSpace(withTime: boolean): KeySpace {
       const m = /^(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,6}))?)?$/.exec(text);
       if (!m) throw configError(`cannot split on the value '${text}'`);
       const [y, mo, d, h, mi, s] = m.slice(1, 7).map((part) => Number(part ?? 0)) as [number, number, number, number, number, number];
-      const micros = BigInt(utcMillis(y, mo, d, h, mi, s)) * 1000n + BigInt((m[7] ?? "").padEnd(6, "0"));
-      return withTime ? micros : floorDiv(micros, MICROS_PER_DAY);
+      const days = BigInt(daysFromCivil(y, mo, d));
+      if (!withTime) return days;
+      return days * MICROS_PER_DAY + BigInt(h * 3600 + mi * 60 + s) * 1_000_000n + BigInt((m[7] ?? "").padEnd(6, "0"));
     },
     literal(k) {
-      const micros = withTime ? k : k * MICROS_PER_DAY;
-      const seconds = floorDiv(micros, 1_000_000n);
-      const date = new Date(Number(seconds) * 1000);
-      const day = `${pad(date.getUTCFullYear(), 4)}-${pad(date.getUTCMonth() + 1, 2)}-${pad(date.getUTCDate(), 2)}`;
-      if (!withTime) return `'${day}'`;
-      const time = `${pad(date.getUTCHours(), 2)}:${pad(date.getUTCMinutes(), 2)}:${pad(date.getUTCSeconds(), 2)}`;
-      return `'${day} ${time}.${pad(micros - seconds * 1_000_000n, 6)}'`;
+      const days = withTime ? floorDiv(k, MICROS_PER_DAY) : k;
+      const { year, month, day } = civilFromDays(Number(days));
+      const date = `${pad(year, 4)}-${pad(month, 2)}-${pad(day, 2)}`;
+      if (!withTime) return `'${date}'`;
+      const micros = k - days * MICROS_PER_DAY;
+      const seconds = Number(micros / 1_000_000n);
+      const time = `${pad(Math.floor(seconds / 3600), 2)}:${pad(Math.floor(seconds / 60) % 60, 2)}:${pad(seconds % 60, 2)}`;
+      return `'${date} ${time}.${pad(micros % 1_000_000n, 6)}'`;
     },
   };
 }
