@@ -161,8 +161,8 @@ function tlsIfOffered(target: DbTarget, onPlain: () => void) {
     const socket = netConnect(target.port, target.host);
     socket.setNoDelay(true);
     // The first 'data' event is seen on its way to the connector's listener, not by a listener of
-    // our own: once a 'data' listener had been removed from it, Bun's socket no longer stopped
-    // reading when paused, and backpressure was lost (test/pipeline/backpressure.test.ts).
+    // our own: a Bun 1.4.5 socket whose 'data' listener was removed keeps reading while paused,
+    // which would lose the backpressure (test/pipeline/backpressure.test.ts).
     const emit = socket.emit;
     socket.emit = function (event: string | symbol, ...args: unknown[]) {
       if (event === "data") {
