@@ -6,6 +6,7 @@ import { ExitCode, GdError } from "../errors.ts";
 import type { ColumnSpec } from "../format/columns.ts";
 import { moveOut } from "../format/bytes.ts";
 import { createEncoder, type Encoder, type EncoderSpec } from "../format/encoder.ts";
+import { FileBudget, rowsEnd, type FileLimits } from "./file-split.ts";
 import { workerPool, type WorkerPool } from "./pool.ts";
 import { OrderedRing } from "./ring.ts";
 
@@ -57,16 +58,21 @@ export interface PipelineOptions {
   stats: PipelineStats;
   /** Aborting fails the pipeline with the signal's reason. */
   signal?: AbortSignal;
+  /** Several files: between two, the ring is drained and `rotate` told the rows of the one that ends. */
+  split?: FileLimits & { rotate(rows: number): Promise<void> };
 }
 
 /** What exists once the columns are known. */
 interface Started {
+  spec: EncoderSpec;
   encoder: Encoder;
   pool?: WorkerPool;
   ring: OrderedRing;
   /** Held back until the first batch or the end: with zero rows and no --allow-empty nothing at
    *  all may reach stdout (a temp file would just be dropped, stdout cannot be). */
   header?: Uint8Array;
+  /** With a split output: how full the current file is. */
+  budget?: FileBudget;
 }
 
 /**
@@ -118,6 +124,8 @@ export class Pipeline {
   private pumpAgain = false;
   private bytesSinceGc = 0;
   private settled = false;
+  /** Between two files of a split output: the last one ending, the next not started. */
+  private rotating = false;
 
   constructor(private readonly options: PipelineOptions) {
     this.done = new Promise((resolve, reject) => {
@@ -196,6 +204,11 @@ export class Pipeline {
     return !this.settled;
   }
 
+  /** The result's columns, once known. */
+  get columns(): ColumnSpec[] {
+    return this.started?.spec.columns ?? [];
+  }
+
   /** No more sources: the export ends when the last one added is written. */
   close(): void {
     this.closed = true;
@@ -228,7 +241,9 @@ export class Pipeline {
     );
     const encoder = createEncoder(spec, { warn: this.options.warn });
     const pool = workers > 0 ? workerPool(spec, workers, this.options.workerModule) : undefined;
-    return { encoder, pool, ring, header: encoder.header() };
+    const { split } = this.options;
+    const budget = split && new FileBudget(split, () => this.pump());
+    return { spec, encoder, pool, ring, header: encoder.header(), budget };
   }
 
   /**
@@ -267,10 +282,13 @@ export class Pipeline {
       }
       const ring = this.started?.ring;
       while (ring && lane.waiting.length > 0 && !ring.full) {
+        if (this.atFileEnd()) return;
         const { payloads, rowCount } = lane.waiting.shift()!;
         lane.waitingBytes -= payloads.length;
         this.waitingBytes -= payloads.length;
-        this.encode(payloads, rowCount);
+        const room = this.started?.budget?.room ?? Infinity;
+        if (rowCount <= room) this.encode(payloads, rowCount);
+        else this.encodeRows(lane, payloads, rowCount, room);
       }
       this.resumeWithinBudget();
       if (!lane.ended || lane.waiting.length > 0) return;
@@ -295,13 +313,59 @@ export class Pipeline {
     }
   }
 
+  /**
+   * Encodes the first `rows` rows of a batch for the current file, and puts the rest back first in
+   * line for the next. Both are copies: a worker takes a batch's whole buffer.
+   */
+  private encodeRows(lane: Lane, payloads: Uint8Array<ArrayBuffer>, rowCount: number, rows: number): void {
+    const end = rowsEnd(payloads, rows, this.started!.spec.columns.length);
+    const rest = payloads.slice(end);
+    lane.waiting.unshift({ payloads: rest, rowCount: rowCount - rows });
+    lane.waitingBytes += rest.length;
+    this.waitingBytes += rest.length;
+    this.encode(payloads.slice(0, end), rows);
+  }
+
+  /**
+   * Whether the next batch must wait for the current file to end (or for the sizes that tell
+   * whether it ends). Ending it drains the ring, commits the file and starts the next with a
+   * fresh encoder; pumping resumes after.
+   */
+  private atFileEnd(): boolean {
+    const budget = this.started?.budget;
+    if (!budget) return false;
+    if (this.rotating || budget.unsure) return true;
+    if (!budget.full) return false;
+    this.rotating = true;
+    void this.nextFile(this.started!, budget);
+    return true;
+  }
+
+  private async nextFile(started: Started, budget: FileBudget): Promise<void> {
+    try {
+      started.ring.submit(started.encoder.footer(true));
+      await started.ring.drain();
+      await this.options.split!.rotate(budget.rows);
+      started.encoder = createEncoder(started.spec, { warn: this.options.warn });
+      started.header = started.encoder.header();
+      this.batches = 0;
+      budget.reset();
+      this.rotating = false;
+      this.pump();
+    } catch (error) {
+      this.fail(error);
+    }
+  }
+
   private encode(payloads: Uint8Array<ArrayBuffer>, rowCount: number): void {
-    const { encoder, pool, ring } = this.started!;
+    const { encoder, pool, ring, budget } = this.started!;
     // Read first: a batch handed to a worker (or kept by an encoder) leaves this view detached.
     this.bytesSinceGc += payloads.length;
     this.submitHeader();
     const isFirst = this.batches++ === 0;
-    ring.submit(pool ? pool.batch(payloads, rowCount, isFirst) : encoder.batch(payloads, rowCount, isFirst));
+    const work = pool ? pool.batch(payloads, rowCount, isFirst) : encoder.batch(payloads, rowCount, isFirst);
+    if (budget) budget.rows += rowCount;
+    ring.submit(budget ? budget.track(work) : work);
     if (this.bytesSinceGc >= GC_EVERY_BYTES) {
       this.bytesSinceGc = 0;
       Bun.gc(true);
@@ -324,7 +388,7 @@ export class Pipeline {
   private submitHeader(): void {
     const started = this.started!;
     if (started.header === undefined) return;
-    started.ring.submit(started.header);
+    started.ring.submit(started.budget ? started.budget.track(started.header) : started.header);
     started.header = undefined;
   }
 
