@@ -30,7 +30,8 @@ export function partTemplate(path: string): string {
   return join(dirname(path), `${name.slice(0, at)}-${PART}${name.slice(at)}`);
 }
 
-export const partPath = (template: string, index: number) => template.replaceAll(PART, partNumber(index));
+/** `{part}` counts in the file name only: the files of a set share one directory. */
+export const partPath = (template: string, index: number) => join(dirname(template), basename(template).replaceAll(PART, partNumber(index)));
 
 /** The template with `{part}` as `manifest` and its extensions as `.json`. */
 export function manifestPath(template: string): string {

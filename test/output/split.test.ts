@@ -181,16 +181,17 @@ test("a query that fails after rows leaves no manifest and no file of the set", 
   expect(readdirSync(dir)).toEqual([]);
 });
 
-test("bad sizes, stdout and S3 with a split -> 2", async () => {
+test("bad sizes, stdout and S3 with a split -> 2; a missing directory -> 5", async () => {
   const cases: [string[], string][] = [
     [["-o", "x.csv", "--max-file-size", "10X"], "--max-file-size must be a number of bytes, optionally with K, M or G, got '10X'"],
     [["-o", "x.csv", "--max-file-size", "0"], "--max-file-size must be a number of bytes, optionally with K, M or G, got '0'"],
     [["-o", "x.csv", "--max-file-rows", "0"], "--max-file-rows must be a whole number from 1 to 9007199254740991, got '0'"],
     [["-o", "s3://bucket/k.csv", "--max-file-size", "1G"], "--max-file-size with an s3:// output is not supported yet"],
+    [["-o", "none/x.csv", "--max-file-rows", "5"], "cannot write none/x-00000.csv: directory none does not exist"],
   ];
   for (const [args, message] of cases) {
     const r = await gdInProcess(["--db-url", "mysql://root@127.0.0.1:1/", "-q", "SELECT 1", ...args], { cwd: freshDir() });
-    expect({ code: r.code, stderr: r.stderr }).toEqual({ code: 2, stderr: `gold-digger: ${message}\n` });
+    expect({ code: r.code, stderr: r.stderr }).toEqual({ code: message.startsWith("cannot write") ? 5 : 2, stderr: `gold-digger: ${message}\n` });
   }
   const r = await gd(["--db-url", "mysql://root@127.0.0.1:1/", "-q", "SELECT 1", "-o", "-", "--format", "csv", "--max-file-rows", "5"]);
   expect({ code: r.code, stderr: r.stderr }).toEqual({ code: 2, stderr: "gold-digger: --max-file-rows writes several files: give -o a file name, not stdout\n" });
