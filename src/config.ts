@@ -2,6 +2,7 @@
 import type { Compression, Format } from "./formats.ts";
 import type { ResolvedConnection } from "./cli/connection-target.ts";
 import type { S3Target } from "./output/s3-target.ts";
+import type { FileLimits } from "./pipeline/file-split.ts";
 import type { TlsChoice, TlsMode } from "./source/connection/tls.ts";
 
 export type { Compression, Format, TlsMode };
@@ -21,6 +22,8 @@ export interface ExportConfig {
   pretty: boolean;
   allowEmpty: boolean;
   force: boolean;
+  /** --max-file-rows, --max-file-size: split the output. */
+  split?: FileLimits;
   /** 0 = serialize on the main thread. */
   workers: number;
   batchRows: number;

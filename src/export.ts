@@ -2,7 +2,9 @@
 // first connection resolves the read plan; the plan's ranges are read over its readers into the
 // pipeline, which writes them in order to the sink; the sink commits only a complete output.
 import { ExitCode, GdError } from "./errors.ts";
+import { manifestHead } from "./output/manifest.ts";
 import { openSink, ReaderGone } from "./output/sink.ts";
+import { openSplitSink } from "./output/split-sink.ts";
 import { Pipeline, type PipelineStats } from "./pipeline/pipeline.ts";
 import type { ExportPlan, Protocol, ReadPlan } from "./plan.ts";
 import { Connections } from "./source/connection/connections.ts";
@@ -76,7 +78,8 @@ export async function runExport(plan: ExportPlan, hooks: ExportHooks): Promise<E
   // An existing output, a missing directory, or a FIFO's wait for its reader comes before any
   // database work.
   hooks.signal?.throwIfAborted();
-  const sink = await openSink(plan.output, hooks.signal);
+  const split = plan.output.split && (await openSplitSink(plan.output, hooks.signal));
+  const sink = split || (await openSink(plan.output, hooks.signal));
   const connections = new Connections(plan.connection, hooks.signal);
   try {
     const { conn, tls } = await connections.open();
@@ -96,12 +99,14 @@ export async function runExport(plan: ExportPlan, hooks: ExportHooks): Promise<E
       warn: hooks.warn,
       stats,
       signal: hooks.signal,
+      split: split && { ...plan.output.split, rotate: (rows) => split.rotate(rows) },
     });
     // Opening the readers' snapshot may fail on the server too: its word, as for the query's.
     readRanges(read, conn, connections, pipeline, onceEach(hooks.detail, (protocol: Protocol) => `protocol: ${protocol}`)).catch(
       (error) => pipeline.fail(queryFailure(error)),
     );
     await pipeline.done;
+    split?.describe(manifestHead(plan.read.query, stats.rows, pipeline.columns));
     await sink.commit();
     await connections.end();
     return stats;

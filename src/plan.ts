@@ -4,6 +4,7 @@
 // serializes to JSON: `--dry-run` prints it, redacted (describePlan).
 import type { Compression, Format } from "./formats.ts";
 import type { S3Target } from "./output/s3-target.ts";
+import type { FileLimits } from "./pipeline/file-split.ts";
 import type { DbTarget } from "./source/connection/db-url.ts";
 import type { TlsPlan } from "./source/connection/tls.ts";
 import type { SplitQuery } from "./source/ranges/split.ts";
@@ -81,6 +82,8 @@ export interface OutputPlan {
   force: boolean;
   /** With zero rows, write an empty export rather than fail (exit 1). */
   allowEmpty: boolean;
+  /** Several files and a manifest (--max-file-rows, --max-file-size); `path` names them (split-names.ts). */
+  split?: FileLimits;
 }
 
 export interface ExportPlan {

@@ -33,6 +33,8 @@ export const FLAGS: FlagSpec[] = [
   { name: "compress", type: "string", valueHint: "ALGO", choices: [...COMPRESSIONS], description: "Compress the output (default: from a .gz or .zst extension); parquet: inside the file, zstd by default, snappy too" },
   { name: "null-value", type: "string", valueHint: "TEXT", description: "CSV/TSV: write NULL as TEXT (e.g. \\N); an empty string stays an empty field (default: NULL is an empty field too)" },
   { name: "row-group-rows", type: "string", valueHint: "N", description: "Parquet: rows per row group, the memory knob (default 16384)" },
+  { name: "max-file-rows", type: "string", valueHint: "N", description: "Split the output into files of at most N rows each, plus a manifest (-o names them: {part}, or -00000 before the extension)" },
+  { name: "max-file-size", type: "string", valueHint: "SIZE", description: "Split the output into files of about SIZE bytes (K, M, G suffixes; a file may pass it by one batch or row group), plus a manifest" },
   { name: "csv-lf", type: "boolean", description: "End CSV records with LF instead of CRLF" },
   { name: "workers", type: "string", valueHint: "N", description: "Encoder threads; 0 encodes on the main thread (default: 0, or one per core for gzip)" },
   { name: "batch-rows", type: "string", valueHint: "N", description: "Rows per batch handed to a serializer (default 4096)" },

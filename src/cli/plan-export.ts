@@ -44,6 +44,6 @@ export function planExport(cfg: ExportConfig): ExportPlan {
       readTimeoutMs: cfg.readTimeoutMs,
     },
     encoding,
-    output: { path: cfg.output, s3: cfg.s3, force: cfg.force, allowEmpty: cfg.allowEmpty },
+    output: { path: cfg.output, s3: cfg.s3, force: cfg.force, allowEmpty: cfg.allowEmpty, split: cfg.split },
   };
 }

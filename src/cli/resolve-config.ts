@@ -6,6 +6,7 @@ import type { Compression, ExportConfig, Format, TlsMode } from "../config.ts";
 import { configError, errnoWords } from "../errors.ts";
 import { COMPRESSED_INSIDE, COMPRESSION_BY_EXTENSION, COMPRESSIONS, FORMAT_BY_EXTENSION, FORMATS, INSIDE_DEFAULT, KNOWN_EXTENSIONS } from "../formats.ts";
 import { DEFAULT_ROW_GROUP_ROWS } from "../format/parquet/encoder.ts";
+import type { FileLimits } from "../pipeline/file-split.ts";
 import { isS3, resolveS3Target } from "../output/s3-target.ts";
 import { refuseClosedStdin } from "../std-fds.ts";
 import { resolveConnection, URL_SOURCES, type ResolvedConnection } from "./connection-target.ts";
@@ -180,6 +181,25 @@ function resolveTls(flags: ParsedFlags, connection: ResolvedConnection): ExportC
   return { mode: choice.mode, caFile };
 }
 
+const SIZE = /^(\d+)([KMG]?)$/i;
+const SIZE_UNITS: Record<string, number> = { "": 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3 };
+
+/** --max-file-rows and --max-file-size: files of a local output, never of stdout or S3 yet. */
+function resolveSplit(flags: ParsedFlags, output: string, s3: boolean): FileLimits | undefined {
+  const rows = str(flags["max-file-rows"]);
+  const size = str(flags["max-file-size"]);
+  if (rows === undefined && size === undefined) return undefined;
+  const flag = rows === undefined ? "--max-file-size" : "--max-file-rows";
+  if (output === "-") throw configError(`${flag} writes several files: give -o a file name, not stdout`);
+  if (s3) throw configError(`${flag} with an s3:// output is not supported yet`);
+  const sized = size === undefined ? undefined : SIZE.exec(size);
+  const maxBytes = sized ? Number(sized[1]) * SIZE_UNITS[sized[2].toLowerCase()] : undefined;
+  if (size !== undefined && !(Number.isSafeInteger(maxBytes) && (maxBytes ?? 0) >= 1)) {
+    throw configError(`--max-file-size must be a number of bytes, optionally with K, M or G, got '${size}'`);
+  }
+  return { maxRows: rows === undefined ? undefined : integer("max-file-rows", rows, 0, 1, Number.MAX_SAFE_INTEGER), maxBytes };
+}
+
 /** --split-by, --parallel and --consistency: several readers only with ranges to share out. */
 function resolveParallel(flags: ParsedFlags): Pick<ExportConfig, "splitBy" | "parallel" | "consistency"> {
   const splitBy = str(flags["split-by"]);
@@ -246,6 +266,7 @@ export function resolveConfig(
     pretty: flags.pretty === true,
     allowEmpty: flags["allow-empty"] === true,
     force: flags.force === true,
+    split: resolveSplit(flags, output, s3 !== undefined),
     workers,
     batchRows: integer("batch-rows", str(flags["batch-rows"]), 4096, 1, 1_000_000),
     ringSize: 2 * Math.max(1, workers) + 2,

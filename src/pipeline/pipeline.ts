@@ -7,6 +7,7 @@ import type { ColumnSpec } from "../format/columns.ts";
 import { spareBuffers } from "../format/buffer-pool.ts";
 import { moveOut } from "../format/bytes.ts";
 import { createEncoder, type Encoder, type EncoderSpec } from "../format/encoder.ts";
+import { FileBudget, rowsEnd, type FileLimits } from "./file-split.ts";
 import { workerPool, type WorkerPool } from "./pool.ts";
 import { OrderedRing } from "./ring.ts";
 
@@ -50,16 +51,21 @@ export interface PipelineOptions {
   stats: PipelineStats;
   /** Aborting fails the pipeline with the signal's reason. */
   signal?: AbortSignal;
+  /** Several files: between two, the ring is drained and `rotate` told the rows of the one that ends. */
+  split?: FileLimits & { rotate(rows: number): Promise<void> };
 }
 
 /** What exists once the columns are known. */
 interface Started {
+  spec: EncoderSpec;
   encoder: Encoder;
   pool?: WorkerPool;
   ring: OrderedRing;
   /** Held back until the first batch or the end: with zero rows and no --allow-empty nothing at
    *  all may reach stdout (a temp file would just be dropped, stdout cannot be). */
   header?: Uint8Array;
+  /** With a split output: how full the current file is. */
+  budget?: FileBudget;
 }
 
 /**
@@ -118,6 +124,8 @@ export class Pipeline {
   private pumping = false;
   private pumpAgain = false;
   private settled = false;
+  /** Between two files of a split output: the last one ending, the next not started. */
+  private rotating = false;
 
   constructor(private readonly options: PipelineOptions) {
     this.done = new Promise((resolve, reject) => {
@@ -199,6 +207,11 @@ export class Pipeline {
     return !this.settled;
   }
 
+  /** The result's columns, once known. */
+  get columns(): ColumnSpec[] {
+    return this.started?.spec.columns ?? [];
+  }
+
   /** No more sources: the export ends when the last one added is written. */
   close(): void {
     this.closed = true;
@@ -231,7 +244,9 @@ export class Pipeline {
     );
     const encoder = createEncoder(spec, { warn: this.options.warn });
     const pool = workers > 0 ? workerPool(spec, workers, this.options.workerModule) : undefined;
-    return { encoder, pool, ring, header: encoder.header() };
+    const { split } = this.options;
+    const budget = split && new FileBudget(split, () => this.pump());
+    return { spec, encoder, pool, ring, header: encoder.header(), budget };
   }
 
   /**
@@ -270,10 +285,13 @@ export class Pipeline {
       }
       const ring = this.started?.ring;
       while (ring && lane.waiting.length > 0 && !ring.full) {
+        if (this.atFileEnd()) return;
         const batch = lane.waiting.shift()!;
         lane.waitingBytes -= batch.payloads.length;
         this.waitingBytes -= batch.payloads.length;
-        this.encode(batch);
+        const room = this.started?.budget?.room ?? Infinity;
+        if (batch.rowCount <= room) this.encode(batch);
+        else this.encodeRows(lane, batch, room);
       }
       this.resumeWithinBudget();
       if (!lane.ended || lane.waiting.length > 0) return;
@@ -299,16 +317,64 @@ export class Pipeline {
   }
 
   /**
+   * Encodes the first `rows` rows of a batch for the current file, and puts the rest back first in
+   * line for the next. Both are copies: a worker takes a batch's whole buffer.
+   */
+  private encodeRows(lane: Lane, batch: WaitingBatch, rows: number): void {
+    const { payloads, rowCount } = batch;
+    const end = rowsEnd(payloads, rows, this.started!.spec.columns.length);
+    const rest = payloads.slice(end);
+    lane.waiting.unshift({ payloads: rest, rowCount: rowCount - rows, moved: true });
+    lane.waitingBytes += rest.length;
+    this.waitingBytes += rest.length;
+    this.encode({ payloads: payloads.slice(0, end), rowCount: rows, moved: true });
+    if (batch.moved) spareBuffers.give(payloads.buffer);
+  }
+
+  /**
+   * Whether the next batch must wait for the current file to end (or for the sizes that tell
+   * whether it ends). Ending it drains the ring, commits the file and starts the next with a
+   * fresh encoder; pumping resumes after.
+   */
+  private atFileEnd(): boolean {
+    const budget = this.started?.budget;
+    if (!budget) return false;
+    if (this.rotating || budget.unsure) return true;
+    if (!budget.full) return false;
+    this.rotating = true;
+    void this.nextFile(this.started!, budget);
+    return true;
+  }
+
+  private async nextFile(started: Started, budget: FileBudget): Promise<void> {
+    try {
+      started.ring.submit(started.encoder.footer(true));
+      await started.ring.drain();
+      await this.options.split!.rotate(budget.rows);
+      started.encoder = createEncoder(started.spec, { warn: this.options.warn });
+      started.header = started.encoder.header();
+      this.batches = 0;
+      budget.reset();
+      this.rotating = false;
+      this.pump();
+    } catch (error) {
+      this.fail(error);
+    }
+  }
+
+  /**
    * Hands a batch to a worker or encodes it here; its output goes back to whoever made it once it
    * is written. A batch moved out of its source's buffer is done with once encoded here: its
    * memory can carry rows again (one sent to a worker comes back through the pool).
    */
   private encode({ payloads, rowCount, moved }: WaitingBatch): void {
-    const { encoder, pool, ring } = this.started!;
+    const { encoder, pool, ring, budget } = this.started!;
     this.submitHeader();
     const isFirst = this.batches++ === 0;
-    if (pool) return ring.submit(pool.batch(payloads, rowCount, isFirst), pool.recycle);
-    ring.submit(encoder.batch(payloads, rowCount, isFirst), encoder.recycle);
+    if (budget) budget.rows += rowCount;
+    const counted = (work: Promise<Uint8Array> | Uint8Array) => (budget ? budget.track(work) : work);
+    if (pool) return ring.submit(counted(pool.batch(payloads, rowCount, isFirst)), pool.recycle);
+    ring.submit(counted(encoder.batch(payloads, rowCount, isFirst)), encoder.recycle);
     if (moved) spareBuffers.give(payloads.buffer);
   }
 
@@ -328,7 +394,7 @@ export class Pipeline {
   private submitHeader(): void {
     const started = this.started!;
     if (started.header === undefined) return;
-    started.ring.submit(started.header);
+    started.ring.submit(started.budget ? started.budget.track(started.header) : started.header);
     started.header = undefined;
   }
 
