@@ -85,7 +85,16 @@ export async function openS3Sink(target: S3Target, force: boolean, signal?: Abor
   const parts: { PartNumber: number; ETag?: string }[] = [];
   const uploading = new Set<Promise<void>>();
   let failed: GdError | undefined;
-  let part = new Uint8Array(partSize(1));
+  // Part buffers whose upload has ended, reused: a fresh one per part would be garbage the
+  // collector leaves for long (it lies outside the JavaScript heap), and memory would grow with
+  // the object.
+  const spare: Uint8Array[] = [];
+  const partBuffer = (n: number) => {
+    const size = partSize(n);
+    const reuse = spare.findIndex((buffer) => buffer.length === size);
+    return reuse >= 0 ? spare.splice(reuse, 1)[0] : new Uint8Array(size);
+  };
+  let part = partBuffer(1);
   let filled = 0;
   let partNumber = 0;
   let finished = false;
@@ -96,7 +105,8 @@ export async function openS3Sink(target: S3Target, force: boolean, signal?: Abor
   const room = async (limit: number) => {
     while (uploading.size > limit) await Promise.race(uploading);
   };
-  const upload = (body: Uint8Array) => {
+  const upload = (buffer: Uint8Array, length = buffer.length) => {
+    const body = buffer.subarray(0, length);
     const PartNumber = ++partNumber;
     if (PartNumber > MAX_PARTS) {
       throw outputError(`cannot write ${url}: the export is larger than ${MAX_OBJECT_GIB} GiB, the most ${MAX_PARTS} parts hold here`);
@@ -107,7 +117,10 @@ export async function openS3Sink(target: S3Target, force: boolean, signal?: Abor
         ({ ETag }) => void parts.push({ PartNumber, ETag }),
         (error) => void (failed ??= failure(error)),
       )
-      .then(() => void uploading.delete(sending));
+      .then(() => {
+        uploading.delete(sending);
+        spare.push(buffer);
+      });
     uploading.add(sending);
   };
 
@@ -124,14 +137,14 @@ export async function openS3Sink(target: S3Target, force: boolean, signal?: Abor
         await room(PARTS_IN_FLIGHT - 1);
         check();
         upload(part);
-        part = new Uint8Array(partSize(partNumber + 1));
+        part = partBuffer(partNumber + 1);
         filled = 0;
       }
     },
     async commit() {
       check();
       // An empty export is one empty part: S3 completes no upload without a part.
-      if (filled > 0 || partNumber === 0) upload(part.subarray(0, filled));
+      if (filled > 0 || partNumber === 0) upload(part, filled);
       await room(0);
       check();
       parts.sort((a, b) => a.PartNumber - b.PartNumber);
