@@ -15,6 +15,8 @@ import { OrderedRing } from "./ring.ts";
 export interface Source {
   pause(): void;
   resume(): void;
+  /** The export has failed: nothing more is wanted, and no timer of the source may outlive it. */
+  stop(): void;
 }
 
 /** What a source tells the pipeline. */
@@ -224,7 +226,10 @@ export class Pipeline {
     this.started?.pool?.close();
     this.wakeLaneWaiters();
     // Nobody waits for a source that will never end.
-    for (const lane of this.lanes) lane.onEnd();
+    for (const lane of this.lanes) {
+      lane.source?.stop();
+      lane.onEnd();
+    }
     this.rejectDone(error);
   }
 

@@ -29,6 +29,8 @@ class ScriptedSource implements Source {
     else this.feed.end();
   }
 
+  stop(): void {}
+
   pause(): void {
     this.paused = true;
   }

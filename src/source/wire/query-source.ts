@@ -64,5 +64,6 @@ export function querySource(conn: Connection, sql: string, feed: SourceFeed, opt
       watchdog.setPaused(false);
       rows.resume();
     },
+    stop: () => watchdog.stop(),
   };
 }
