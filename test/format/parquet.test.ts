@@ -5,7 +5,7 @@ import { beforeAll, describe, expect, test } from "bun:test";
 import { existsSync, readFileSync } from "node:fs";
 import { ADVERSARIAL_COLUMNS, createAdversarialTable, expectedCells } from "../support/adversarial.ts";
 import { duck, literal } from "../support/duckdb.ts";
-import { addSweepAccounts, expectFailure, HANG_MS, startGd, sweepUrl, TEST_MS } from "../support/faults.ts";
+import { addSweepAccounts, expectFailure, HANG_MS, peakRssOf, startGd, sweepUrl, TEST_MS } from "../support/faults.ts";
 import { gdInProcess, usePrivateServer, useTempDir } from "../support/harness.ts";
 import { startFaultProxy } from "../support/proxy.ts";
 
@@ -270,7 +270,6 @@ describe("exit codes and the output file, as for every format", () => {
   );
 });
 
-const peakRss = (pid: number) => Number(/VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1] ?? 0) * 1024;
 
 test(
   "memory stays bounded by the row group, not the row count",
@@ -279,15 +278,7 @@ test(
     const query = "SELECT seq AS id, REPEAT(CHAR(65 + seq % 26), 200) AS pad, seq / 3 AS q, NOW() AS t FROM seq_1_to_600000";
     const output = `${tmp()}/big.parquet`;
     const { child, result } = startGd(["--db-url", server().url("adv"), "-q", query, "-o", output], { timeoutMs: 110_000 });
-    let peak = 0;
-    while (child.exitCode === null) {
-      try {
-        peak = Math.max(peak, peakRss(child.pid));
-      } catch {
-        break; // exited between the check and the read
-      }
-      await Bun.sleep(100);
-    }
+    const peak = await peakRssOf(child);
     expect(await result).toMatchObject({ code: 0, stderr: "" });
     expect(peak).toBeLessThan(250 * 1024 * 1024);
     const db = await duck();

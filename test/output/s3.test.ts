@@ -4,7 +4,7 @@ import { expect, test } from "bun:test";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { freePort } from "../../src/devdb/private-server.ts";
-import { startGd, TEST_MS, waitUntil } from "../support/faults.ts";
+import { peakRssOf, startGd, TEST_MS, waitUntil } from "../support/faults.ts";
 import { gd, gdInProcess, usePrivateServer, useTempDir, type RunResult } from "../support/harness.ts";
 import { ACCESS_KEY_ID, BUCKET, SECRET_ACCESS_KEY, startRefusingProxy, startS3Server, useS3Server, type S3Server } from "../support/s3.ts";
 
@@ -184,21 +184,12 @@ test("malformed s3:// outputs and credentials: exit 2, one line each", async () 
   }
 });
 
-const peakRss = (pid: number) => Number(/VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1] ?? 0) * 1024;
 
 test("a large export streams in bounded memory: parts, not the object, are held", async () => {
   // 10M narrow rows, ~89 MB of CSV: eleven parts.
   const key = freshKey(".csv");
   const { child, result } = startGd(["--db-url", db().url("mysql"), "-q", "SELECT seq FROM seq_1_to_10000000", "-o", `s3://${BUCKET}/${key}`], { env: s3().env(), timeoutMs: 55_000 });
-  let peak = 0;
-  while (child.exitCode === null) {
-    try {
-      peak = Math.max(peak, peakRss(child.pid));
-    } catch {
-      break; // exited between the check and the read
-    }
-    await Bun.sleep(100);
-  }
+  const peak = await peakRssOf(child);
   expectOk(await result);
   const object = s3().object(key);
   expect(object?.length).toBe(88_888_902);

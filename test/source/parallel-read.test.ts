@@ -4,7 +4,7 @@
 import { beforeAll, describe, expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import mariadb from "mariadb";
+import mariadb, { type Connection } from "mariadb";
 import { EXACT_VALUES } from "../../src/source/connection/connect.ts";
 import { estimatedRows, estimateSql, splitQuery, rangeQueries, splitField, type Bounds } from "../../src/source/ranges/split.ts";
 import { expectFailure, HANG_MS, runningQueries, startGd, tempFileSize, TEST_MS, waitUntil } from "../support/faults.ts";
@@ -142,21 +142,32 @@ describe("refused with exit 2, before any row", () => {
   });
 });
 
-test("one snapshot: a writer moving amounts between rows never changes the exported total", async () => {
+/**
+ * A writer moving 17 between two of 5,000 rows in a loop, with `move` (its own atomic unit) until
+ * stopped; resolves how many moves it made.
+ */
+async function startTransfers(move: (writer: Connection, from: number, to: number) => Promise<void>) {
   const writer = await mariadb.createConnection({ socketPath: server().socket, user: "root", database: "par" });
   let writing = true;
   let transfers = 0;
   const writes = (async () => {
-    while (writing) {
-      const from = 1 + ((transfers * 7919) % 5000);
-      const to = 1 + ((transfers * 104729) % 5000);
-      await writer.query("START TRANSACTION");
-      await writer.query("UPDATE acct SET amount = amount - 17 WHERE id = ?", [from]);
-      await writer.query("UPDATE acct SET amount = amount + 17 WHERE id = ?", [to]);
-      await writer.query("COMMIT");
-      transfers++;
-    }
+    for (; writing; transfers++) await move(writer, 1 + ((transfers * 7919) % 5000), 1 + ((transfers * 104729) % 5000));
   })();
+  return async () => {
+    writing = false;
+    await writes;
+    await writer.end();
+    return transfers;
+  };
+}
+
+test("one snapshot: a writer moving amounts between rows never changes the exported total", async () => {
+  const stop = await startTransfers(async (writer, from, to) => {
+    await writer.query("START TRANSACTION");
+    await writer.query("UPDATE acct SET amount = amount - 17 WHERE id = ?", [from]);
+    await writer.query("UPDATE acct SET amount = amount + 17 WHERE id = ?", [to]);
+    await writer.query("COMMIT");
+  });
   try {
     for (let run = 0; run < 3; run++) {
       // A slow query, so the writer gets plenty done while the readers are at it.
@@ -166,11 +177,8 @@ test("one snapshot: a writer moving amounts between rows never changes the expor
       expect(amounts).toHaveLength(5000);
       expect(amounts.reduce((a, b) => a + b, 0)).toBe(5000 * 1000);
     }
-    expect(transfers).toBeGreaterThan(10);
   } finally {
-    writing = false;
-    await writes;
-    await writer.end();
+    expect(await stop()).toBeGreaterThan(10);
   }
 }, 60_000);
 
@@ -179,19 +187,11 @@ test("one snapshot on a table without transactions (MyISAM): its read lock is he
     "CREATE TABLE par.macct (id INT PRIMARY KEY, amount BIGINT NOT NULL) ENGINE=MyISAM",
     "INSERT INTO par.macct SELECT seq, 1000 FROM par.seq_1_to_5000",
   ]);
-  const writer = await mariadb.createConnection({ socketPath: server().socket, user: "root", database: "par" });
-  let writing = true;
-  let transfers = 0;
   // One statement moves an amount between two rows: MyISAM makes each statement atomic, and
   // nothing more.
-  const writes = (async () => {
-    while (writing) {
-      const from = 1 + ((transfers * 7919) % 5000);
-      const to = 1 + ((transfers * 104729) % 5000);
-      await writer.query("UPDATE macct SET amount = amount + IF(id = ?, -17, 17) WHERE id IN (?, ?) AND ? <> ?", [from, from, to, from, to]);
-      transfers++;
-    }
-  })();
+  const stop = await startTransfers(async (writer, from, to) => {
+    await writer.query("UPDATE macct SET amount = amount + IF(id = ?, -17, 17) WHERE id IN (?, ?) AND ? <> ?", [from, from, to, from, to]);
+  });
   try {
     for (let run = 0; run < 3; run++) {
       const r = await exportTo(`macct-${run}.csv`, ["-q", "SELECT id, amount, SLEEP(0.0002) AS s FROM macct", "--split-by", "id", "--parallel", "4", "--csv-lf"]);
@@ -204,11 +204,8 @@ test("one snapshot on a table without transactions (MyISAM): its read lock is he
       expect(amounts.reduce((a, b) => a + b, 0)).toBe(5000 * 1000);
       await Bun.sleep(50);
     }
-    expect(transfers).toBeGreaterThan(10);
   } finally {
-    writing = false;
-    await writes;
-    await writer.end();
+    expect(await stop()).toBeGreaterThan(10);
   }
 }, 60_000);
 

@@ -175,3 +175,17 @@ export async function timed<T>(run: () => Promise<T>): Promise<{ value: T; ms: n
   const value = await run();
   return { value, ms: performance.now() - started };
 }
+
+/** The child's peak RSS in bytes (VmHWM), read until it exits. */
+export async function peakRssOf(child: { pid: number; exitCode: number | null }): Promise<number> {
+  let peak = 0;
+  while (child.exitCode === null) {
+    try {
+      peak = Math.max(peak, Number(/VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, "utf8"))?.[1] ?? 0) * 1024);
+    } catch {
+      break; // exited between the check and the read
+    }
+    await Bun.sleep(100);
+  }
+  return peak;
+}
