@@ -8,6 +8,7 @@ import { gunzipSync } from "node:zlib";
 import Papa from "papaparse";
 import mariadb from "mariadb";
 import { duck, literal } from "../support/duckdb.ts";
+import { startGd, waitUntil } from "../support/faults.ts";
 import { gd, gdInProcess, usePrivateServer, useTempDir } from "../support/harness.ts";
 
 const server = usePrivateServer();
@@ -178,6 +179,17 @@ test("a query that fails after rows leaves no manifest and no file of the set", 
   const r = await run(join(dir, "f.csv"), ["--max-file-rows", "1000"], failing);
   expect(r.code).toBe(4);
   expect(r.stderr).toContain("Subquery returns more than 1 row");
+  expect(readdirSync(dir)).toEqual([]);
+});
+
+test("SIGINT after some files are committed: 130, no manifest, and the set removed", async () => {
+  const dir = freshDir();
+  // Rows slow enough that the signal lands with files committed and more to come.
+  const query = "SELECT seq AS id, SLEEP(0.0001) AS s FROM seq_1_to_200000";
+  const run = startGd(["--db-url", server().url("mysql"), "-q", query, "-o", join(dir, "i.csv"), "--batch-rows", "500", "--max-file-rows", "1000"]);
+  await waitUntil("two files to be committed", () => readdirSync(dir).filter((f) => /^i-\d{5}\.csv$/.test(f)).length >= 2);
+  run.child.kill("SIGINT");
+  expect(await run.result).toMatchObject({ code: 130, stderr: "gold-digger: interrupted by SIGINT\n" });
   expect(readdirSync(dir)).toEqual([]);
 });
 
