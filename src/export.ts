@@ -6,7 +6,7 @@ import { manifestHead } from "./output/manifest.ts";
 import { openSink, ReaderGone } from "./output/sink.ts";
 import { openSplitSink } from "./output/split-sink.ts";
 import { Pipeline, type PipelineStats } from "./pipeline/pipeline.ts";
-import type { ExportPlan, Protocol, ReadPlan } from "./plan.ts";
+import type { BinlogPosition, ExportPlan, Protocol, ReadPlan } from "./plan.ts";
 import { Connections } from "./source/connection/connections.ts";
 import { queryFailure, ServerFailure } from "./source/errors.ts";
 import { planRead } from "./source/ranges/read-plan.ts";
@@ -102,11 +102,14 @@ export async function runExport(plan: ExportPlan, hooks: ExportHooks): Promise<E
       split: split && { ...plan.output.split, rotate: (rows) => split.rotate(rows) },
     });
     // Opening the readers' snapshot may fail on the server too: its word, as for the query's.
-    readRanges(read, conn, connections, pipeline, onceEach(hooks.detail, (protocol: Protocol) => `protocol: ${protocol}`)).catch(
-      (error) => pipeline.fail(queryFailure(error)),
-    );
+    let binlog: BinlogPosition | undefined;
+    const events = {
+      onProtocol: onceEach(hooks.detail, (protocol: Protocol) => `protocol: ${protocol}`),
+      onBinlogPosition: (position: BinlogPosition) => void (binlog = position),
+    };
+    readRanges(read, conn, connections, pipeline, events).catch((error) => pipeline.fail(queryFailure(error)));
     await pipeline.done;
-    split?.describe(manifestHead(plan.read.query, stats.rows, pipeline.columns));
+    split?.describe(manifestHead(plan.read.query, stats.rows, pipeline.columns, binlog));
     await sink.commit();
     await connections.end();
     return stats;

@@ -32,6 +32,17 @@ export interface ReadRequest {
   batchRows: number;
   /** Longest silence of the server once rows flow; 0 = no limit. */
   readTimeoutMs: number;
+  /**
+   * Record where the binary log stood at the snapshot the rows are read in (a split output's
+   * manifest): only where there is one snapshot, shared by the readers or one query's own.
+   */
+  binlogPosition: boolean;
+}
+
+/** Where the server's binary log stood at a snapshot. */
+export interface BinlogPosition {
+  file: string;
+  position: number;
 }
 
 /** One snapshot for every reader, held together by a read lock on these tables. */

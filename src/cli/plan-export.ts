@@ -42,6 +42,7 @@ export function planExport(cfg: ExportConfig): ExportPlan {
       protocol,
       batchRows: cfg.batchRows,
       readTimeoutMs: cfg.readTimeoutMs,
+      binlogPosition: cfg.split !== undefined,
     },
     encoding,
     output: { path: cfg.output, s3: cfg.s3, force: cfg.force, allowEmpty: cfg.allowEmpty, split: cfg.split },

@@ -1,8 +1,10 @@
 // What a split export's manifest says besides its files: which gold-digger wrote it, from which
-// query, and the columns with their SQL types as the server described them.
+// query, the columns with their SQL types as the server described them, and where the binary log
+// stood at the snapshot the rows were read in.
 import { TypeNumbers } from "mariadb";
 import pkg from "../../package.json" with { type: "json" };
 import { Kind, type ColumnSpec, type SqlType } from "../format/columns.ts";
+import type { BinlogPosition } from "../plan.ts";
 import type { ManifestHead } from "./split-sink.ts";
 
 /** The protocol's type codes in SQL's words; character and byte strings share codes, told apart by the column's kind. */
@@ -48,11 +50,12 @@ export function sqlTypeName(kind: Kind, sql: SqlType): string {
   return sql.unsigned ? `${sized} UNSIGNED` : sized;
 }
 
-export function manifestHead(query: string, rows: number, columns: ColumnSpec[]): ManifestHead {
+export function manifestHead(query: string, rows: number, columns: ColumnSpec[], binlog?: BinlogPosition): ManifestHead {
   return {
     version: pkg.version,
     query,
     rows,
     columns: columns.map((c) => ({ name: c.name, type: c.sql && sqlTypeName(c.kind, c.sql) })),
+    ...(binlog && { binlog }),
   };
 }

@@ -3,6 +3,7 @@
 // and a failed export leaves none (and removes the files it had committed, which no reader could
 // tell from a complete set).
 import { readdirSync, unlinkSync } from "node:fs";
+import type { BinlogPosition } from "../plan.ts";
 import { basename, dirname, join } from "node:path";
 import { configError } from "../errors.ts";
 import type { OutputPlan } from "../plan.ts";
@@ -24,7 +25,7 @@ export interface ManifestHead {
   rows: number;
   /** The type is absent only for a column the server did not describe. */
   columns: { name: string; type?: string }[];
-  binlog?: { file: string; position: number };
+  binlog?: BinlogPosition;
 }
 
 export interface SplitSink extends Sink {

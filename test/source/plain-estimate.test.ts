@@ -16,7 +16,7 @@ beforeEach(async () => {
 });
 afterEach(() => conn.end());
 
-const request = (query: string): ReadRequest => ({ query, readers: 1, consistency: "snapshot", protocol: "text", batchRows: 4096, readTimeoutMs: 0 });
+const request = (query: string): ReadRequest => ({ query, readers: 1, consistency: "snapshot", protocol: "text", batchRows: 4096, readTimeoutMs: 0, binlogPosition: false });
 
 /** Statements this session has sent the server. */
 async function statementsSent(): Promise<number> {
