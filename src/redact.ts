@@ -25,6 +25,18 @@ export function redactUrl(text: string): string {
   return text.replace(URL_PASSWORD, `$1${MASK}`).replace(PARAM_PASSWORD, `$1${MASK}`);
 }
 
+/** The values of every `?password=` (and its spellings) in `text`, as written and percent-decoded. */
+export function paramPasswords(text: string): string[] {
+  return [...text.matchAll(PARAM_PASSWORD)].flatMap((m) => {
+    const written = m[0].slice(m[1].length);
+    try {
+      return [written, decodeURIComponent(written)];
+    } catch {
+      return [written];
+    }
+  });
+}
+
 /**
  * The passwords of every `scheme://user:password@` in `text`, as written and percent-decoded.
  * Where a raw `@` comes later (`...?note=a@b`), each `@` may be the one that ends the password

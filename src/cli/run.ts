@@ -3,7 +3,7 @@
 // object, with --log-format json) and an exit code. Nothing but exported data is ever written to
 // stdout.
 import { ExitCode, GdError } from "../errors.ts";
-import { envSecrets, redactMessage, urlPasswords } from "../redact.ts";
+import { envSecrets, paramPasswords, redactMessage, urlPasswords } from "../redact.ts";
 import { refuseClosedStdout } from "../std-fds.ts";
 import { helpText, parseFlags, VERSION } from "./command.ts";
 import type { Redaction } from "./export-command.ts";
@@ -41,7 +41,8 @@ export const processIo = (): CliIo => ({
 
 /** Every secret we know of: what must never be printed. */
 function secretsOf(argv: string[], env: CliIo["env"]): string[] {
-  return [...[...argv, env.DATABASE_URL ?? ""].flatMap(urlPasswords), ...envSecrets(env)];
+  const texts = [...argv, env.DATABASE_URL ?? ""];
+  return [...texts.flatMap(urlPasswords), ...texts.flatMap(paramPasswords), ...envSecrets(env)];
 }
 
 /** The contract promises one line per failure, whatever a library put in a message. */

@@ -42,6 +42,15 @@ describe("--dump-config: the URL password nowhere, however it appears", () => {
     expect(dump.query).toBe("SELECT 'pw1', PASSWORD('***')");
   });
 
+  test.each(["password", "PWD", "pass", "passwd"])("a ?%s= value is hunted everywhere, as a URL password is", async (name) => {
+    const secret = "Param-Secret-7";
+    const url = `mysql://app@db/shop?${name}=${encodeURIComponent(secret)}`;
+    const r = await cli(["--dump-config", "--db-url", url, "-q", `SELECT '${secret}' AS echo`, "-o", `${secret}.csv`]);
+    expect(r.code).toBe(0);
+    expect(r.stdout + r.stderr).not.toContain(secret);
+    expect(JSON.parse(r.stdout)).toMatchObject({ query: "SELECT '***' AS echo", output: "***.csv" });
+  });
+
   test("from DATABASE_URL too", async () => {
     let stdout = "";
     const io: CliIo = { env: { DATABASE_URL: "mysql://app:Env%2DSecret9@db/x" }, stdout: (t) => void (stdout += t), stderr: () => {}, stdoutIsTty: false, stderrIsTty: false };
