@@ -101,12 +101,12 @@ export async function runExport(plan: ExportPlan, hooks: ExportHooks): Promise<E
       signal: hooks.signal,
       split: split && { ...plan.output.split, rotate: (rows) => split.rotate(rows) },
     });
-    // Opening the readers' snapshot may fail on the server too: its word, as for the query's.
     let binlog: BinlogPosition | undefined;
     const events = {
       onProtocol: onceEach(hooks.detail, (protocol: Protocol) => `protocol: ${protocol}`),
       onBinlogPosition: (position: BinlogPosition) => void (binlog = position),
     };
+    // Opening the readers' snapshot may fail on the server too: its word, as for the query's.
     readRanges(read, conn, connections, pipeline, events).catch((error) => pipeline.fail(queryFailure(error)));
     await pipeline.done;
     split?.describe(manifestHead(plan.read.query, stats.rows, pipeline.columns, binlog));

@@ -6,7 +6,7 @@ import type { Connection } from "mariadb";
 import type { Pipeline } from "../pipeline/pipeline.ts";
 import type { BinlogPosition, Protocol, ReadPlan } from "../plan.ts";
 import type { Connections } from "./connection/connections.ts";
-import { startSharedSnapshot } from "./ranges/snapshot.ts";
+import { openSnapshot, startSharedSnapshot } from "./ranges/snapshot.ts";
 import { querySource } from "./wire/query-source.ts";
 
 /** Ranges read but not yet written, per reader: enough to keep each busy, few enough to bound memory. */
@@ -46,11 +46,7 @@ export async function readRanges(plan: ReadPlan, first: Connection, connections:
   // One query on one connection is its own snapshot; opened first, it can say where the log stood.
   const oneSnapshot = plan.snapshot !== undefined || (readers.length === 1 && plan.ranges.length === 1);
   if (plan.binlogPosition && oneSnapshot) {
-    if (!plan.snapshot) {
-      // As the shared snapshot's readers do; not READ ONLY, which would change what the query may do.
-      await first.query("SET SESSION TRANSACTION ISOLATION LEVEL REPEATABLE READ");
-      await first.query("START TRANSACTION WITH CONSISTENT SNAPSHOT");
-    }
+    if (!plan.snapshot) await openSnapshot(first, { readOnly: false });
     const position = await snapshotBinlogPosition(first);
     if (position) events.onBinlogPosition?.(position);
   }

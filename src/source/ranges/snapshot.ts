@@ -59,6 +59,16 @@ function unquoteTable(quoted: string): [string, string] {
 }
 
 /**
+ * Opens a transaction on `conn` that reads one committed state to its end (REPEATABLE READ: under
+ * READ COMMITTED each statement would see later commits). READ ONLY where the query is only ours
+ * to read; a query the user gave alone may do what it likes.
+ */
+export async function openSnapshot(conn: Connection, { readOnly }: { readOnly: boolean }): Promise<void> {
+  await conn.query("SET SESSION TRANSACTION ISOLATION LEVEL REPEATABLE READ");
+  await conn.query(`START TRANSACTION WITH CONSISTENT SNAPSHOT${readOnly ? ", READ ONLY" : ""}`);
+}
+
+/**
  * Opens a transaction with a snapshot on each reader, all of the same committed state, while
  * `coordinator` holds the tables' read lock. Resolves to the release of that lock: already done
  * when every table has transactions; otherwise to be called once the last range is read.
@@ -83,10 +93,7 @@ export async function startSharedSnapshot(coordinator: Connection, readers: Conn
     }
   }
   try {
-    for (const reader of readers) {
-      await reader.query("SET SESSION TRANSACTION ISOLATION LEVEL REPEATABLE READ");
-      await reader.query("START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY");
-    }
+    for (const reader of readers) await openSnapshot(reader, { readOnly: true });
   } catch (error) {
     await unlock();
     throw error;
