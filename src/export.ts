@@ -58,13 +58,16 @@ function snapshotWarning(read: ReadPlan): string[] {
   ];
 }
 
-/** The read plan, resolved on the server, without reading a row or creating any output (--dry-run). */
+/**
+ * The read plan, resolved on the server, without reading a row or creating any output (--dry-run):
+ * a plain query's estimate included, since it costs one EXPLAIN and is what a dry run is asked for.
+ */
 export async function resolveReadPlan(plan: ExportPlan, hooks: ExportHooks): Promise<ReadPlan> {
   const connections = new Connections(plan.connection, hooks.signal);
   try {
     const { conn } = await connections.open();
     for (const line of planWarnings(plan)) hooks.warn(line);
-    const read = await planRead(conn, plan.read);
+    const read = await planRead(conn, plan.read, { estimate: true });
     await connections.end();
     return read;
   } catch (error) {

@@ -43,6 +43,8 @@ test("a plain query: one range on one reader, the protocol, the connection witho
   expect(plan.connection).toEqual({ host: "127.0.0.1", port: server().port, user: "planner", database: "dry", tls: expect.any(String), connectTimeoutMs: 10_000 });
   expect(plan.read).toMatchObject({ query: "SELECT * FROM t", ranges: ["SELECT * FROM t"], readers: 1, protocol: "binary", consistency: "snapshot" });
   expect(plan.read.snapshot).toBeUndefined();
+  // One EXPLAIN: a dry run is asked for the estimate.
+  expect(plan.read.estimatedRows).toBeGreaterThan(10_000);
   expect(plan.output).toMatchObject({ path: join(dir(), "never.csv"), force: false });
   expect(sent).toBeLessThan(10);
 });
