@@ -377,10 +377,10 @@ export class Pipeline {
     this.submitHeader();
     const isFirst = this.batches++ === 0;
     if (budget) budget.rows += rowCount;
-    const counted = (work: Promise<Uint8Array> | Uint8Array) => (budget ? budget.track(work) : work);
-    if (pool) return ring.submit(counted(pool.batch(payloads, rowCount, isFirst)), pool.recycle);
-    ring.submit(counted(encoder.batch(payloads, rowCount, isFirst)), encoder.recycle);
-    if (moved) spareBuffers.give(payloads.buffer);
+    const work = pool ? pool.batch(payloads, rowCount, isFirst) : encoder.batch(payloads, rowCount, isFirst);
+    ring.submit(budget ? budget.track(work) : work, pool ? pool.recycle : encoder.recycle);
+    // A batch sent to a worker went with its memory; one encoded here is done with.
+    if (!pool && moved) spareBuffers.give(payloads.buffer);
   }
 
   private setPaused(lane: Lane, paused: boolean): void {
