@@ -1,8 +1,9 @@
 // An export as an S3 object (`-o s3://BUCKET/KEY`): a multipart upload fed from the ring part by
 // part, completed only after the last byte and aborted on any failure or signal, so the object
-// appears only when complete. The client is the AWS SDK, loaded only here so that other exports do
-// not pay its start-up: Bun's own S3 writer cannot abort an upload (its end(error) completes it).
+// appears only when complete. The client is the AWS SDK (s3-store.ts), loaded only for an s3:// output:
+// Bun's own S3 writer cannot abort an upload (its end(error) completes it).
 import { configError, GdError, outputError } from "../errors.ts";
+import { openS3Store, statusOf, storeFailure } from "./s3-store.ts";
 import type { S3Target } from "./s3-target.ts";
 import type { Sink } from "./sink.ts";
 
@@ -27,49 +28,15 @@ export function partSize(n: number): number {
 
 const MAX_OBJECT_GIB = Array.from({ length: MAX_PARTS }, (_, i) => partSize(i + 1)).reduce((a, b) => a + b) / (1024 * MiB);
 
-interface StoreError {
-  name?: string;
-  code?: string;
-  message?: string;
-  $metadata?: { httpStatusCode?: number };
-}
-
-const statusOf = (error: unknown) => (error as StoreError).$metadata?.httpStatusCode;
-
-/** The store's error code and message ("AccessDenied: Access Denied"), or the network's. */
-export function storeErrorWords(error: unknown): string {
-  const { name, code, message } = error as StoreError;
-  // A HEAD answer has no body, so no message: the SDK says "UnknownError".
-  const what = [code ?? (name === "Error" ? undefined : name), message].filter((part) => part && part !== "UnknownError");
-  if (what.length === 0) return `HTTP status ${statusOf(error) ?? "unknown"}`;
-  return [...new Set(what)].join(": ");
-}
-
 export async function openS3Sink(target: S3Target, force: boolean, signal?: AbortSignal): Promise<Sink> {
   const url = `s3://${target.bucket}/${target.key}`;
-  const failure = (error: unknown) => outputError(`cannot write ${url}: ${storeErrorWords(error)}`);
-  const sdk = await import("@aws-sdk/client-s3");
-  const client = new sdk.S3Client({
-    region: target.region,
-    endpoint: target.endpoint,
-    forcePathStyle: target.endpoint !== undefined,
-    credentials: target.credentials,
-    profile: target.profile,
-  });
+  const failure = (error: unknown) => storeFailure(target.bucket, target.key, error);
+  const store = await openS3Store(target);
+  const { sdk, client } = store;
   const { bucket: Bucket, key: Key } = target;
-  /** Whether the object is there; "not found" is an answer, any other failure is thrown. */
-  const exists = async () => {
-    try {
-      await client.send(new sdk.HeadObjectCommand({ Bucket, Key }), { abortSignal: signal });
-      return true;
-    } catch (error) {
-      if (statusOf(error) === 404) return false;
-      throw error;
-    }
-  };
   let UploadId: string | undefined;
   try {
-    if (!force && (await exists())) {
+    if (!force && (await store.exists(Key, signal))) {
       throw configError(`output ${url} exists; use --force to overwrite it`);
     }
     // Made now, before the database is asked anything: a missing bucket or a refusal shows here.
