@@ -3,7 +3,7 @@
 // (source/ranges/barrier.ts) until every part has opened its snapshot, and exits 0 once they all
 // have: it runs beside the parts.
 import { configError } from "../errors.ts";
-import { planExport } from "../cli/plan-export.ts";
+import { binaryProtocolPays, planExport } from "../cli/plan-export.ts";
 import { configWarnings, integer, resolveConfig, seconds } from "../cli/resolve-config.ts";
 import { sqlSecrets } from "../redact.ts";
 import { Connections } from "../source/connection/connections.ts";
@@ -58,7 +58,8 @@ export async function runPlan({ flags, verbosity, io, redaction, log, signal }: 
       query: cfg.query,
       splitBy: cfg.splitBy,
       consistency: cfg.consistency,
-      read: { readers, protocol: exportPlan.read.protocol, batchRows: cfg.batchRows, readTimeoutMs: cfg.readTimeoutMs },
+      // The server sees every part's readers at once, and spreads their formatting over as many threads.
+      read: { readers, protocol: binaryProtocolPays(encoding, parts * readers) ? "binary" : "text", batchRows: cfg.batchRows, readTimeoutMs: cfg.readTimeoutMs },
       ...(read.snapshot && holder !== undefined && { snapshot: { tables: read.snapshot.tables, holder, timeoutMs: barrierMs } }),
       encoding,
       output: { template: outputTemplate(cfg.output), allowEmpty: cfg.allowEmpty },

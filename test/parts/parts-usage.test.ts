@@ -63,6 +63,8 @@ describe("refused before any work (exit 2)", () => {
   test("an existing plan is kept without --force, replaced with it", async () => {
     expect((await gdInProcess(planArgs("again"))).code).toBe(0);
     const before = readFileSync(join(tmp(), "again.json"), "utf8");
+    // One reader per part, but three at once on the server: text, as for --parallel 3.
+    expect(JSON.parse(before).read).toMatchObject({ readers: 1, protocol: "text" });
     const r = await gdInProcess(planArgs("again"));
     expect(r).toMatchObject({ code: 2, stderr: `gold-digger: plan ${join(tmp(), "again.json")} exists; use --force to overwrite it\n` });
     expect(readFileSync(join(tmp(), "again.json"), "utf8")).toBe(before);
