@@ -155,11 +155,13 @@ async function startTransfers() {
 test("one snapshot across parts: a concurrent writer's total is exact over all parts", async () => {
   const stop = await startTransfers();
   try {
-    for (let run = 0; run < 2; run++) {
+    // One reader per part, then two: every reader of every part joins the one snapshot.
+    for (const readers of ["1", "2"]) {
       const dir = freshDir();
       const planPath = join(dir, "plan.json");
       // A slow query, so the writer gets plenty done while the parts read.
-      const result = await runParts(planPath, ["-q", "SELECT id, amount, SLEEP(0.0002) AS s FROM acct", "--split-by", "id", "-o", join(dir, "a.csv"), "--csv-lf"], 3);
+      const query = ["-q", "SELECT id, amount, SLEEP(0.0002) AS s FROM acct", "--split-by", "id", "--parallel", readers];
+      const result = await runParts(planPath, [...query, "-o", join(dir, "a.csv"), "--csv-lf"], 3);
       expect(ok(result.plan)).toEqual(OK);
       for (const part of result.parts) expect(ok(part)).toEqual(OK);
       const amounts = [0, 1, 2].flatMap((i) =>
@@ -210,6 +212,28 @@ describe("the barrier", () => {
     expect(r.stderr).toMatch(/^gold-digger: `pp`.`m` has no transactions.*--consistency none/);
     expect(existsSync(planPath)).toBe(false);
   });
+});
+
+test("a plan stopped at the barrier (SIGTERM) exits 143 and lets writers go at once", async () => {
+  const dir = freshDir();
+  const planPath = join(dir, "plan.json");
+  const plan = startGd(["plan", "--db-url", url(), "-q", "SELECT * FROM acct", "--split-by", "id", "--parts", "2", "--plan", planPath, "-o", join(dir, "a.csv")], { timeoutMs: 30_000 });
+  await waitUntil("the plan is written", () => existsSync(planPath));
+  const writer = await mariadb.createConnection({ socketPath: server().socket, user: "root", database: "pp" });
+  try {
+    await writer.query("SET SESSION lock_wait_timeout = 1");
+    // Held by the plan: the writer waits, then gives up.
+    await expect(writer.query("UPDATE acct SET amount = amount WHERE id = 1")).rejects.toThrow(/Lock wait timeout/);
+    plan.child.kill("SIGTERM");
+    expect((await plan.result).code).toBe(143);
+    await writer.query("SET SESSION lock_wait_timeout = 5");
+    await writer.query("UPDATE acct SET amount = amount WHERE id = 1");
+  } finally {
+    await writer.end();
+  }
+  // And the parts that come now are late.
+  const late = await gd(["part", "--db-url", url(), "--plan", planPath, "--part", "0"]);
+  expect(late.code).toBe(4);
 });
 
 describe("--consistency none", () => {
