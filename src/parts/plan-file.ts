@@ -40,14 +40,14 @@ export function assignRanges(ranges: string[], parts: number, estimatedRows: num
   if (ranges.length < parts) {
     throw configError(`--parts ${parts}: the query splits into only ${ranges.length} range${ranges.length === 1 ? "" : "s"} of its column; use --parts ${ranges.length} or fewer`);
   }
-  const perRange = ranges.length === 0 ? 0 : estimatedRows / ranges.length;
+  const perRange = estimatedRows / ranges.length;
   return Array.from({ length: parts }, (_, i) => {
     const run = ranges.slice(Math.floor((i * ranges.length) / parts), Math.floor(((i + 1) * ranges.length) / parts));
     return { ranges: run, estimatedRows: Math.round(run.length * perRange) };
   });
 }
 
-export function describePlan(plan: PartsPlan): string {
+export function planText(plan: PartsPlan): string {
   return `${JSON.stringify(plan, null, 2)}\n`;
 }
 
