@@ -2,7 +2,7 @@
 // with its own JOB_COMPLETION_INDEX, then `commit`; against a private MariaDB (binary log on, so
 // that each part records its snapshot's position) and a real S3-API server.
 import { beforeAll, describe, expect, test } from "bun:test";
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import mariadb, { type Connection } from "mariadb";
 import { duck, literal } from "../support/duckdb.ts";
@@ -91,6 +91,23 @@ describe("the parts are the single ORDER BY export", () => {
     expect(perPart.every((part) => part.rows > 0)).toBe(true);
     // The plan holds no password: each part brings its own connection.
     expect(readFileSync(planPath, "utf8")).not.toContain("mysql://");
+
+    // A part that read another snapshot, or that another plan wrote, is no part of this dataset.
+    const second = join(dir, "t-00002.manifest.json");
+    const tamper = async (change: (m: Record<string, unknown>) => void, message: string) => {
+      const original = readFileSync(second, "utf8");
+      const manifest = JSON.parse(original);
+      change(manifest);
+      writeFileSync(second, JSON.stringify(manifest));
+      const commit = await gd(["commit", "--plan", planPath]);
+      writeFileSync(second, original);
+      expect(commit.code).toBe(4);
+      expect(commit.stderr).toStartWith(`gold-digger: cannot commit the dataset: ${message}`);
+    };
+    await tamper((m) => void (m.binlog = { ...perPart[2].binlog, position: perPart[2].binlog.position + 1 }), "part 2 read another snapshot than part 0");
+    await tamper((m) => void (m.plan = "0123456789abcdef"), "part 2's manifest");
+    await tamper((m) => void (m.columns = [{ name: "id", type: "INT" }]), "part 2 has other columns than part 0");
+    expect(ok(await gd(["commit", "--plan", planPath]))).toEqual(OK);
   });
 
   test("S3: the plan, 3 parts and the manifests as objects; the same bytes", async () => {
