@@ -94,9 +94,14 @@ export async function joinBarrier(conn: Connection, readers: Connection[], barri
   if (Number(await single(conn, "SELECT GET_LOCK(?, 0)", [partLock(barrier.planId, barrier.part)])) !== 1) {
     throw new GdError(ExitCode.Query, `part ${barrier.part} is already running for this plan elsewhere`);
   }
+  // Taking `open` returns as soon as the plan lets it go: the barrier has closed. Asked at once,
+  // so that this connection has nothing left to do while the ranges are read, however long
+  // that takes (an idle session may be ended by the server's wait_timeout).
+  const closed = single(conn, "SELECT GET_LOCK(?, ?)", [openLock(barrier.planId), barrier.timeoutMs / 1000]).then(() =>
+    conn.query("SELECT RELEASE_LOCK(?)", [openLock(barrier.planId)]),
+  );
+  closed.catch(() => {}); // a failure is the release's to report, once the ranges are read
   return async () => {
-    // Taking `open` returns as soon as the plan lets it go: the barrier has closed.
-    await single(conn, "SELECT GET_LOCK(?, ?)", [openLock(barrier.planId), barrier.timeoutMs / 1000]);
-    await conn.query("SELECT RELEASE_LOCK(?)", [openLock(barrier.planId)]);
+    await closed;
   };
 }
