@@ -41,8 +41,6 @@ export async function runPart({ flags, io, redaction, log, signal }: CommandCont
     const manifest = partManifest(plan.output.template, index);
     const output = { path: file, s3: isS3(file) ? resolveS3Target(file, io.env) : undefined, force: true, allowEmpty: true };
     const exportPlan = partExport(plan, index, planConnection(connection.connection.target, connection.tls, connection.connectTimeoutMs), output);
-    // Until this run's manifest is written, the part counts as missing, whatever an earlier run left.
-    await places.remove(manifest);
     const stats: ExportStats = { rows: 0, bytes: 0, startedAt: performance.now() };
     await runExport(exportPlan, {
       warn: (line) => quiet || log.warn(line),

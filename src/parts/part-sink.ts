@@ -34,6 +34,10 @@ export async function openPartSink(output: OutputPlan, manifest: string, stamp: 
     },
     async commit() {
       if (!head) throw new Error("describe() the manifest before commit()");
+      // An earlier run's manifest describes the file about to be replaced: the part is missing
+      // from here until this run's manifest is written. A run that fails before here leaves the
+      // earlier run's file and manifest as they were.
+      await places.remove(manifest);
       await sink.commit();
       const file: PartRecord = { name: nameOf(output.path), rows: head.rows, bytes, sha256: hasher.digest("hex") };
       const written: PartManifest = { ...head, ...stamp, files: [file] };
