@@ -126,6 +126,13 @@ describe("the parts are the single ORDER BY export", () => {
     const manifest = JSON.parse(s3().object("ds1/t-manifest.json")!.toString());
     expect(manifest.files.map((f: { bytes: number }) => f.bytes)).toEqual(texts.map((t) => Buffer.byteLength(t, "latin1")));
     expectNoSecrets(run.parts[0]);
+    // A plan object is replaced only with --force.
+    const again = ["plan", "--db-url", url(), "-q", "SELECT * FROM t", "--split-by", "id", "--parts", "3", "--plan", planUrl, "-o", `s3://${BUCKET}/ds1/t.csv`, "--consistency", "none"];
+    const refused = await gd(again, { env });
+    expect(refused).toMatchObject({ code: 2, stderr: `gold-digger: plan ${planUrl} exists; use --force to overwrite it\n` });
+    expect(JSON.parse(s3().object("ds1/plan.json")!.toString()).consistency).toBe("snapshot");
+    expect(ok(await gd([...again, "--force"], { env }))).toEqual(OK);
+    expect(JSON.parse(s3().object("ds1/plan.json")!.toString()).consistency).toBe("none");
   });
 
   test("Parquet: DuckDB reads the parts as one table with the server's count and sums", async () => {
