@@ -4,9 +4,9 @@
 import { ExitCode, GdError } from "./errors.ts";
 import { manifestHead } from "./output/manifest.ts";
 import { openSink, ReaderGone } from "./output/sink.ts";
-import { openSplitSink } from "./output/split-sink.ts";
+import { openSplitSink, type SplitSink } from "./output/split-sink.ts";
 import { Pipeline, type PipelineStats } from "./pipeline/pipeline.ts";
-import type { BinlogPosition, ExportPlan, Protocol, ReadPlan } from "./plan.ts";
+import { isResolved, type BinlogPosition, type ExportPlan, type Protocol, type ReadPlan } from "./plan.ts";
 import { Connections } from "./source/connection/connections.ts";
 import { queryFailure, ServerFailure } from "./source/errors.ts";
 import { planRead } from "./source/ranges/read-plan.ts";
@@ -33,7 +33,12 @@ export interface ExportHooks {
   stats?: ExportStats;
   /** Ask the server to estimate a plain query's rows too: a round trip, worth it when someone watches the progress. */
   estimate?: boolean;
+  /** Where the rows go, when not to plan.output alone: one part's file and its manifest (parts/). */
+  openOutput?: (signal?: AbortSignal) => Promise<DescribedSink>;
 }
+
+/** An output with a manifest, which learns what to say in it once the rows are read. */
+export type DescribedSink = Omit<SplitSink, "rotate">;
 
 /**
  * Settings that lower security or are ignored: said once connected, so that a failure to connect
@@ -82,13 +87,14 @@ export async function runExport(plan: ExportPlan, hooks: ExportHooks): Promise<E
   // database work.
   hooks.signal?.throwIfAborted();
   const split = plan.output.split && (await openSplitSink(plan.output, hooks.signal));
-  const sink = split || (await openSink(plan.output, hooks.signal));
+  const described = split || (hooks.openOutput && (await hooks.openOutput(hooks.signal)));
+  const sink = described || (await openSink(plan.output, hooks.signal));
   const connections = new Connections(plan.connection, hooks.signal);
   try {
     const { conn, tls } = await connections.open();
     for (const line of planWarnings(plan)) hooks.warn(line);
     hooks.detail(`connected: ${tls.description}`);
-    const read = await planRead(conn, plan.read, { estimate: hooks.estimate });
+    const read = isResolved(plan.read) ? plan.read : await planRead(conn, plan.read, { estimate: hooks.estimate });
     for (const line of snapshotWarning(read)) hooks.warn(line);
     stats.estimatedRows = read.estimatedRows;
     stats.ranges = read.ranges.length;
@@ -112,7 +118,7 @@ export async function runExport(plan: ExportPlan, hooks: ExportHooks): Promise<E
     // Opening the readers' snapshot may fail on the server too: its word, as for the query's.
     readRanges(read, conn, connections, pipeline, events).catch((error) => pipeline.fail(queryFailure(error)));
     await pipeline.done;
-    split?.describe(manifestHead(plan.read.query, stats.rows, pipeline.columns, binlog));
+    described?.describe(manifestHead(plan.read.query, stats.rows, pipeline.columns, binlog));
     await sink.commit();
     await connections.end();
     return stats;

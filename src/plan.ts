@@ -56,6 +56,18 @@ export interface SnapshotPlan {
   lockedThroughout: string[];
 }
 
+/**
+ * A part of an export spread over machines joins the snapshot that `gold-digger plan` holds open
+ * (source/ranges/barrier.ts) rather than taking the tables' lock itself.
+ */
+export interface Barrier {
+  planId: string;
+  part: number;
+  /** The plan's connection, which holds the barrier open. */
+  holder: number;
+  timeoutMs: number;
+}
+
 /** The reads, resolved: each range one query, in output order. A plain query is one range. */
 export interface ReadPlan extends ReadRequest {
   ranges: string[];
@@ -63,7 +75,12 @@ export interface ReadPlan extends ReadRequest {
   estimatedRows?: number;
   /** Absent for one range on one connection, which a single statement keeps consistent. */
   snapshot?: SnapshotPlan;
+  /** With a snapshot: the plan's, joined, instead of one of the readers' own. */
+  barrier?: Barrier;
 }
+
+/** Whether the ranges are already resolved (a part's, from its plan file). */
+export const isResolved = (read: ReadRequest | ReadPlan): read is ReadPlan => "ranges" in read;
 
 export interface EncodingPlan {
   format: Format;

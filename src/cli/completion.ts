@@ -1,7 +1,7 @@
 // `gold-digger completion SHELL`: scripts generated from the flag table, so a new flag
 // completes everywhere without touching four shell dialects by hand.
 import { configError } from "../errors.ts";
-import { BUILTIN_FLAGS, FLAGS, HELP_FLAG, SUBCOMMANDS, type FlagSpec } from "./flags.ts";
+import { BUILTIN_FLAGS, FLAGS, HELP_FLAG, PARTS_COMMANDS, SUBCOMMANDS, type FlagSpec } from "./flags.ts";
 
 export const COMPLETION_SHELLS = ["bash", "zsh", "fish", "powershell"] as const;
 
@@ -115,6 +115,7 @@ function zsh(flags: FlagSpec[]): string {
     "      case $words[1] in",
     `        completion) _values shell ${COMPLETION_SHELLS.join(" ")} ;;`,
     `        demo) _arguments ${DEMO_FLAGS.map(spec).join(" ")} ;;`,
+    `        ${PARTS_COMMANDS.join("|")}) _arguments -s -S ${flags.map(spec).join(" ")} ;;`,
     "      esac ;;",
     "  esac",
     "}",
@@ -133,7 +134,8 @@ function fish(flags: FlagSpec[]): string {
   const [command, ...aliases] = COMMANDS;
   const fq = (text: string) => `'${text.replace(/[\\']/g, "\\$&")}'`;
   // Each flag belongs to the export command or to one subcommand: `demo --` offers only demo's.
-  const exportOnly = fq(`not __fish_seen_subcommand_from ${SUBCOMMANDS.map((s) => s.name).join(" ")}`);
+  // plan, part and commit take the export's flags (each refuses those it has no use for).
+  const exportOnly = fq("not __fish_seen_subcommand_from completion demo");
   const line = (condition: string) => (flag: FlagSpec) => {
     const parts = [`complete -c ${command}`, `-n ${condition}`, `-l ${flag.name}`];
     if (flag.alias) parts.push(`-s ${flag.alias}`);

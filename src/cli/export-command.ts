@@ -3,11 +3,12 @@
 // --help, --version and completion never need (the start-up cost of each module is paid in
 // page faults and parse time by every run that loads it).
 import type { ExportConfig } from "../config.ts";
-import { ExitCode } from "../errors.ts";
+import { configError, ExitCode } from "../errors.ts";
 import { resolveReadPlan, runExport, type ExportHooks, type ExportStats } from "../export.ts";
 import type { ExportPlan, ReadPlan } from "../plan.ts";
 import { redactMessage, redactSql, sqlSecrets } from "../redact.ts";
 import { describeConnection } from "./connection-target.ts";
+import { PARTS_FLAGS } from "./flags.ts";
 import type { Log } from "./log.ts";
 import { planExport } from "./plan-export.ts";
 import { startProgress, summary } from "./progress.ts";
@@ -38,6 +39,8 @@ function describePlan(plan: ExportPlan, read: ReadPlan, secrets: string[]): stri
 }
 
 export async function runExportCommand(flags: ParsedFlags, verbosity: number, io: CliIo, redaction: Redaction, log: Log, signal?: AbortSignal): Promise<number> {
+  const partsFlag = PARTS_FLAGS.find((f) => flags[f.name] !== undefined);
+  if (partsFlag) throw configError(`--${partsFlag.name} applies to gold-digger plan, part and commit only (see docs/parts.md)`);
   const cfg = resolveConfig(flags, io.env, verbosity, io.stderrIsTty);
   if (!cfg.quiet) for (const warning of configWarnings(cfg)) log.warn(`warning: ${warning}`);
   redaction.query = cfg.query;

@@ -3,6 +3,18 @@
 import { COMPRESSIONS, FORMATS, inWords } from "../formats.ts";
 import { LOG_FORMATS } from "./log.ts";
 
+/** The subcommands of an export spread over machines (docs/parts.md). */
+export const PARTS_COMMANDS = ["plan", "part", "commit"] as const;
+export type PartsCommand = (typeof PARTS_COMMANDS)[number];
+
+/** The flags of an export spread over machines (gold-digger plan, part, commit), refused by a plain export. */
+export const PARTS_FLAGS: FlagSpec[] = [
+  { name: "parts", type: "string", valueHint: "N", description: "plan: cut the export into N parts, each run by `gold-digger part`" },
+  { name: "plan", type: "string", valueHint: "PLAN", file: true, description: "plan, part, commit: the plan's file or s3:// URL" },
+  { name: "part", type: "string", env: "JOB_COMPLETION_INDEX", valueHint: "I", description: "part: which part to run, from 0" },
+  { name: "barrier-timeout", type: "string", valueHint: "SECONDS", description: "plan: how long to wait for every part to open the snapshot (default 600)" },
+];
+
 export interface FlagSpec {
   name: string;
   alias?: string;
@@ -51,6 +63,7 @@ export const FLAGS: FlagSpec[] = [
   { name: "log-format", type: "string", valueHint: "FORMAT", choices: [...LOG_FORMATS], description: "Diagnostics on stderr as plain lines (default: text) or one JSON object a line (json)" },
   { name: "dump-config", type: "boolean", description: "Print the resolved configuration as JSON (secrets redacted) and exit" },
   { name: "dry-run", type: "boolean", description: "Print the read plan as JSON (ranges, estimated rows, protocol, snapshot tables; secrets redacted) and exit: reads no row, writes no output" },
+  ...PARTS_FLAGS,
 ];
 
 /** The environment variables a configuration is read from. */
@@ -61,6 +74,9 @@ export const HELP_FLAG: FlagSpec = { name: "help", alias: "h", type: "boolean", 
 export const BUILTIN_FLAGS: FlagSpec[] = [HELP_FLAG, { name: "version", alias: "V", type: "boolean", description: "Show the version" }];
 
 export const SUBCOMMANDS = [
+  { name: "plan", args: "[OPTIONS] --split-by COLUMN --parts N --plan PLAN", description: "Plan one export as N parts to run on as many machines (docs/parts.md)" },
+  { name: "part", args: "--plan PLAN --part I", description: "Run part I of a plan: its file and its manifest" },
+  { name: "commit", args: "--plan PLAN", description: "Check every part and write the dataset's manifest" },
   { name: "completion", args: "SHELL", description: "Print a shell completion script: bash, zsh, fish or powershell" },
   { name: "demo", args: "[--dir DIR]", description: "Start a throwaway MariaDB, export a sample table in every format, clean up" },
 ];

@@ -70,7 +70,7 @@ function outputNameWarnings(cfg: ExportConfig): string[] {
 const WHOLE_NUMBER = /^\d+$/;
 const DECIMAL_NUMBER = /^(?:\d+(?:\.\d*)?|\.\d+)$/;
 
-function integer(flag: string, raw: string | undefined, fallback: number, min: number, max: number): number {
+export function integer(flag: string, raw: string | undefined, fallback: number, min: number, max: number): number {
   if (raw === undefined) return fallback;
   const n = WHOLE_NUMBER.test(raw) ? Number(raw) : NaN;
   if (!(n >= min && n <= max)) throw configError(`--${flag} must be a whole number from ${min} to ${max}, got '${raw}'`);
@@ -83,7 +83,7 @@ const MIN_SECONDS = 0.001;
 const MAX_SECONDS = 2_147_483;
 
 /** A duration in seconds, as milliseconds. 0 is allowed only where it means "never". */
-function seconds(flag: string, raw: string | undefined, fallback: number, zeroMeansNever: boolean): number {
+export function seconds(flag: string, raw: string | undefined, fallback: number, zeroMeansNever: boolean): number {
   if (raw === undefined) return fallback * 1000;
   const n = DECIMAL_NUMBER.test(raw) ? Number(raw) : NaN;
   if ((n === 0 && zeroMeansNever) || (n >= MIN_SECONDS && n <= MAX_SECONDS)) return Math.round(n * 1000);
@@ -212,6 +212,22 @@ function resolveParallel(flags: ParsedFlags): Pick<ExportConfig, "splitBy" | "pa
   return { splitBy, parallel, consistency };
 }
 
+/** Where and how to connect: the URL (flag, then DATABASE_URL), option files, TLS flags and --connect-timeout. */
+export function resolveConnectionConfig(
+  flags: ParsedFlags,
+  env: Record<string, string | undefined>,
+): Pick<ExportConfig, "dbUrl" | "connection" | "tls" | "connectTimeoutMs"> {
+  const dbUrl = str(flags["db-url"]) ?? (env.DATABASE_URL || undefined);
+  const source = flags["db-url"] === undefined ? ("DATABASE_URL" as const) : ("--db-url" as const);
+  const connection = resolveConnection(dbUrl === undefined ? undefined : { url: dbUrl, source }, readOptionFiles(optionFileChoice(flags), env));
+  return {
+    dbUrl,
+    connection,
+    tls: resolveTls(flags, connection),
+    connectTimeoutMs: seconds("connect-timeout", str(flags["connect-timeout"]), 10, false),
+  };
+}
+
 export function resolveConfig(
   flags: ParsedFlags,
   env: Record<string, string | undefined>,
@@ -219,9 +235,7 @@ export function resolveConfig(
   stderrIsTty: boolean,
 ): ExportConfig {
   if (verbosity > 0 && flags.quiet) throw configError("--verbose and --quiet conflict");
-  const dbUrl = str(flags["db-url"]) ?? (env.DATABASE_URL || undefined);
-  const source = flags["db-url"] === undefined ? ("DATABASE_URL" as const) : ("--db-url" as const);
-  const connection = resolveConnection(dbUrl === undefined ? undefined : { url: dbUrl, source }, readOptionFiles(optionFileChoice(flags), env));
+  const { dbUrl, connection, tls, connectTimeoutMs } = resolveConnectionConfig(flags, env);
   const query = resolveQuery(flags, env);
   const output = str(flags.output) ?? env.OUTPUT_FILE;
   if (!output) throw configError("missing output: pass --output (or -o -) or set OUTPUT_FILE");
@@ -273,8 +287,8 @@ export function resolveConfig(
     csvNewline: flags["csv-lf"] ? "\n" : "\r\n",
     nullValue,
     rowGroupRows: integer("row-group-rows", rowGroupFlag, DEFAULT_ROW_GROUP_ROWS, 1, 1_000_000),
-    tls: resolveTls(flags, connection),
-    connectTimeoutMs: seconds("connect-timeout", str(flags["connect-timeout"]), 10, false),
+    tls,
+    connectTimeoutMs,
     readTimeoutMs: seconds("read-timeout", str(flags["read-timeout"]), 300, true),
     splitBy,
     parallel,

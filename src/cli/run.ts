@@ -7,7 +7,7 @@ import { envSecrets, paramPasswords, redactMessage, urlPasswords } from "../reda
 import { refuseClosedStdout } from "../std-fds.ts";
 import { helpText, parseFlags, VERSION } from "./command.ts";
 import type { Redaction } from "./export-command.ts";
-import { CONFIG_ENV } from "./flags.ts";
+import { CONFIG_ENV, PARTS_COMMANDS } from "./flags.ts";
 import { createLog, logFormatOf, requestedLogFormat } from "./log.ts";
 import { refuseUndecodableInput } from "./utf8-input.ts";
 
@@ -70,7 +70,8 @@ export async function runCli(argv: string[], io: CliIo, signal?: AbortSignal): P
       const { runDemo } = await import("../demo/demo.ts");
       return await runDemo(argv.slice(1), io, (args, demoIo) => runCli(args, demoIo, signal));
     }
-    const { flags, verbosity } = parseFlags(argv);
+    const parts = PARTS_COMMANDS.find((name) => name === argv[0]);
+    const { flags, verbosity } = parseFlags(parts ? argv.slice(1) : argv);
     log = createLog(logFormatOf(flags), io.stderr, redact);
     if (flags.help) {
       io.stdout(helpText());
@@ -79,6 +80,10 @@ export async function runCli(argv: string[], io: CliIo, signal?: AbortSignal): P
     if (flags.version) {
       io.stdout(`gold-digger ${VERSION}\n`);
       return ExitCode.Ok;
+    }
+    if (parts) {
+      const { runPartsCommand } = await import("../parts/command.ts");
+      return await runPartsCommand(parts, { flags, verbosity, io, redaction, log, signal });
     }
     const { runExportCommand } = await import("./export-command.ts");
     return await runExportCommand(flags, verbosity, io, redaction, log, signal);

@@ -6,6 +6,7 @@ import type { Connection } from "mariadb";
 import type { Pipeline } from "../pipeline/pipeline.ts";
 import type { BinlogPosition, Protocol, ReadPlan } from "../plan.ts";
 import type { Connections } from "./connection/connections.ts";
+import { joinBarrier } from "./ranges/barrier.ts";
 import { openSnapshot, startSharedSnapshot } from "./ranges/snapshot.ts";
 import { querySource } from "./wire/query-source.ts";
 
@@ -41,7 +42,7 @@ export async function readRanges(plan: ReadPlan, first: Connection, connections:
   let release = async () => {};
   if (plan.snapshot) {
     const coordinator = (await connections.open()).conn;
-    release = await startSharedSnapshot(coordinator, readers, plan.snapshot);
+    release = plan.barrier ? await joinBarrier(coordinator, readers, plan.barrier) : await startSharedSnapshot(coordinator, readers, plan.snapshot);
   }
   // One query on one connection is its own snapshot; opened first, it can say where the log stood.
   const oneSnapshot = plan.snapshot !== undefined || (readers.length === 1 && plan.ranges.length === 1);

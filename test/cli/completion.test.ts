@@ -125,6 +125,11 @@ describe("bash completion in a real bash", () => {
     }
   });
 
+  test("plan, part and commit offer the export's flags", () => {
+    expect(complete(["gold-digger", "plan", "--par"]).sort()).toEqual(["--parallel", "--part", "--parts"]);
+    expect(complete(["gold-digger", "commit", "--pl"])).toEqual(["--plan"]);
+  });
+
   test("subcommands first, then the shells for completion", () => {
     expect(complete(["gold-digger", ""])).toEqual(SUBCOMMANDS.map((s) => s.name));
     expect(complete(["gold-digger", "completion", "p"])).toEqual(["powershell"]);
@@ -161,6 +166,11 @@ describe.if(has("fish"))("fish script in a real fish", () => {
     expect(complete("gold-digger -f ").sort()).toEqual(["csv", "json", "ltsv", "ndjson", "parquet", "tsv"]);
     expect(complete("gold-digger completion ").sort()).toEqual(["bash", "fish", "powershell", "zsh"]);
     expect(complete("gold_digger --db")).toEqual(["--db-url"]);
+  });
+
+  test("plan, part and commit offer the export's flags", () => {
+    expect(complete("gold-digger plan --par").sort()).toEqual(["--parallel", "--part", "--parts"]);
+    expect(complete("gold-digger part --pl")).toEqual(["--plan"]);
   });
 
   test("demo offers only its own flags", () => {

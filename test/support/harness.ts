@@ -59,7 +59,7 @@ export interface RunOptions {
 }
 
 /** The environment variables the CLI itself reads (through CliIo.env). */
-const CLI_ENV = ["DATABASE_URL", "DATABASE_QUERY", "OUTPUT_FILE", "NO_COLOR", "HOME", "MARIADB_HOME", "MYSQL_HOME", GLOBAL_FILES_ENV, ...S3_ENV];
+const CLI_ENV = ["DATABASE_URL", "DATABASE_QUERY", "OUTPUT_FILE", "JOB_COMPLETION_INDEX", "NO_COLOR", "HOME", "MARIADB_HOME", "MYSQL_HOME", GLOBAL_FILES_ENV, ...S3_ENV];
 /** What keeps the CLI from the machine's option files (/etc/my.cnf, ~/.my.cnf): a test gives its own. */
 export const NO_OPTION_FILES = { [GLOBAL_FILES_ENV]: "" };
 

@@ -69,6 +69,25 @@ export async function openSnapshot(conn: Connection, { readOnly }: { readOnly: b
 }
 
 /**
+ * Takes `LOCK TABLES ... READ` on `tables` on `coordinator`: it waits for their open write
+ * transactions to commit and blocks new ones until UNLOCK TABLES.
+ */
+export async function lockTables(coordinator: Connection, tables: string[]): Promise<void> {
+  await coordinator.query(`SET SESSION lock_wait_timeout = ${LOCK_WAIT_S}`);
+  try {
+    await coordinator.query(`LOCK TABLES ${tables.map((t) => `${t} READ`).join(", ")}`);
+  } catch (error) {
+    const denied = ACCESS_DENIED.has(serverErrno(error) ?? 0);
+    throw new GdError(
+      ExitCode.Query,
+      `cannot give the readers one snapshot: LOCK TABLES ${tables.join(", ")} READ failed (${connectorReason(error)})` +
+        (denied ? "; it needs the LOCK TABLES privilege on them" : "") +
+        ", or use --consistency none to read without one",
+    );
+  }
+}
+
+/**
  * Opens a transaction with a snapshot on each reader, all of the same committed state, while
  * `coordinator` holds the tables' read lock. Resolves to the release of that lock: already done
  * when every table has transactions; otherwise to be called once the last range is read.
@@ -78,20 +97,7 @@ export async function startSharedSnapshot(coordinator: Connection, readers: Conn
   const unlock = async () => {
     if (tables.length > 0) await coordinator.query("UNLOCK TABLES");
   };
-  if (tables.length > 0) {
-    await coordinator.query(`SET SESSION lock_wait_timeout = ${LOCK_WAIT_S}`);
-    try {
-      await coordinator.query(`LOCK TABLES ${tables.map((t) => `${t} READ`).join(", ")}`);
-    } catch (error) {
-      const denied = ACCESS_DENIED.has(serverErrno(error) ?? 0);
-      throw new GdError(
-        ExitCode.Query,
-        `cannot give the readers one snapshot: LOCK TABLES ${tables.join(", ")} READ failed (${connectorReason(error)})` +
-          (denied ? "; it needs the LOCK TABLES privilege on them" : "") +
-          ", or use --consistency none to read without one",
-      );
-    }
-  }
+  if (tables.length > 0) await lockTables(coordinator, tables);
   try {
     for (const reader of readers) await openSnapshot(reader, { readOnly: true });
   } catch (error) {
