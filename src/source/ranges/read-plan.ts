@@ -64,7 +64,7 @@ export interface PlanOptions {
 export async function planRead(conn: Connection, request: ReadRequest, options: PlanOptions = {}): Promise<ReadPlan> {
   const { split } = request;
   if (!split) {
-    // The EXPLAIN takes the round trip the binary protocol's prepare would, and saves it for a small result.
+    // One EXPLAIN decides: a small result reads as text, so it takes the prepare's round trip; a large one pays one more.
     const estimated = options.estimate || request.protocol === "binary" ? await plainEstimate(conn, request.query) : undefined;
     // 0 tells the protocol that the result is small, but no one how far an export is.
     const shown = estimated ? { estimatedRows: estimated } : {};
