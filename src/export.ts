@@ -31,7 +31,7 @@ export interface ExportHooks {
   /** Aborting stops the export and cleans up; the reason (a GdError) is what runExport throws. */
   signal?: AbortSignal;
   stats?: ExportStats;
-  /** Ask the server to estimate a plain query's rows too: a round trip, worth it when someone watches the progress. */
+  /** Estimate a plain query's rows even where the protocol does not depend on it: a round trip, worth it when someone watches the progress. */
   estimate?: boolean;
   /** Where the rows go, when not to plan.output alone: one part's file and its manifest (parts/). */
   openOutput?: (signal?: AbortSignal) => Promise<DescribedSink>;

@@ -23,10 +23,8 @@ process.on("uncaughtException", (error) => {
   if (controller.signal.aborted) return;
   controller.abort(new GdError(ExitCode.Query, `unexpected error: ${error instanceof Error ? error.message : String(error)}`));
 });
-// A closed stdout (| head) must not crash the process; the sink reports it and we stop quietly.
-process.stdout.on?.("error", () => {});
-// After SIGHUP the terminal behind stderr may be gone: a failed message must not stop the cleanup.
-process.stderr.on?.("error", () => {});
 
-const code = await runCli(process.argv.slice(2), processIo(), controller.signal);
+const io = processIo();
+const code = await runCli(process.argv.slice(2), io, controller.signal);
+await io.flushed();
 process.exit(code);

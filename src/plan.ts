@@ -27,7 +27,11 @@ export interface ReadRequest {
   /** Connections that read ranges at once. */
   readers: number;
   consistency: Consistency;
-  /** binary: the binary protocol wherever a range's columns can be rewritten exactly (wire/row-stream.ts). */
+  /**
+   * binary: the binary protocol wherever a range's columns can be rewritten exactly
+   * (wire/row-stream.ts), for a result the server estimates at BINARY_PROTOCOL_MIN_ROWS or more
+   * (source/ranges/read-plan.ts); the read plan says which.
+   */
   protocol: Protocol;
   batchRows: number;
   /** Longest silence of the server once rows flow; 0 = no limit. */
@@ -71,7 +75,7 @@ export interface Barrier {
 /** The reads, resolved: each range one query, in output order. A plain query is one range. */
 export interface ReadPlan extends ReadRequest {
   ranges: string[];
-  /** The optimizer's estimate of the query's rows: always for a split query, on request for a plain one. */
+  /** The optimizer's estimate of the query's rows: always for a split query, for a plain one where asked or the protocol depends on it. */
   estimatedRows?: number;
   /** Absent for one range on one connection, which a single statement keeps consistent. */
   snapshot?: SnapshotPlan;

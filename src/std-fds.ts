@@ -20,6 +20,23 @@ export function closedAtStart(fd: 0 | 1 | 2): boolean {
   }
 }
 
+const quieted = new Set<NodeJS.WriteStream>();
+
+/**
+ * process.stdout or process.stderr, taken only where one is written: the runtime builds each
+ * stream on first use, ~2 MB of a start-up that never writes there (an export to a file, a quiet
+ * run). A failed write (a closed pipe under `| head`, a terminal gone after SIGHUP) is seen by
+ * whoever wrote, never thrown as an 'error' event that would cut an export's cleanup short.
+ */
+export function stdStream(fd: 1 | 2): NodeJS.WriteStream {
+  const stream = fd === 1 ? process.stdout : process.stderr;
+  if (!quieted.has(stream)) {
+    stream.on?.("error", () => {});
+    quieted.add(stream);
+  }
+  return stream;
+}
+
 /** Exit 5 when stdout was closed (`>&-`): nothing written there would reach anyone. */
 export function refuseClosedStdout(): void {
   if (closedAtStart(1)) throw outputError("cannot write stdout: it is closed");

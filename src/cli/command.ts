@@ -1,12 +1,11 @@
-// The citty command, argument parsing and --help, all from the flag table (flags.ts). citty
-// parses; a pass over node's tokens first adds the strictness the contract needs and citty does
-// not have: an unknown flag, a stray argument, a value for a switch (`--pretty=no`) and a
-// single-value flag given twice (`-o a --output b`) are each exit 2, never silently resolved.
-import { defineCommand, parseArgs as cittyParse, type ArgsDef } from "citty";
-import { parseArgs as tokenize } from "node:util";
+// Argument parsing and --help, all from the flag table (flags.ts). The tokens (argv-tokens.ts)
+// become flags under the strictness the contract needs: an unknown flag, a stray argument, a
+// value for a switch (`--pretty=no`) and a single-value flag given twice (`-o a --output b`) are
+// each exit 2, never silently resolved.
 import pkg from "../../package.json" with { type: "json" };
 import { configError } from "../errors.ts";
 import { DESCRIPTION } from "../formats.ts";
+import { tokenize, type TokenOption } from "./argv-tokens.ts";
 import { BUILTIN_FLAGS, FLAGS, SUBCOMMANDS, type FlagSpec } from "./flags.ts";
 import type { ParsedFlags } from "./resolve-config.ts";
 
@@ -19,43 +18,20 @@ const camel = (s: string) => s.replace(/-([a-z])/g, (_, c: string) => c.toUpperC
 
 /** Each long spelling of a flag (`db-url`, `dbUrl`) to the flag. */
 const BY_NAME = new Map<string, FlagSpec>(ALL_FLAGS.flatMap((f) => [[camel(f.name), f] as const, [f.name, f] as const]));
-const OPTIONS = Object.fromEntries(
+const OPTIONS: Record<string, TokenOption> = Object.fromEntries(
   [...BY_NAME].map(([name, f]) => [name, { type: f.type, ...(f.alias && name === f.name ? { short: f.alias } : {}) }]),
 );
-
-const ARGS: ArgsDef = Object.fromEntries(
-  ALL_FLAGS.map((f) => [f.name, { type: f.type, alias: f.alias, description: f.description, valueHint: f.valueHint }]),
-) as ArgsDef;
-
-export const command = defineCommand({
-  meta: { name: "gold-digger", version: VERSION, description: DESCRIPTION },
-  args: ARGS,
-});
 
 /**
  * Flags by name, and how many times -v was given (-v -v, -vv, -pv, --verbose). A flag's value
  * is the next argument even when it starts with a dash (`-q -v` queries "-v"), and in a cluster
- * of short flags only the last may take one (`-vq SQL`).
+ * of short flags only the last may take one (`-vq SQL`). Refused with exit 2: see the top.
  */
 export function parseFlags(argv: string[]): { flags: ParsedFlags; verbosity: number } {
-  const { verbosity, switches } = checkStrictly(argv);
-  const parsed = cittyParse(argv, ARGS) as Record<string, string | boolean | undefined>;
   const flags: ParsedFlags = {};
-  for (const f of ALL_FLAGS) if (parsed[f.name] !== undefined) flags[f.name] = parsed[f.name];
-  // citty reads `--no-defaults` as `--defaults` negated: switches come from node's tokens.
-  for (const name of switches) flags[name] = true;
-  return { flags, verbosity };
-}
-
-/** What citty lets through: refused with exit 2. Returns how many times -v was given, and the switches given. */
-function checkStrictly(argv: string[]): { verbosity: number; switches: Set<string> } {
-  // Not node's strict mode: it refuses a value that starts with a dash, and its messages are not ours.
-  const { tokens } = tokenize({ args: argv, options: OPTIONS, strict: false, allowPositionals: true, tokens: true });
-  const given = new Set<string>();
-  const switches = new Set<string>();
   let verbosity = 0;
   let before: string | undefined;
-  for (const token of tokens) {
+  for (const token of tokenize(argv, OPTIONS)) {
     if (token.kind === "positional") throw configError(`unexpected argument '${token.value}' (see --help)`);
     if (token.kind !== "option") continue; // `--`: only positionals follow, refused above
     const flag = BY_NAME.get(token.name);
@@ -67,14 +43,14 @@ function checkStrictly(argv: string[]): { verbosity: number; switches: Set<strin
     if (flag.type === "boolean") {
       if (token.value !== undefined) throw configError(`${token.rawName} takes no value, got '${token.value}'`);
       if (flag.name === "verbose") verbosity++;
-      switches.add(flag.name);
+      flags[flag.name] = true;
     } else {
       if (!token.value) throw configError(`--${flag.name} needs a value`);
-      if (given.has(flag.name)) throw configError(`--${flag.name} given more than once`);
-      given.add(flag.name);
+      if (flags[flag.name] !== undefined) throw configError(`--${flag.name} given more than once`);
+      flags[flag.name] = token.value;
     }
   }
-  return { verbosity, switches };
+  return { flags, verbosity };
 }
 
 // ---- --help -------------------------------------------------------------------------------

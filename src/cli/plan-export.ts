@@ -12,7 +12,8 @@ import { splitQuery } from "../source/ranges/split.ts";
  * one reader, and an output encoded here cheaply or in workers. Not with several readers, whose
  * formatting the server spreads over as many threads (2 readers: 1.05 s binary, 0.97 s text), nor
  * when this thread also compresses or builds Parquet (.csv.zst 1.33 s binary, 1.14 s text;
- * Parquet 1.48 s, 1.18 s). Measured on the bench's wide rows, 2 cores, client 1.26 s.
+ * Parquet 1.48 s, 1.18 s). Measured on the bench's wide rows, 2 cores, client 1.26 s. A result
+ * too small for it to pay is still read as text: the server's estimate decides that (read-plan.ts).
  */
 export function binaryProtocolPays(encoding: Pick<EncodingPlan, "format" | "compression" | "workers">, readers: number): boolean {
   const heavyHere = encoding.format === "parquet" || (encoding.compression !== "none" && encoding.workers === 0);

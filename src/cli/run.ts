@@ -4,7 +4,7 @@
 // stdout.
 import { ExitCode, GdError } from "../errors.ts";
 import { envSecrets, paramPasswords, redactMessage, urlPasswords } from "../redact.ts";
-import { refuseClosedStdout } from "../std-fds.ts";
+import { refuseClosedStdout, stdStream } from "../std-fds.ts";
 import { helpText, parseFlags, VERSION } from "./command.ts";
 import type { Redaction } from "./export-command.ts";
 import { CONFIG_ENV, PARTS_COMMANDS } from "./flags.ts";
@@ -27,17 +27,35 @@ const DEMO_USAGE =
   "Starts a throwaway MariaDB, loads a sample table, exports it in every format into DIR\n" +
   "(default ./gold-digger-demo), shows what it ran, and removes the server.\n";
 
-export const processIo = (): CliIo => ({
-  env: process.env,
-  stdout: (t) => {
-    refuseClosedStdout();
-    process.stdout.write(t);
-  },
-  stderr: (t) => process.stderr.write(t),
-  stdoutIsTty: process.stdout.isTTY === true,
-  stderrIsTty: process.stderr.isTTY === true,
-  refuseUndecodable: () => refuseUndecodableInput(process.argv.length - 2, CONFIG_ENV),
-});
+/**
+ * The process's own streams, each taken only when used (std-fds.ts). Text for stdout (help,
+ * version, a completion script, --dump-config, --dry-run) goes through Bun's writer, in order and
+ * without building process.stdout; `flushed` resolves once it is written, or could not be (a
+ * closed pipe, as `| head` leaves it, is no failure).
+ */
+export function processIo(): CliIo & { flushed(): Promise<void> } {
+  let written = Promise.resolve();
+  return {
+    env: process.env,
+    stdout: (t) => {
+      refuseClosedStdout();
+      written = written.then(() => Bun.write(Bun.stdout, t)).then(
+        () => {},
+        () => {},
+      );
+    },
+    stderr: (t) => stdStream(2).write(t),
+    // Asked by an export only (node:tty's isatty would cost every start-up its loading, ~2 MB).
+    get stdoutIsTty() {
+      return stdStream(1).isTTY === true;
+    },
+    get stderrIsTty() {
+      return stdStream(2).isTTY === true;
+    },
+    refuseUndecodable: () => refuseUndecodableInput(process.argv.length - 2, CONFIG_ENV),
+    flushed: () => written,
+  };
+}
 
 /** Every secret we know of: what must never be printed. */
 function secretsOf(argv: string[], env: CliIo["env"]): string[] {

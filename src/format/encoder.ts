@@ -1,11 +1,10 @@
 // One interface for every output format, so the pipeline does not care which it writes.
-import type { Compression, Format } from "../formats.ts";
+import { DEFAULT_ROW_GROUP_ROWS, type Compression, type Format } from "../formats.ts";
 import type { ColumnSpec } from "./columns.ts";
 import { compressed } from "./compress.ts";
 import { delimitedEncoder } from "./delimited.ts";
 import { jsonEncoder } from "./json.ts";
 import { ltsvEncoder } from "./ltsv.ts";
-import { DEFAULT_ROW_GROUP_ROWS, parquetEncoder } from "./parquet/encoder.ts";
 
 export interface Encoder {
   /** Bytes before the first row (CSV header, JSON opening). */
@@ -58,6 +57,9 @@ export function createEncoder(spec: EncoderSpec, hooks: EncoderHooks = { warn: (
   // Parquet compresses each page itself; the config refuses snappy for the other formats.
   const { format, compression } = spec;
   if (format === "parquet") {
+    // Loaded by the one export that writes Parquet: at the call, a chunk of its own in the
+    // compiled binary (an import would load the writer for every format).
+    const { parquetEncoder } = require("./parquet/encoder.ts") as typeof import("./parquet/encoder.ts");
     return parquetEncoder(spec.columns, { compression, rowGroupRows: spec.rowGroupRows ?? DEFAULT_ROW_GROUP_ROWS, warn: hooks.warn });
   }
   if (compression === "snappy") throw new Error("snappy compresses Parquet only");

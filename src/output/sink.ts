@@ -30,7 +30,7 @@ import {
 import { basename, dirname, join, resolve } from "node:path";
 import { configError, ERRNO_WORDS, errnoWords, GdError, outputError } from "../errors.ts";
 import type { OutputPlan } from "../plan.ts";
-import { refuseClosedStdout } from "../std-fds.ts";
+import { refuseClosedStdout, stdStream } from "../std-fds.ts";
 import { openS3Sink } from "./s3-sink.ts";
 
 export interface Sink {
@@ -102,7 +102,7 @@ function writeAllToFile(fd: number, chunk: Uint8Array): void {
  */
 function writeStdout(chunk: Uint8Array): Promise<void> {
   return new Promise((resolve, reject) => {
-    process.stdout.write(chunk, (error) => (error ? reject(error) : resolve()));
+    stdStream(1).write(chunk, (error) => (error ? reject(error) : resolve()));
   });
 }
 

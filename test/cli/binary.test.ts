@@ -1,7 +1,7 @@
 // The single binary from `bun build --compile` carries its worker and runs on its own:
-// copied to an empty folder, started with an empty environment.
+// copied to an empty folder, started with an empty environment; and takes nothing from that folder.
 import { beforeAll, expect, test } from "bun:test";
-import { copyFileSync, readFileSync } from "node:fs";
+import { copyFileSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { gd, ROOT, usePrivateServer, useTempDir } from "../support/harness.ts";
 
@@ -45,4 +45,19 @@ test("writes Parquet (the patched writer is inside), byte-identical to running f
   const fromSource = await gd(["--db-url", server().url("b"), "-q", query, "-o", join(tmp(), "src.parquet"), "--row-group-rows", "3000"]);
   expect(fromSource.code).toBe(0);
   expect(Buffer.compare(readFileSync(join(tmp(), "out.parquet")), readFileSync(join(tmp(), "src.parquet")))).toBe(0);
+});
+
+test("reads no bunfig.toml and no .env from the directory it runs in: neither code nor settings come from there", () => {
+  const planted = ["bunfig.toml", "planted.ts", ".env"].map((name) => join(tmp(), name));
+  writeFileSync(planted[0], 'preload = ["./planted.ts"]\n');
+  writeFileSync(planted[1], 'console.error("planted code ran");\n');
+  writeFileSync(planted[2], "DATABASE_QUERY=SELECT 1\n");
+  try {
+    expect(runBinary(["--version"]).stderr).toBe("");
+    const { code, stderr } = runBinary(["--db-url", server().url("b"), "-o", "planted.csv"]);
+    expect(stderr).toBe("gold-digger: missing query: pass --query, --query-file or set DATABASE_QUERY\n");
+    expect(code).toBe(2);
+  } finally {
+    for (const file of planted) rmSync(file);
+  }
 });

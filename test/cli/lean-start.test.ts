@@ -1,8 +1,9 @@
 // What a run loads before it does its work: --help, --version and completion answer without
 // the connector, the encoders or the Parquet writer, whose loading is most of a start-up's
-// page faults and parse time.
+// page faults and parse time; an export of another format never loads the Parquet writer.
 import { expect, test } from "bun:test";
 import { join } from "node:path";
+import { usePrivateServer, useTempDir } from "../support/harness.ts";
 
 const RUN = join(import.meta.dir, "../../src/cli/run.ts");
 
@@ -35,4 +36,18 @@ test("--dump-config loads the export command and the connector", () => {
   const modules = modulesLoadedBy(["--dump-config", "--db-url", "mysql://u@h/d", "-q", "SELECT 1", "-o", "x.csv"]);
   expect(modules.some((m) => m.endsWith("src/cli/export-command.ts"))).toBe(true);
   expect(modules.some((m) => m.includes("node_modules/mariadb/"))).toBe(true);
+});
+
+const server = usePrivateServer();
+const tmp = useTempDir();
+const PARQUET = ["node_modules/hyparquet-writer/", "src/format/parquet/"];
+
+test("an export loads the Parquet writer only to write Parquet", () => {
+  const loaded = (output: string) => {
+    const modules = modulesLoadedBy(["--db-url", server().url("mysql"), "-q", "SELECT 1 AS x", "-o", join(tmp(), output)]);
+    return PARQUET.filter((p) => modules.some((m) => m.includes(p)));
+  };
+  expect(loaded("x.csv")).toEqual([]);
+  expect(loaded("x.json")).toEqual([]);
+  expect(loaded("x.parquet")).toEqual(PARQUET);
 });

@@ -52,7 +52,7 @@ test("a warning, the -v lines and the summary, each one object; the summary with
   expect(r.lines.map((l) => [l.level, l.msg])).toEqual([
     ["warn", "writing json to a .csv file"],
     ["info", expect.stringMatching(/^connected: /)],
-    ["info", "protocol: binary"],
+    ["info", "protocol: text"],
     ["info", expect.stringMatching(/^3 rows, 41 B in [\d.]+ s \(\d+ rows\/s\)$/)],
   ]);
   expect(r.lines[3]).toMatchObject({ rows: 3, bytes: 41, seconds: expect.any(Number), rows_per_s: expect.any(Number) });

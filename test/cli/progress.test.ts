@@ -2,6 +2,7 @@
 // stdout, and honours NO_COLOR and --quiet; where the server estimates the rows, it says how far.
 import { beforeAll, expect, test } from "bun:test";
 import { cleanEnv, gd, gdInProcess, MAIN, usePrivateServer, useTempDir } from "../support/harness.ts";
+import { BINARY_PROTOCOL_MIN_ROWS } from "../../src/source/ranges/read-plan.ts";
 
 const server = usePrivateServer();
 const tmp = useTempDir();
@@ -100,15 +101,19 @@ test("no progress when stderr is not a terminal; -v prints the summary alone", a
   const silent = await gdInProcess(["--db-url", url, "-q", "SELECT 1 AS x", "-o", `${tmp()}/d.csv`]);
   expect(silent.stderr).toBe("");
   const verbose = await gdInProcess(["--db-url", url, "-q", "SELECT 1 AS x", "-o", `${tmp()}/e.csv`, "-v"]);
-  expect(verbose.stderr).toMatch(/^connected: .*\nprotocol: binary\n1 row, \d+ B in [\d.]+ s \(\d+ rows\/s\)\n$/);
+  expect(verbose.stderr).toMatch(/^connected: .*\nprotocol: text\n1 row, \d+ B in [\d.]+ s \(\d+ rows\/s\)\n$/);
 });
 
-test("-v says which protocol carried the rows: text where the binary one cannot be rewritten exactly, or with --parallel", async () => {
+test("-v says which protocol carried the rows: text for a small result, where the binary one cannot be rewritten exactly, or with --parallel", async () => {
   const protocolLine = async (args: string[]) =>
     (await gd(["--db-url", url, "-o", "-", "-f", "csv", "-v", ...args])).stderr.split("\n").filter((l) => l.startsWith("protocol:"));
-  expect(await protocolLine(["-q", "SELECT ROUND(1.23e0, 1) AS r"])).toEqual(["protocol: text"]);
-  expect(await protocolLine(["-q", "SELECT 1.5e0 AS d, NOW() AS t"])).toEqual(["protocol: binary"]);
-  const split = ["-q", "SELECT seq FROM seq_1_to_1000", "--split-by", "seq", "--consistency", "none"];
-  expect(await protocolLine([...split, "--parallel", "2"])).toEqual(["protocol: text"]);
-  expect(await protocolLine([...split, "--parallel", "1"])).toEqual(["protocol: binary"]);
+  // The server estimates the rows it examines, whatever the LIMIT: a large result to the protocol's choice.
+  const large = `FROM seq_1_to_${BINARY_PROTOCOL_MIN_ROWS} LIMIT 2`;
+  expect(await protocolLine(["-q", "SELECT 1.5e0 AS d, NOW() AS t"])).toEqual(["protocol: text"]);
+  expect(await protocolLine(["-q", `SELECT 1.5e0 AS d, NOW() AS t ${large}`])).toEqual(["protocol: binary"]);
+  expect(await protocolLine(["-q", `SELECT ROUND(1.23e0, 1) AS r ${large}`])).toEqual(["protocol: text"]);
+  const split = (rows: number) => ["-q", `SELECT seq FROM seq_1_to_${rows}`, "--split-by", "seq", "--consistency", "none"];
+  expect(await protocolLine([...split(BINARY_PROTOCOL_MIN_ROWS), "--parallel", "2"])).toEqual(["protocol: text"]);
+  expect(await protocolLine([...split(BINARY_PROTOCOL_MIN_ROWS), "--parallel", "1"])).toEqual(["protocol: binary"]);
+  expect(await protocolLine([...split(1000), "--parallel", "1"])).toEqual(["protocol: text"]);
 });

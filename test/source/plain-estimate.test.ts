@@ -1,10 +1,11 @@
-// A plain query's rows, estimated for the progress line: only for a SELECT, only when asked, and
-// a server that will not say is no failure.
-import { afterEach, beforeEach, expect, test } from "bun:test";
+// A plain query's rows, estimated for the progress line and the protocol: only for a SELECT, only
+// when asked or a request for the binary protocol depends on it, and a server that will not say is
+// no failure.
+import { afterEach, beforeEach, describe, expect, test } from "bun:test";
 import mariadb, { type Connection } from "mariadb";
 import type { ReadRequest } from "../../src/plan.ts";
 import { EXACT_VALUES } from "../../src/source/connection/connect.ts";
-import { isSelect, planRead } from "../../src/source/ranges/read-plan.ts";
+import { BINARY_PROTOCOL_MIN_ROWS, isSelect, planRead } from "../../src/source/ranges/read-plan.ts";
 import { usePrivateServer } from "../support/harness.ts";
 
 const server = usePrivateServer();
@@ -45,4 +46,29 @@ test("an EXPLAIN the server refuses leaves no estimate, and the connection fit f
   expect(plan).toEqual({ ...request("SELECT * FROM missing"), ranges: ["SELECT * FROM missing"] });
   expect("estimatedRows" in plan).toBe(false);
   expect(await conn.query("SELECT 7 AS x")).toEqual([[7]]);
+});
+
+describe("a request for the binary protocol: the estimate decides, at one EXPLAIN", () => {
+  const binary = (query: string): ReadRequest => ({ ...request(query), protocol: "binary" });
+  const planned = async (query: string) => {
+    const before = await statementsSent();
+    const plan = await planRead(conn, binary(query));
+    return { protocol: plan.protocol, estimatedRows: plan.estimatedRows, statements: (await statementsSent()) - before - 1 };
+  };
+
+  test("a result estimated below BINARY_PROTOCOL_MIN_ROWS is read as text", async () => {
+    expect(await planned("SELECT * FROM t")).toEqual({ protocol: "text", estimatedRows: 500, statements: 1 });
+    // No table read: small, though no one can be told how far the export is.
+    expect(await planned("SELECT 1")).toEqual({ protocol: "text", estimatedRows: undefined, statements: 1 });
+  });
+
+  test("a larger one stays binary (EXPLAIN's rows are those examined, whatever the LIMIT)", async () => {
+    const rows = BINARY_PROTOCOL_MIN_ROWS * 2;
+    expect(await planned(`SELECT seq FROM seq_1_to_${rows} LIMIT 1`)).toEqual({ protocol: "binary", estimatedRows: rows, statements: 1 });
+  });
+
+  test("where the server will not estimate, or the statement is no SELECT, the binary protocol as asked", async () => {
+    expect(await planned("SELECT * FROM missing")).toEqual({ protocol: "binary", estimatedRows: undefined, statements: 1 });
+    expect(await planned("SHOW TABLES")).toEqual({ protocol: "binary", estimatedRows: undefined, statements: 0 });
+  });
 });

@@ -20,11 +20,6 @@ import { PageBuffer, STATISTICS_BYTES, writeColumnChunk, type ChunkCodec, type W
 import { PendingRows } from "./row-group.ts";
 import { parquetColumns, parquetSchema, Values } from "./schema.ts";
 
-/**
- * Rows per row group unless --row-group-rows says otherwise. Memory grows with the group: on the
- * bench's wide rows 16k-row groups peaked at 182 MB RSS over 10M rows, 32k at 231 MB.
- */
-export const DEFAULT_ROW_GROUP_ROWS = 16384;
 /** A group also ends at this many bytes of row data, so that wide rows (long TEXT, BLOB) stay bounded too. */
 const MAX_GROUP_BYTES = 64 << 20;
 
