@@ -1,7 +1,10 @@
-// Argument parsing and --help, all from the flag table (flags.ts). The tokens (argv-tokens.ts)
-// become flags under the strictness the contract needs: an unknown flag, a stray argument, a
-// value for a switch (`--pretty=no`) and a single-value flag given twice (`-o a --output b`) are
-// each exit 2, never silently resolved.
+// Argument parsing and --help, all from the flag table (flags.ts). citty parses; a pass over the
+// tokens first (argv-tokens.ts) adds the strictness the contract needs and citty does not have:
+// an unknown flag, a stray argument, a value for a switch (`--pretty=no`) and a single-value flag
+// given twice (`-o a --output b`) are each exit 2, never silently resolved. That pass alone
+// answers --help and --version: citty loads node:util, ~4.5 MB that a start-up which only prints
+// should not pay.
+import type { ArgsDef } from "citty";
 import pkg from "../../package.json" with { type: "json" };
 import { configError } from "../errors.ts";
 import { DESCRIPTION } from "../formats.ts";
@@ -22,13 +25,38 @@ const OPTIONS: Record<string, TokenOption> = Object.fromEntries(
   [...BY_NAME].map(([name, f]) => [name, { type: f.type, ...(f.alias && name === f.name ? { short: f.alias } : {}) }]),
 );
 
+const ARGS: ArgsDef = Object.fromEntries(
+  ALL_FLAGS.map((f) => [f.name, { type: f.type, alias: f.alias, description: f.description, valueHint: f.valueHint }]),
+) as ArgsDef;
+
+export interface ScannedFlags {
+  /** How many times -v was given (-v -v, -vv, -pv, --verbose). */
+  verbosity: number;
+  /** The boolean flags given. */
+  switches: Set<string>;
+}
+
 /**
- * Flags by name, and how many times -v was given (-v -v, -vv, -pv, --verbose). A flag's value
- * is the next argument even when it starts with a dash (`-q -v` queries "-v"), and in a cluster
- * of short flags only the last may take one (`-vq SQL`). Refused with exit 2: see the top.
+ * Flags by name, and how many times -v was given. A flag's value is the next argument even when
+ * it starts with a dash (`-q -v` queries "-v"), and in a cluster of short flags only the last may
+ * take one (`-vq SQL`). Refused with exit 2: see the top.
  */
-export function parseFlags(argv: string[]): { flags: ParsedFlags; verbosity: number } {
+export function parseFlags(argv: string[], scanned = scanFlags(argv)): { flags: ParsedFlags; verbosity: number } {
+  const { verbosity, switches } = scanned;
+  // Required here, not imported at the top: see the top.
+  const { parseArgs } = require("citty") as typeof import("citty");
+  const parsed = parseArgs(argv, ARGS) as Record<string, string | boolean | undefined>;
   const flags: ParsedFlags = {};
+  for (const f of ALL_FLAGS) if (parsed[f.name] !== undefined) flags[f.name] = parsed[f.name];
+  // citty reads `--no-defaults` as `--defaults` negated: switches come from the tokens.
+  for (const name of switches) flags[name] = true;
+  return { flags, verbosity };
+}
+
+/** What citty lets through: refused with exit 2. */
+export function scanFlags(argv: string[]): ScannedFlags {
+  const given = new Set<string>();
+  const switches = new Set<string>();
   let verbosity = 0;
   let before: string | undefined;
   for (const token of tokenize(argv, OPTIONS)) {
@@ -43,14 +71,14 @@ export function parseFlags(argv: string[]): { flags: ParsedFlags; verbosity: num
     if (flag.type === "boolean") {
       if (token.value !== undefined) throw configError(`${token.rawName} takes no value, got '${token.value}'`);
       if (flag.name === "verbose") verbosity++;
-      flags[flag.name] = true;
+      switches.add(flag.name);
     } else {
       if (!token.value) throw configError(`--${flag.name} needs a value`);
-      if (flags[flag.name] !== undefined) throw configError(`--${flag.name} given more than once`);
-      flags[flag.name] = token.value;
+      if (given.has(flag.name)) throw configError(`--${flag.name} given more than once`);
+      given.add(flag.name);
     }
   }
-  return { flags, verbosity };
+  return { verbosity, switches };
 }
 
 // ---- --help -------------------------------------------------------------------------------

@@ -5,7 +5,7 @@
 import { ExitCode, GdError } from "../errors.ts";
 import { envSecrets, paramPasswords, redactMessage, urlPasswords } from "../redact.ts";
 import { refuseClosedStdout, stdStream } from "../std-fds.ts";
-import { helpText, parseFlags, VERSION } from "./command.ts";
+import { helpText, parseFlags, scanFlags, VERSION } from "./command.ts";
 import type { Redaction } from "./export-command.ts";
 import { CONFIG_ENV, PARTS_COMMANDS } from "./flags.ts";
 import { createLog, logFormatOf, requestedLogFormat } from "./log.ts";
@@ -89,16 +89,18 @@ export async function runCli(argv: string[], io: CliIo, signal?: AbortSignal): P
       return await runDemo(argv.slice(1), io, (args, demoIo) => runCli(args, demoIo, signal));
     }
     const parts = PARTS_COMMANDS.find((name) => name === argv[0]);
-    const { flags, verbosity } = parseFlags(parts ? argv.slice(1) : argv);
-    log = createLog(logFormatOf(flags), io.stderr, redact);
-    if (flags.help) {
+    const args = parts ? argv.slice(1) : argv;
+    const scanned = scanFlags(args);
+    if (scanned.switches.has("help")) {
       io.stdout(helpText());
       return ExitCode.Ok;
     }
-    if (flags.version) {
+    if (scanned.switches.has("version")) {
       io.stdout(`gold-digger ${VERSION}\n`);
       return ExitCode.Ok;
     }
+    const { flags, verbosity } = parseFlags(args, scanned);
+    log = createLog(logFormatOf(flags), io.stderr, redact);
     if (parts) {
       const { runPartsCommand } = await import("../parts/command.ts");
       return await runPartsCommand(parts, { flags, verbosity, io, redaction, log, signal });

@@ -1,5 +1,5 @@
 // What a run loads before it does its work: --help, --version and completion answer without
-// the connector, the encoders or the Parquet writer, whose loading is most of a start-up's
+// the connector, the encoders, the Parquet writer or the argument parser (citty, with node:util), whose loading is most of a start-up's
 // page faults and parse time; an export of another format never loads the Parquet writer.
 import { expect, test } from "bun:test";
 import { join } from "node:path";
@@ -21,7 +21,7 @@ function modulesLoadedBy(argv: string[]): string[] {
   return modules;
 }
 
-const HEAVY = ["node_modules/mariadb/", "node_modules/hyparquet-writer/", "src/export.ts", "src/source/", "src/format/", "src/pipeline/", "src/cli/completion.ts"];
+const HEAVY = ["node_modules/mariadb/", "node_modules/hyparquet-writer/", "src/export.ts", "src/source/", "src/format/", "src/pipeline/", "src/cli/completion.ts", "node_modules/citty/"];
 
 for (const argv of [["--version"], ["--help"], ["completion", "bash"]]) {
   test(`${argv.join(" ")} loads neither the connector nor the encoders`, () => {
@@ -36,6 +36,7 @@ test("--dump-config loads the export command and the connector", () => {
   const modules = modulesLoadedBy(["--dump-config", "--db-url", "mysql://u@h/d", "-q", "SELECT 1", "-o", "x.csv"]);
   expect(modules.some((m) => m.endsWith("src/cli/export-command.ts"))).toBe(true);
   expect(modules.some((m) => m.includes("node_modules/mariadb/"))).toBe(true);
+  expect(modules.some((m) => m.includes("node_modules/citty/"))).toBe(true);
 });
 
 const server = usePrivateServer();
