@@ -1,7 +1,7 @@
 // The command line as tokens, split as node:util's parseArgs splits it (strict off, positionals
 // allowed), which is also how the `mariadb` client reads a flag's value: the next argument, even
-// when it starts with a dash. Ours because loading node:util costs every run, --version
-// included, more memory than the rest of its start-up.
+// when it starts with a dash. Ours because node:util costs more memory than the rest of a
+// start-up, and --help and --version need nothing more than these tokens.
 
 /** What the tokenizer needs to know of a flag: whether it takes a value, and its short name. */
 export interface TokenOption {
