@@ -5,7 +5,7 @@ import { Ascii, FieldCursor, growthOf, HEX_EXTRA, LONG_STRETCH, OutputBuffer, ut
 import { spareBuffers } from "./buffer-pool.ts";
 import { Kind, type ColumnSpec } from "./columns.ts";
 import type { Encoder } from "./encoder.ts";
-import { isValidJson } from "./json-check.ts";
+import { isJsonWhitespace, isValidJson } from "./json-check.ts";
 
 const NULL_BYTES = utf8("null");
 /** At most this many output bytes per input byte in a JSON string: a control byte is \u00XX. */
@@ -57,10 +57,6 @@ function writeEmbeddedJson(out: OutputBuffer, src: Uint8Array, start: number, en
   for (const lineBreak of [Ascii.Lf, Ascii.Cr]) {
     for (let i = copy.indexOf(lineBreak); i >= 0; i = copy.indexOf(lineBreak, i + 1)) copy[i] = Ascii.Space;
   }
-}
-
-function isJsonWhitespace(b: number): boolean {
-  return b === Ascii.Space || b === Ascii.Lf || b === Ascii.Cr || b === Ascii.Tab;
 }
 
 /**
