@@ -46,13 +46,19 @@ function writeJsonNumber(out: OutputBuffer, src: Uint8Array, start: number, end:
 /** JSON text from the server, embedded. Raw CR/LF can only be insignificant whitespace in
  *  valid JSON, so they become spaces: NDJSON needs one record per line. */
 function writeEmbeddedJson(out: OutputBuffer, src: Uint8Array, start: number, end: number): void {
-  const from = out.len;
-  out.bytes(src, start, end);
   const buf = out.buf;
+  const from = out.len;
   if (end - start < LONG_STRETCH) {
-    for (let i = from; i < out.len; i++) if (buf[i] === Ascii.Lf || buf[i] === Ascii.Cr) buf[i] = Ascii.Space;
+    // Copied and cleaned in one pass.
+    let o = from;
+    for (let i = start; i < end; i++) {
+      const b = src[i];
+      buf[o++] = b === Ascii.Lf || b === Ascii.Cr ? Ascii.Space : b;
+    }
+    out.len = o;
     return;
   }
+  out.bytes(src, start, end);
   const copy = buf.subarray(from, out.len);
   for (const lineBreak of [Ascii.Lf, Ascii.Cr]) {
     for (let i = copy.indexOf(lineBreak); i >= 0; i = copy.indexOf(lineBreak, i + 1)) copy[i] = Ascii.Space;
