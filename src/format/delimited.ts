@@ -26,19 +26,27 @@ function hasBom(v: Uint8Array): boolean {
   return false;
 }
 
-function needsQuotes(src: Uint8Array, start: number, end: number, delimiter: number): boolean {
-  if (start === end) return false;
-  if (src[start] === Ascii.Space || src[end - 1] === Ascii.Space) return true;
-  if (end - start >= LONG) {
-    const v = src.subarray(start, end);
-    return v.includes(Ascii.Quote) || v.includes(delimiter) || v.includes(Ascii.Lf) || v.includes(Ascii.Cr) || hasBom(v);
-  }
+/** A field of LONG bytes or more: whether it holds a byte that needs quotes, searched natively. */
+function longNeedsQuotes(src: Uint8Array, start: number, end: number, delimiter: number): boolean {
+  const v = src.subarray(start, end);
+  return v.includes(Ascii.Quote) || v.includes(delimiter) || v.includes(Ascii.Lf) || v.includes(Ascii.Cr) || hasBom(v);
+}
+
+/**
+ * A short field copied as it is, looking for a byte that needs quotes on the way: one pass over
+ * what most fields are. Returns false, having written nothing, if it found one.
+ */
+function copyUnlessQuoted(out: OutputBuffer, src: Uint8Array, start: number, end: number, delimiter: number): boolean {
+  const buf = out.buf;
+  let o = out.len;
   for (let i = start; i < end; i++) {
     const b = src[i];
-    if (b === delimiter || b === Ascii.Quote || b === Ascii.Cr || b === Ascii.Lf) return true;
-    if (b === BOM[0] && i + 2 < end && src[i + 1] === BOM[1] && src[i + 2] === BOM[2]) return true;
+    if (b === delimiter || b === Ascii.Quote || b === Ascii.Cr || b === Ascii.Lf) return false;
+    if (b === BOM[0] && i + 2 < end && src[i + 1] === BOM[1] && src[i + 2] === BOM[2]) return false;
+    buf[o++] = b;
   }
-  return false;
+  out.len = o;
+  return true;
 }
 
 /** src[from, to) at o with quotes doubled; returns where it ends. */
@@ -93,8 +101,13 @@ function writeQuoted(out: OutputBuffer, src: Uint8Array, start: number, end: num
   out.len = o;
 }
 
+/** Quoted when it holds the delimiter, a quote, CR, LF or a byte-order mark, or starts or ends with a space. */
 function writeField(out: OutputBuffer, src: Uint8Array, start: number, end: number, delimiter: number): void {
-  if (needsQuotes(src, start, end, delimiter)) writeQuoted(out, src, start, end);
+  if (start === end) return;
+  if (src[start] === Ascii.Space || src[end - 1] === Ascii.Space) writeQuoted(out, src, start, end);
+  else if (end - start < LONG) {
+    if (!copyUnlessQuoted(out, src, start, end, delimiter)) writeQuoted(out, src, start, end);
+  } else if (longNeedsQuotes(src, start, end, delimiter)) writeQuoted(out, src, start, end);
   else out.bytes(src, start, end);
 }
 
