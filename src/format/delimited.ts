@@ -61,10 +61,10 @@ function doubleQuotes(buf: Uint8Array, o: number, src: Uint8Array, from: number,
 
 /**
  * A quoted field, quotes doubled. A long one goes by words: one without a quote is copied whole,
- * one with a quote starts a DENSE_RUN of bytes; after CLEAN_STRETCH bytes without one, the rest
- * up to the next quote is found natively and copied in one go. On 1 MB values (Bun 1.4.5, a
- * loaded 2-core microVM) a quote every 40 or 95 bytes took 2-2.6 GB/s against 1.1-1.5 byte by
- * byte; a quote every 3 bytes, or every other byte, ~1.4-1.6 either way.
+ * one with a quote is written byte by byte (see DENSE_RUN); after CLEAN_STRETCH bytes without
+ * one, the rest up to the next quote is found natively and copied in one go. On 1 MB values
+ * (Bun 1.4.5, a loaded 2-core microVM, CPU time) a quote every 3 bytes took 0.9 GB/s, one every
+ * 40 bytes 1.26-1.29 (1.0-1.05 when every word with a quote started a DENSE_RUN), none 3.6-4.9.
  */
 function writeQuoted(out: OutputBuffer, src: Uint8Array, start: number, end: number): void {
   const buf = out.buf;
@@ -74,7 +74,7 @@ function writeQuoted(out: OutputBuffer, src: Uint8Array, start: number, end: num
   if (end - start >= LONG) {
     const words = wordsOf(src);
     const outWords = wordsOf(buf);
-    let clean = 0;
+    let clean = 4;
     while (i + 4 <= end) {
       const x = words.getInt32(i, true);
       if (!hasByte(x, QUOTES)) {
@@ -90,8 +90,9 @@ function writeQuoted(out: OutputBuffer, src: Uint8Array, start: number, end: num
         clean = 0;
         continue;
       }
+      // A quote right after another word with one: quotes are dense here, bytes go one by one.
+      const stop = Math.min(end, i + (clean === 0 ? DENSE_RUN : 4));
       clean = 0;
-      const stop = Math.min(end, i + DENSE_RUN);
       o = doubleQuotes(buf, o, src, i, stop);
       i = stop;
     }
