@@ -137,8 +137,9 @@ export function hasByteBelow(x: number, repeated: number): boolean {
 export const wordsOf = (bytes: Uint8Array) => new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 
 /**
- * After a word that needs work, the bytes a scan handles one by one before it tries words again:
- * where such bytes are dense, testing words costs more than it saves.
+ * After two words in a row that need work, the bytes a scan handles one by one before it tries
+ * words again: where such bytes are dense, testing words costs more than it saves. A word that
+ * needs work after one that did not is handled alone, so sparse ones cost only their word.
  */
 export const DENSE_RUN = 32;
 
@@ -228,10 +229,10 @@ function escapeRun(buf: Uint8Array, o: number, src: Uint8Array, from: number, to
  * src[start, end) with each byte that `escapes` maps to non-zero written as a backslash and that
  * mapped byte, or, mapped to `u`, as JSON's \u00XX. `escapes` may map only a quote, a backslash
  * and bytes below 0x20 (JSON's strings, LTSV's fields): no native call finds "any of these", so a
- * long value goes by words, one holding none of them copied whole, one holding any starting a
- * DENSE_RUN of bytes. On 1 MB values (Bun 1.4.5, a loaded 2-core microVM) JSON strings took
- * 0.9-1.0 GB/s with a quote every 3 bytes, 1.4-1.5 with one in 40 or 95, 1.9 on UTF-8 text with
- * none, against 0.6, 0.8-0.9 and 1.1-1.6 byte by byte.
+ * long value goes by words, one holding none of them copied whole, one holding any written byte
+ * by byte (see DENSE_RUN). On 1 MB values (Bun 1.4.5, a loaded 2-core microVM, CPU time) JSON
+ * strings took 0.56-0.59 GB/s with a quote every 3 bytes, 1.16-1.18 with one in 40 (0.65-0.73
+ * when every such word started a DENSE_RUN), 1.3-1.5 with none.
  */
 export function writeEscaped(out: OutputBuffer, src: Uint8Array, start: number, end: number, escapes: Uint8Array): void {
   const buf = out.buf;
@@ -240,15 +241,18 @@ export function writeEscaped(out: OutputBuffer, src: Uint8Array, start: number, 
   if (end - start >= LONG_STRETCH) {
     const words = wordsOf(src);
     const outWords = wordsOf(buf);
+    let clean = true;
     while (i + 4 <= end) {
       const x = words.getInt32(i, true);
       if (!hasByte(x, QUOTES) && !hasByte(x, BACKSLASHES) && !hasByteBelow(x, SPACES)) {
         outWords.setInt32(o, x, true);
         o += 4;
         i += 4;
+        clean = true;
         continue;
       }
-      const stop = Math.min(end, i + DENSE_RUN);
+      const stop = Math.min(end, i + (clean ? 4 : DENSE_RUN));
+      clean = false;
       o = escapeRun(buf, o, src, i, stop, escapes);
       i = stop;
     }

@@ -26,19 +26,27 @@ function hasBom(v: Uint8Array): boolean {
   return false;
 }
 
-function needsQuotes(src: Uint8Array, start: number, end: number, delimiter: number): boolean {
-  if (start === end) return false;
-  if (src[start] === Ascii.Space || src[end - 1] === Ascii.Space) return true;
-  if (end - start >= LONG) {
-    const v = src.subarray(start, end);
-    return v.includes(Ascii.Quote) || v.includes(delimiter) || v.includes(Ascii.Lf) || v.includes(Ascii.Cr) || hasBom(v);
-  }
+/** A field of LONG bytes or more: whether it holds a byte that needs quotes, searched natively. */
+function longNeedsQuotes(src: Uint8Array, start: number, end: number, delimiter: number): boolean {
+  const v = src.subarray(start, end);
+  return v.includes(Ascii.Quote) || v.includes(delimiter) || v.includes(Ascii.Lf) || v.includes(Ascii.Cr) || hasBom(v);
+}
+
+/**
+ * A short field copied as it is, looking for a byte that needs quotes on the way: one pass over
+ * what most fields are. Returns false, having written nothing, if it found one.
+ */
+function copyUnlessQuoted(out: OutputBuffer, src: Uint8Array, start: number, end: number, delimiter: number): boolean {
+  const buf = out.buf;
+  let o = out.len;
   for (let i = start; i < end; i++) {
     const b = src[i];
-    if (b === delimiter || b === Ascii.Quote || b === Ascii.Cr || b === Ascii.Lf) return true;
-    if (b === BOM[0] && i + 2 < end && src[i + 1] === BOM[1] && src[i + 2] === BOM[2]) return true;
+    if (b === delimiter || b === Ascii.Quote || b === Ascii.Cr || b === Ascii.Lf) return false;
+    if (b === BOM[0] && i + 2 < end && src[i + 1] === BOM[1] && src[i + 2] === BOM[2]) return false;
+    buf[o++] = b;
   }
-  return false;
+  out.len = o;
+  return true;
 }
 
 /** src[from, to) at o with quotes doubled; returns where it ends. */
@@ -53,10 +61,10 @@ function doubleQuotes(buf: Uint8Array, o: number, src: Uint8Array, from: number,
 
 /**
  * A quoted field, quotes doubled. A long one goes by words: one without a quote is copied whole,
- * one with a quote starts a DENSE_RUN of bytes; after CLEAN_STRETCH bytes without one, the rest
- * up to the next quote is found natively and copied in one go. On 1 MB values (Bun 1.4.5, a
- * loaded 2-core microVM) a quote every 40 or 95 bytes took 2-2.6 GB/s against 1.1-1.5 byte by
- * byte; a quote every 3 bytes, or every other byte, ~1.4-1.6 either way.
+ * one with a quote is written byte by byte (see DENSE_RUN); after CLEAN_STRETCH bytes without
+ * one, the rest up to the next quote is found natively and copied in one go. On 1 MB values
+ * (Bun 1.4.5, a loaded 2-core microVM, CPU time) a quote every 3 bytes took 0.9 GB/s, one every
+ * 40 bytes 1.26-1.29 (1.0-1.05 when every word with a quote started a DENSE_RUN), none 3.6-4.9.
  */
 function writeQuoted(out: OutputBuffer, src: Uint8Array, start: number, end: number): void {
   const buf = out.buf;
@@ -66,7 +74,7 @@ function writeQuoted(out: OutputBuffer, src: Uint8Array, start: number, end: num
   if (end - start >= LONG) {
     const words = wordsOf(src);
     const outWords = wordsOf(buf);
-    let clean = 0;
+    let clean = 4;
     while (i + 4 <= end) {
       const x = words.getInt32(i, true);
       if (!hasByte(x, QUOTES)) {
@@ -82,8 +90,9 @@ function writeQuoted(out: OutputBuffer, src: Uint8Array, start: number, end: num
         clean = 0;
         continue;
       }
+      // A quote right after another word with one: quotes are dense here, bytes go one by one.
+      const stop = Math.min(end, i + (clean === 0 ? DENSE_RUN : 4));
       clean = 0;
-      const stop = Math.min(end, i + DENSE_RUN);
       o = doubleQuotes(buf, o, src, i, stop);
       i = stop;
     }
@@ -93,8 +102,13 @@ function writeQuoted(out: OutputBuffer, src: Uint8Array, start: number, end: num
   out.len = o;
 }
 
+/** Quoted when it holds the delimiter, a quote, CR, LF or a byte-order mark, or starts or ends with a space. */
 function writeField(out: OutputBuffer, src: Uint8Array, start: number, end: number, delimiter: number): void {
-  if (needsQuotes(src, start, end, delimiter)) writeQuoted(out, src, start, end);
+  if (start === end) return;
+  if (src[start] === Ascii.Space || src[end - 1] === Ascii.Space) writeQuoted(out, src, start, end);
+  else if (end - start < LONG) {
+    if (!copyUnlessQuoted(out, src, start, end, delimiter)) writeQuoted(out, src, start, end);
+  } else if (longNeedsQuotes(src, start, end, delimiter)) writeQuoted(out, src, start, end);
   else out.bytes(src, start, end);
 }
 

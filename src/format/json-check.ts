@@ -8,6 +8,8 @@ import { Ascii } from "./bytes.ts";
 const LITERALS = ["true", "false", "null"].map((w) => new TextEncoder().encode(w));
 const SIMPLE_ESCAPES = new Set([0x22, 0x5c, 0x2f, 0x62, 0x66, 0x6e, 0x72, 0x74]); // " \ / b f n r t
 const isDigit = (b: number) => b >= Ascii.Zero && b <= Ascii.Nine;
+/** JSON's insignificant whitespace. */
+export const isJsonWhitespace = (b: number) => b === Ascii.Space || b === Ascii.Lf || b === Ascii.Cr || b === Ascii.Tab;
 const isHex = (b: number) => isDigit(b) || (b >= 0x41 && b <= 0x46) || (b >= 0x61 && b <= 0x66);
 
 /**
@@ -35,13 +37,19 @@ class Validator {
   }
 
   private ws(): void {
-    for (let b = this.at(this.p); b === Ascii.Space || b === Ascii.Lf || b === Ascii.Cr || b === Ascii.Tab; b = this.at(this.p)) this.p++;
+    const { src, end } = this;
+    let p = this.p;
+    while (p < end && isJsonWhitespace(src[p])) p++;
+    this.p = p;
   }
 
   private digits(): boolean {
+    const { src, end } = this;
     const from = this.p;
-    while (isDigit(this.at(this.p))) this.p++;
-    return this.p > from;
+    let p = from;
+    while (p < end && isDigit(src[p])) p++;
+    this.p = p;
+    return p > from;
   }
 
   private number(): boolean {
@@ -60,19 +68,30 @@ class Validator {
     return true;
   }
 
+  /** Strings are most of a JSON value's bytes: the scan keeps its position in a local. */
   private string(): boolean {
-    this.p++; // opening quote
+    const { src, end } = this;
+    let p = this.p + 1; // past the opening quote
     for (;;) {
-      const b = this.at(this.p++);
-      if (b === Ascii.Quote) return true;
-      if (b < Ascii.Space) return false; // control character, or the end
-      if (b === Ascii.Backslash) {
-        const esc = this.at(this.p++);
-        if (esc === Ascii.LowerU) {
-          for (let i = 0; i < 4; i++) if (!isHex(this.at(this.p++))) return false;
-        } else if (!SIMPLE_ESCAPES.has(esc)) return false;
-      }
+      if (p >= end) return false;
+      const b = src[p++];
+      if (b === Ascii.Quote) break;
+      if (b < Ascii.Space) return false; // control character
+      if (b !== Ascii.Backslash) continue;
+      this.p = p;
+      if (!this.escape()) return false;
+      p = this.p;
     }
+    this.p = p;
+    return true;
+  }
+
+  /** What follows a backslash in a string. */
+  private escape(): boolean {
+    const esc = this.at(this.p++);
+    if (esc !== Ascii.LowerU) return SIMPLE_ESCAPES.has(esc);
+    for (let i = 0; i < 4; i++) if (!isHex(this.at(this.p++))) return false;
+    return true;
   }
 
   private literal(): boolean {

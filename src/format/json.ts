@@ -5,7 +5,7 @@ import { Ascii, FieldCursor, growthOf, HEX_EXTRA, LONG_STRETCH, OutputBuffer, ut
 import { spareBuffers } from "./buffer-pool.ts";
 import { Kind, type ColumnSpec } from "./columns.ts";
 import type { Encoder } from "./encoder.ts";
-import { isValidJson } from "./json-check.ts";
+import { isJsonWhitespace, isValidJson } from "./json-check.ts";
 
 const NULL_BYTES = utf8("null");
 /** At most this many output bytes per input byte in a JSON string: a control byte is \u00XX. */
@@ -46,21 +46,23 @@ function writeJsonNumber(out: OutputBuffer, src: Uint8Array, start: number, end:
 /** JSON text from the server, embedded. Raw CR/LF can only be insignificant whitespace in
  *  valid JSON, so they become spaces: NDJSON needs one record per line. */
 function writeEmbeddedJson(out: OutputBuffer, src: Uint8Array, start: number, end: number): void {
-  const from = out.len;
-  out.bytes(src, start, end);
   const buf = out.buf;
+  const from = out.len;
   if (end - start < LONG_STRETCH) {
-    for (let i = from; i < out.len; i++) if (buf[i] === Ascii.Lf || buf[i] === Ascii.Cr) buf[i] = Ascii.Space;
+    // Copied and cleaned in one pass.
+    let o = from;
+    for (let i = start; i < end; i++) {
+      const b = src[i];
+      buf[o++] = b === Ascii.Lf || b === Ascii.Cr ? Ascii.Space : b;
+    }
+    out.len = o;
     return;
   }
+  out.bytes(src, start, end);
   const copy = buf.subarray(from, out.len);
   for (const lineBreak of [Ascii.Lf, Ascii.Cr]) {
     for (let i = copy.indexOf(lineBreak); i >= 0; i = copy.indexOf(lineBreak, i + 1)) copy[i] = Ascii.Space;
   }
-}
-
-function isJsonWhitespace(b: number): boolean {
-  return b === Ascii.Space || b === Ascii.Lf || b === Ascii.Cr || b === Ascii.Tab;
 }
 
 /**
