@@ -3,6 +3,7 @@
 // appears only when complete. The client is the AWS SDK (s3-store.ts), loaded only for an s3:// output:
 // Bun's own S3 writer cannot abort an upload (its end(error) completes it).
 import { configError, GdError, outputError } from "../errors.ts";
+import { partSlots, type PartSlot } from "./s3-parts.ts";
 import { openS3Store, statusOf, storeFailure } from "./s3-store.ts";
 import type { S3Target } from "./s3-target.ts";
 import type { Sink } from "./sink.ts";
@@ -11,13 +12,12 @@ const MiB = 1 << 20;
 /** S3 numbers parts from 1 to 10,000. */
 const MAX_PARTS = 10_000;
 /**
- * S3's smallest part but the last. Part buffers live as long as the export, and the collector
- * lets garbage grow with what it finds alive, so each MiB of parts costs more than a MiB of RSS:
- * 24 MiB of 8 MiB parts held any export 36-50 MB above a file's.
+ * S3's smallest part but the last: the least waiting for the store, in the spool file or, without
+ * one, in memory (where 24 MiB of 8 MiB parts held an export 36-50 MB above a file's: see s3-parts.ts).
  */
 const FIRST_PART_SIZE = 5 * MiB;
 const PARTS_PER_SIZE = 2_000;
-/** Parts uploading at once, while the next one fills: memory is (this + 1) parts. */
+/** Parts uploading at once, while the next one fills: (this + 1) parts are held. */
 export const PARTS_IN_FLIGHT = 2;
 /** How long an abort may wait for the store: a signal must still end the export. */
 const ABORT_TIMEOUT_MS = 10_000;
@@ -69,16 +69,11 @@ export async function openS3Sink(target: S3Target, force: boolean, signal?: Abor
   const parts: { PartNumber: number; ETag?: string }[] = [];
   const uploading = new Set<Promise<void>>();
   let failed: GdError | undefined;
-  // Part buffers whose upload has ended, reused: a fresh one per part would be garbage the
-  // collector leaves for long (it lies outside the JavaScript heap), and memory would grow with
-  // the object.
-  const spare: Uint8Array[] = [];
-  const partBuffer = (n: number) => {
-    const size = partSize(n);
-    const reuse = spare.findIndex((buffer) => buffer.length === size);
-    return reuse >= 0 ? spare.splice(reuse, 1)[0] : new Uint8Array(size);
-  };
-  let part = partBuffer(1);
+  // Reused once a part's upload has ended: memory, or the spool file, stays bounded by
+  // the parts in flight whatever the object's size.
+  const slots = partSlots(url);
+  const slotFor = (n: number) => slots.take(partSize(n));
+  let part = slotFor(1);
   let filled = 0;
   let partNumber = 0;
   let finished = false;
@@ -89,13 +84,12 @@ export async function openS3Sink(target: S3Target, force: boolean, signal?: Abor
   const room = async (limit: number) => {
     while (uploading.size > limit) await Promise.race(uploading);
   };
-  const upload = (buffer: Uint8Array, length = buffer.length) => {
-    const body = buffer.subarray(0, length);
+  const upload = (slot: PartSlot, length = slot.size) => {
     const PartNumber = ++partNumber;
     if (PartNumber > MAX_PARTS) {
       throw outputError(`cannot write ${url}: the export is larger than ${MAX_OBJECT_GIB} GiB, the most ${MAX_PARTS} parts hold here`);
     }
-    const command = new sdk.UploadPartCommand({ Bucket, Key, UploadId, PartNumber, Body: body });
+    const command = new sdk.UploadPartCommand({ Bucket, Key, UploadId, PartNumber, ...slot.fields(length) });
     command.middlewareStack.add(unsignedPayload, { step: "build" });
     const sending: Promise<void> = client
       .send(command, { abortSignal: requests.signal })
@@ -105,7 +99,7 @@ export async function openS3Sink(target: S3Target, force: boolean, signal?: Abor
       )
       .then(() => {
         uploading.delete(sending);
-        spare.push(buffer);
+        slots.give(slot);
       });
     uploading.add(sending);
   };
@@ -114,16 +108,16 @@ export async function openS3Sink(target: S3Target, force: boolean, signal?: Abor
     async write(chunk) {
       check();
       for (let offset = 0; offset < chunk.length; ) {
-        const take = Math.min(part.length - filled, chunk.length - offset);
-        part.set(chunk.subarray(offset, offset + take), filled);
+        const take = Math.min(part.size - filled, chunk.length - offset);
+        part.put(chunk.subarray(offset, offset + take), filled);
         filled += take;
         offset += take;
-        if (filled < part.length) break;
+        if (filled < part.size) break;
         // The ring waits here while the store is slower than the export: the backpressure.
         await room(PARTS_IN_FLIGHT - 1);
         check();
         upload(part);
-        part = partBuffer(partNumber + 1);
+        part = slotFor(partNumber + 1);
         filled = 0;
       }
     },
@@ -132,6 +126,7 @@ export async function openS3Sink(target: S3Target, force: boolean, signal?: Abor
       // An empty export is one empty part: S3 completes no upload without a part.
       if (filled > 0 || partNumber === 0) upload(part, filled);
       await room(0);
+      slots.close();
       check();
       parts.sort((a, b) => a.PartNumber - b.PartNumber);
       try {
@@ -150,6 +145,7 @@ export async function openS3Sink(target: S3Target, force: boolean, signal?: Abor
       finished = true;
       requests.abort();
       await room(0);
+      slots.close();
       try {
         await client.send(new sdk.AbortMultipartUploadCommand({ Bucket, Key, UploadId }), { abortSignal: AbortSignal.timeout(ABORT_TIMEOUT_MS) });
       } catch {
