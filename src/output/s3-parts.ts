@@ -22,6 +22,8 @@ export interface PartSlot {
 }
 
 export interface PartSlots {
+  /** Whether the parts wait in a spool file, not in memory. */
+  readonly spooled: boolean;
   take(size: number): PartSlot;
   /** `slot` may be taken again. */
   give(slot: PartSlot): void;
@@ -90,6 +92,7 @@ export function partSlots(url: string): PartSlots {
   let end = 0;
   let closed = false;
   return {
+    spooled: spool !== undefined,
     take(size) {
       const reuse = spare.findIndex((slot) => slot.size === size);
       if (reuse >= 0) return spare.splice(reuse, 1)[0];

@@ -12,10 +12,12 @@ const MiB = 1 << 20;
 /** S3 numbers parts from 1 to 10,000. */
 const MAX_PARTS = 10_000;
 /**
- * S3's smallest part but the last: the least waiting for the store, in the spool file or, without
- * one, in memory (where 24 MiB of 8 MiB parts held an export 36-50 MB above a file's: see s3-parts.ts).
+ * The first parts' size. Every part is a request, whose work in the SDK (and the compiler's on
+ * it) came to ~8 ms of CPU: 16 MiB parts took 0.2 CPU-s less than 5 MiB ones per 200 MB. In the
+ * spool file a part costs no memory; held in memory (no spool file), parts are S3's smallest,
+ * since held buffers let the collector's garbage grow beside them (see s3-parts.ts).
  */
-const FIRST_PART_SIZE = 5 * MiB;
+const FIRST_PART_SIZE = { spooled: 16 * MiB, inMemory: 5 * MiB };
 const PARTS_PER_SIZE = 2_000;
 /** Parts uploading at once, while the next one fills: (this + 1) parts are held. */
 export const PARTS_IN_FLIGHT = 2;
@@ -23,13 +25,16 @@ export const PARTS_IN_FLIGHT = 2;
 const ABORT_TIMEOUT_MS = 10_000;
 
 /**
- * The size of part `n` (from 1): 5 MiB for the first 2,000 parts (9.8 GiB), then doubling every
- * 2,000, so that 10,000 parts hold 300 GiB while small exports buffer little: at most 15 MiB up
- * to 9.8 GiB, 240 MiB at the very end.
+ * The size of part `n` (from 1): `first` for the first 2,000 parts, then doubling every 2,000, so
+ * that 10,000 parts hold 300 GiB even from 5 MiB while small exports hold little: 5 MiB parts are
+ * 15 MiB held up to 9.8 GiB, 240 MiB at the very end.
  */
-export function partSize(n: number): number {
-  return FIRST_PART_SIZE * 2 ** Math.floor((n - 1) / PARTS_PER_SIZE);
+export function partSize(n: number, first: number): number {
+  return first * 2 ** Math.floor((n - 1) / PARTS_PER_SIZE);
 }
+
+/** What 10,000 parts hold, in GiB. */
+const maxObjectGiB = (first: number) => (first * PARTS_PER_SIZE * (2 ** (MAX_PARTS / PARTS_PER_SIZE) - 1)) / (1024 * MiB);
 
 /**
  * Signs a part's request without hashing its body: the store checks the body against the CRC32
@@ -42,8 +47,6 @@ const unsignedPayload =
     (args.request as { headers: Record<string, string> }).headers["x-amz-content-sha256"] = "UNSIGNED-PAYLOAD";
     return next(args);
   };
-
-const MAX_OBJECT_GIB = Array.from({ length: MAX_PARTS }, (_, i) => partSize(i + 1)).reduce((a, b) => a + b) / (1024 * MiB);
 
 export async function openS3Sink(target: S3Target, force: boolean, signal?: AbortSignal): Promise<Sink> {
   const url = `s3://${target.bucket}/${target.key}`;
@@ -72,7 +75,8 @@ export async function openS3Sink(target: S3Target, force: boolean, signal?: Abor
   // Reused once a part's upload has ended: memory, or the spool file, stays bounded by
   // the parts in flight whatever the object's size.
   const slots = partSlots(url);
-  const slotFor = (n: number) => slots.take(partSize(n));
+  const firstPartSize = slots.spooled ? FIRST_PART_SIZE.spooled : FIRST_PART_SIZE.inMemory;
+  const slotFor = (n: number) => slots.take(partSize(n, firstPartSize));
   let part = slotFor(1);
   let filled = 0;
   let partNumber = 0;
@@ -87,7 +91,7 @@ export async function openS3Sink(target: S3Target, force: boolean, signal?: Abor
   const upload = (slot: PartSlot, length = slot.size) => {
     const PartNumber = ++partNumber;
     if (PartNumber > MAX_PARTS) {
-      throw outputError(`cannot write ${url}: the export is larger than ${MAX_OBJECT_GIB} GiB, the most ${MAX_PARTS} parts hold here`);
+      throw outputError(`cannot write ${url}: the export is larger than ${maxObjectGiB(firstPartSize)} GiB, the most ${MAX_PARTS} parts hold here`);
     }
     const command = new sdk.UploadPartCommand({ Bucket, Key, UploadId, PartNumber, ...slot.fields(length) });
     command.middlewareStack.add(unsignedPayload, { step: "build" });
