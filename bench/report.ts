@@ -144,6 +144,14 @@ function shapeTable(r: ShapeResult): string[] {
   ];
 }
 
+/** Wall and client CPU, each beside its ratio to `base`'s. */
+const against = (s: Summary, base: Summary) => [
+  f(s.median.wallS),
+  f(s.median.wallS / base.median.wallS),
+  f(s.median.clientCpuS),
+  f(s.median.clientCpuS / base.median.clientCpuS),
+];
+
 /** Parquet against CSV (time, issue 12's target 1.5x) and .csv.zst (size: Parquet must be smaller). */
 function parquetTable(r: ShapeResult): string[] {
   const parquet = r.comparison.filter((s) => s.group === "parquet");
@@ -158,10 +166,7 @@ function parquetTable(r: ShapeResult): string[] {
     ...[time, ...(size ? [size] : []), ...parquet].map((s) =>
       row([
         s.id,
-        f(s.median.wallS),
-        f(s.median.wallS / time.median.wallS),
-        f(s.median.clientCpuS),
-        f(s.median.clientCpuS / time.median.clientCpuS),
+        ...against(s, time),
         f(s.median.peakRssMb, 0),
         f(s.median.outputMB, 1),
         size ? f(s.median.outputMB / size.median.outputMB) : "-",
@@ -183,10 +188,7 @@ function s3Table(r: ShapeResult): string[] {
     ...[file, ...s3].map((s) =>
       row([
         s.id,
-        f(s.median.wallS),
-        f(s.median.wallS / file.median.wallS),
-        f(s.median.clientCpuS),
-        f(s.median.clientCpuS / file.median.clientCpuS),
+        ...against(s, file),
         count(Math.round(s.median.minorFaults)),
         f(s.median.peakRssMb, 0),
         f(s.median.outputMB, 0),
