@@ -1,10 +1,12 @@
 // `-o s3://BUCKET/KEY` against a real S3-API server (test/support/s3.ts): the object is the local
 // export byte for byte, appears only when complete, and no secret is printed.
-import { expect, test } from "bun:test";
-import { existsSync, mkdirSync, readdirSync, readFileSync, readlinkSync, writeFileSync } from "node:fs";
+import { afterAll, expect, test } from "bun:test";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { freePort } from "../../src/devdb/private-server.ts";
 import { peakRssOf, startGd, TEST_MS, waitUntil } from "../support/faults.ts";
+import { smallFsDir } from "../support/fs-faults.ts";
 import { gd, gdInProcess, usePrivateServer, useTempDir, type RunResult } from "../support/harness.ts";
 import { ACCESS_KEY_ID, BUCKET, SECRET_ACCESS_KEY, startRefusingProxy, startS3Server, useS3Server, type S3Server } from "../support/s3.ts";
 
@@ -87,22 +89,43 @@ function openFiles(pid: number): string[] {
   }
 }
 
-test("parts wait in a spool file under TMPDIR that no name leads to, and nothing is left there", async () => {
+test("parts wait in a spool file under TMPDIR that never has a name, and nothing is left there", async () => {
   const spoolDir = join(dir(), "spool");
   mkdirSync(spoolDir);
   const key = freshKey(".csv");
   const { child, result } = startGd(["--db-url", db().url("mysql"), "-q", BIG_QUERY, "-o", `s3://${BUCKET}/${key}`], { env: s3().env({ TMPDIR: spoolDir }) });
   const seen = new Set<string>();
+  const named = new Set<string>();
   while (child.exitCode === null) {
     for (const file of openFiles(child.pid)) seen.add(file);
-    expect(readdirSync(spoolDir)).toEqual([]);
+    for (const name of readdirSync(spoolDir)) named.add(name);
     await Bun.sleep(5);
   }
   expectOk(await result);
-  expect([...seen].filter((file) => file.startsWith(join(spoolDir, ".gold-digger-s3.")) && file.endsWith(" (deleted)"))).toHaveLength(1);
+  expect([...named]).toEqual([]);
+  expect([...seen].filter((file) => file.startsWith(`${spoolDir}/`) && file.endsWith(" (deleted)"))).toHaveLength(1);
   expect(readdirSync(spoolDir)).toEqual([]);
   expect(s3().object(key)?.length).toBe(52_888_901);
 }, TEST_MS);
+
+const fsBase = mkdtempSync(join(tmpdir(), "gd-s3-spool-"));
+const fullFs = smallFsDir(fsBase, "1m");
+afterAll(() => {
+  if ("cleanup" in fullFs) fullFs.cleanup();
+  rmSync(fsBase, { recursive: true, force: true });
+});
+
+test.skipIf("skip" in fullFs)(
+  `a TMPDIR that fills up mid-export: exit 5 saying so, no object, the upload aborted${"skip" in fullFs ? ` (skipped: ${fullFs.skip})` : ""}`,
+  async () => {
+    if (!("dir" in fullFs)) return;
+    const key = freshKey(".csv");
+    const result = await gd(["--db-url", db().url("mysql"), "-q", BIG_QUERY, "-o", `s3://${BUCKET}/${key}`], { env: s3().env({ TMPDIR: fullFs.dir }) });
+    expectNoObject(result, s3(), key, 5, new RegExp(`cannot write s3://${BUCKET}/${key}: its spool file in ${fullFs.dir}: no space left on device`));
+    expect(readdirSync(fullFs.dir)).toEqual([]);
+  },
+  TEST_MS,
+);
 
 // A child process: the runtime reads TMPDIR from its own environment.
 test("without a writable TMPDIR the parts wait in memory: the same object", () => expectBigObjectIsTheFile(gd, { TMPDIR: join(dir(), "no-such-dir") }), TEST_MS);
