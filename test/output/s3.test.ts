@@ -72,6 +72,13 @@ async function expectBigObjectIsTheFile(run: typeof gd = gdInProcess, env: Recor
   expect(object?.equals(readFileSync(local))).toBe(true);
 }
 
+test("zero rows with --allow-empty: an empty object, sent as one empty part", async () => {
+  const key = freshKey(".ndjson");
+  expectOk(await gdInProcess(["--db-url", db().url("mysql"), "-q", "SELECT 1 AS a LIMIT 0", "--allow-empty", "-o", `s3://${BUCKET}/${key}`], { env: s3().env() }));
+  expect(s3().object(key)?.length).toBe(0);
+  expect(s3().openUploads()).toEqual([]);
+}, TEST_MS);
+
 test("an object bigger than a part is uploaded in parts and put together in order", () => expectBigObjectIsTheFile(), TEST_MS);
 
 /** What the process's open files lead to (a removed file's ends in " (deleted)"). */
