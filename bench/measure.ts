@@ -14,6 +14,10 @@ export interface Command {
   stdoutFile?: string;
   /** The file whose size is the output; removed after measuring, to keep the disk free. */
   output?: string;
+  /** The output's size when it is no local file (an object in bench's S3 store). */
+  outputSize?: () => number;
+  /** Variables added to the child's environment (the store's endpoint and key). */
+  env?: Record<string, string>;
   /** The child prints one JSON object of counters on stdout (the probes do). */
   reportsJson?: boolean;
   /** Record the child's RSS over time, not only its peak. */
@@ -44,10 +48,10 @@ function processCpuSeconds(pid: number): number {
 }
 
 /** The environment without the variables gold-digger reads, so the host's cannot leak in. */
-function childEnv(): Record<string, string> {
-  const env: Record<string, string> = {};
+function childEnv(extra: Record<string, string> = {}): Record<string, string> {
+  const env: Record<string, string> = { ...extra };
   for (const [k, v] of Object.entries(process.env)) {
-    if (v !== undefined && !["DATABASE_URL", "DATABASE_QUERY", "OUTPUT_FILE"].includes(k)) env[k] = v;
+    if (v !== undefined && !(k in extra) && !["DATABASE_URL", "DATABASE_QUERY", "OUTPUT_FILE"].includes(k)) env[k] = v;
   }
   return env;
 }
@@ -72,7 +76,7 @@ export async function measure(cmd: Command, serverPid: number, scratchDir: strin
   const serverBefore = processCpuSeconds(serverPid);
   const started = performance.now();
   const child = Bun.spawn(["/usr/bin/time", "-f", "%U %S %M %R", "-o", timeFile, ...cmd.argv], {
-    env: childEnv(),
+    env: childEnv(cmd.env),
     stdin: "ignore",
     stdout: stdoutFd ?? "pipe",
     stderr: "pipe",
@@ -93,7 +97,7 @@ export async function measure(cmd: Command, serverPid: number, scratchDir: strin
 
   // time writes "Command exited with non-zero status" lines first; the numbers are last.
   const [userS, sysS, rssKb, minorFaults] = readFileSync(timeFile, "utf8").trim().split("\n").at(-1)!.split(" ").map(Number);
-  let outputBytes = 0;
+  let outputBytes = cmd.outputSize?.() ?? 0;
   const output = cmd.output ?? cmd.stdoutFile;
   if (output) {
     outputBytes = sizeOf(output);

@@ -8,16 +8,18 @@ import { lineChartSvg } from "./line-chart.ts";
 import { log } from "./log.ts";
 import type { MemoryScaling } from "./report.ts";
 import { RSS_SAMPLE_MS } from "./rss-sampler.ts";
-import { goldDigger, MEMORY_FORMATS, MEMORY_PARALLEL, parallelRead, type Target, type Variant } from "./variants.ts";
+import { goldDigger, MEMORY_FORMATS, MEMORY_PARALLEL, parallelRead, toS3, type Target, type Variant } from "./variants.ts";
 
 const sampled = (v: Variant): Variant => ({ ...v, command: { ...v.command, sampleRss: true } });
 
 const PARALLEL_LABEL = `csv --parallel ${MEMORY_PARALLEL}`;
+const S3_LABEL = "csv to S3";
 
-/** Each run's label and its variant: every format with one connection, and CSV read in ranges. */
+/** Each run's label and its variant: every format with one connection, CSV read in ranges, CSV to S3. */
 const RUNS: [string, (t: Target) => Variant][] = [
   ...MEMORY_FORMATS.map((format): [string, (t: Target) => Variant] => [format, (t) => goldDigger(t, format, undefined)]),
   [PARALLEL_LABEL, (t) => parallelRead(t, MEMORY_PARALLEL, 0)],
+  [S3_LABEL, toS3],
 ];
 
 /** `target` reads the wide table once. */
@@ -40,6 +42,7 @@ const COLORS: Record<string, string> = {
   ndjson: "#d62728",
   parquet: "#9467bd",
   [PARALLEL_LABEL]: "#8c564b",
+  [S3_LABEL]: "#e377c2",
 };
 
 const rowCount = (n: number) => (n >= 1e6 && n % 1e5 === 0 ? `${n / 1e6}M` : n >= 1e3 && n % 100 === 0 ? `${n / 1e3}k` : String(n));

@@ -5,7 +5,7 @@ import type { MachineInfo } from "./machine.ts";
 import type { Measurement } from "./measure.ts";
 import type { BenchOptions } from "./options.ts";
 import { wide as wideShape } from "./shapes/index.ts";
-import { CEILING_ID, PARQUET_BASELINES, REFERENCE_ID, type Group, type Variant } from "./variants.ts";
+import { CEILING_ID, PARQUET_BASELINES, REFERENCE_ID, S3_BASELINE_ID, type Group, type Variant } from "./variants.ts";
 
 export interface Stats {
   wallS: number;
@@ -144,6 +144,14 @@ function shapeTable(r: ShapeResult): string[] {
   ];
 }
 
+/** Wall and client CPU, each beside its ratio to `base`'s. */
+const against = (s: Summary, base: Summary) => [
+  f(s.median.wallS),
+  f(s.median.wallS / base.median.wallS),
+  f(s.median.clientCpuS),
+  f(s.median.clientCpuS / base.median.clientCpuS),
+];
+
 /** Parquet against CSV (time, issue 12's target 1.5x) and .csv.zst (size: Parquet must be smaller). */
 function parquetTable(r: ShapeResult): string[] {
   const parquet = r.comparison.filter((s) => s.group === "parquet");
@@ -158,13 +166,32 @@ function parquetTable(r: ShapeResult): string[] {
     ...[time, ...(size ? [size] : []), ...parquet].map((s) =>
       row([
         s.id,
-        f(s.median.wallS),
-        f(s.median.wallS / time.median.wallS),
-        f(s.median.clientCpuS),
-        f(s.median.clientCpuS / time.median.clientCpuS),
+        ...against(s, time),
         f(s.median.peakRssMb, 0),
         f(s.median.outputMB, 1),
         size ? f(s.median.outputMB / size.median.outputMB) : "-",
+      ]),
+    ),
+  ];
+}
+
+/** The export to S3 against the same export to a local file (issue 20's target: 1.15x wall). */
+function s3Table(r: ShapeResult): string[] {
+  const file = r.comparison.find((s) => s.id === S3_BASELINE_ID);
+  const s3 = r.comparison.filter((s) => s.group === "s3");
+  if (!file || s3.length === 0) return [];
+  return [
+    `### S3 (s3rver on loopback) vs a local file (${file.id}), ${r.shape} shape`,
+    "",
+    row(["variant", "wall s", "x file wall", "client CPU s", "x file CPU", "minor faults", "peak RSS MB", "out MB"]),
+    row(Array(8).fill("---")),
+    ...[file, ...s3].map((s) =>
+      row([
+        s.id,
+        ...against(s, file),
+        count(Math.round(s.median.minorFaults)),
+        f(s.median.peakRssMb, 0),
+        f(s.median.outputMB, 0),
       ]),
     ),
   ];
@@ -208,7 +235,7 @@ export function markdown(r: BenchResult): string {
     ...r.notes.map((note) => `- ${note}`),
   ];
   for (const s of r.shapes) lines.push("", ...shapeTable(s));
-  if (wide) lines.push("", ...parquetTable(wide));
+  if (wide) lines.push("", ...parquetTable(wide), "", ...s3Table(wide));
   if (r.compressionCheck.length > 0) lines.push("", ...r.compressionCheck.map((c) => `- compression check ${c.ext}: ${c.ok ? "ok" : "BROKEN"} (${c.detail})`));
   if (wide && r.memoryScaling.length > 0) lines.push("", ...memoryTable(r, wide.rows));
   return lines.join("\n") + "\n";

@@ -1,13 +1,14 @@
 // `bun bench/run.ts [--quick] [--rows N] [--multiplier M] [--repeat R] [--shapes LIST]`: the benchmark.
-// Builds the compiled binary, starts a private MariaDB, loads one table per row shape, checks
-// compressed output round-trips, then measures every variant of every shape as a child
-// process, interleaved round by round (bench/compare.ts). Ends with the memory-scaling runs,
+// Builds the compiled binary, starts a private MariaDB and the tests' S3-API server (s3rver),
+// loads one table per row shape, checks compressed output round-trips, then measures every
+// variant of every shape as a child process, interleaved round by round (bench/compare.ts). Ends with the memory-scaling runs,
 // prints markdown tables (stdout) and writes bench/results/<date>.json and <date>-rss.svg.
 // Progress goes to stderr.
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { startPrivateServer, type PrivateServer } from "../src/devdb/private-server.ts";
+import { startS3Server, type S3Server } from "../test/support/s3-server.ts";
 import { buildGoldDigger, type GoldDiggerProgram } from "./binary.ts";
 import { compareShapes, type ShapePlan } from "./compare.ts";
 import { checkCompression, type CompressionCheck } from "./compression-check.ts";
@@ -33,14 +34,14 @@ const SERVER_ARGS = [
 const COMPRESSION_SAMPLE_ROWS = 20_000;
 
 /** Loads each selected shape and decides what runs against it. */
-async function planShapes(opts: BenchOptions, server: PrivateServer, scratch: string, program: GoldDiggerProgram) {
+async function planShapes(opts: BenchOptions, server: PrivateServer, store: S3Server, scratch: string, program: GoldDiggerProgram) {
   const plans: ShapePlan[] = [];
   let compressionCheck: CompressionCheck[] = [];
   for (const shape of SHAPES.filter((s) => opts.shapes.includes(s.name))) {
     const rows = scaledRows(shape, opts.rows);
     log(`loading ${rows} ${shape.name} rows...`);
     const loadS = await loadShape(server, shape, rows);
-    const target: Target = { port: server.port, url: server.url(BENCH_DATABASE), query: shape.query, table: shape.table, scratch, goldDigger: program.argv };
+    const target: Target = { port: server.port, url: server.url(BENCH_DATABASE), query: shape.query, table: shape.table, scratch, goldDigger: program.argv, store };
     // The wide shape keeps the full set from before the other shapes existed, compression included.
     if (shape === wide) {
       compressionCheck = checkCompression(target, Math.min(rows, COMPRESSION_SAMPLE_ROWS));
@@ -53,9 +54,9 @@ async function planShapes(opts: BenchOptions, server: PrivateServer, scratch: st
   return { plans, compressionCheck };
 }
 
-async function bench(opts: BenchOptions, scratch: string, server: PrivateServer, program: GoldDiggerProgram): Promise<BenchResult> {
+async function bench(opts: BenchOptions, scratch: string, server: PrivateServer, store: S3Server, program: GoldDiggerProgram): Promise<BenchResult> {
   const started = performance.now();
-  const { plans, compressionCheck } = await planShapes(opts, server, scratch, program);
+  const { plans, compressionCheck } = await planShapes(opts, server, store, scratch, program);
   const machine = await machineInfo(server.port, scratch);
   const shapes = await compareShapes(plans, server, opts.repeat);
   const widePlan = plans.find((p) => p.shape === wide);
@@ -99,6 +100,7 @@ if (!opts) {
 }
 const scratch = mkdtempSync(join(tmpdir(), "gd-bench-"));
 let server: PrivateServer | undefined;
+let store: S3Server | undefined;
 let interrupted = false;
 let cleaning: Promise<void> | undefined;
 // Once, whether the run ends, fails or is interrupted (the two may race).
@@ -106,6 +108,7 @@ const cleanUp = () =>
   (cleaning ??= (async () => {
     killActiveChild();
     await server?.stop();
+    await store?.stop();
     rmSync(scratch, { recursive: true, force: true });
   })());
 for (const [signal, code] of [["SIGINT", 130], ["SIGTERM", 143]] as const) {
@@ -120,7 +123,9 @@ try {
   const program = buildGoldDigger();
   log("starting a private MariaDB server...");
   server = await startPrivateServer({ extraArgs: SERVER_ARGS });
-  const result = await bench(opts, scratch, server, program);
+  log("starting the S3-API server of the tests (s3rver)...");
+  store = await startS3Server();
+  const result = await bench(opts, scratch, server, store, program);
   const file = writeResults(result, opts.quick);
   console.log(markdown(result));
   log(`wrote ${file}${result.rssPlot ? ` and ${result.rssPlot}` : ""} (${result.durationS.toFixed(0)} s)`);

@@ -1,6 +1,7 @@
 // What the benchmark compares. Every variant is a separate child process reading the same
 // query from the same server, so start-up, connection and exit are paid by all alike.
 import { join, resolve } from "node:path";
+import { BUCKET, type S3Server } from "../test/support/s3-server.ts";
 import { BENCH_DATABASE } from "./dataset.ts";
 import type { Command } from "./measure.ts";
 
@@ -14,7 +15,7 @@ export const MEMORY_FORMATS = [...FORMATS, "parquet"] as const;
 export const MEMORY_PARALLEL = 2;
 const WORKERS = [0, 1, 2];
 
-export type Group = "reference" | "ceiling" | "gold-digger" | "compression" | "parquet" | "parallel" | "load-all";
+export type Group = "reference" | "ceiling" | "gold-digger" | "s3" | "compression" | "parquet" | "parallel" | "load-all";
 
 export interface Variant {
   id: string;
@@ -34,6 +35,8 @@ export interface Target {
   scratch: string;
   /** How to start gold-digger (bench/binary.ts): the compiled binary, or bun and the source. */
   goldDigger: string[];
+  /** The S3-API server on loopback that the tests use too, for the S3 variants. */
+  store: S3Server;
 }
 
 const slug = (id: string) => id.replace(/[^a-z0-9]+/gi, "-");
@@ -45,6 +48,16 @@ export function goldDigger(t: Target, ext: string, workers: number | undefined, 
   const argv = [...t.goldDigger, "--db-url", t.url, "-q", t.query, "-o", output, "--force"];
   if (workers !== undefined) argv.push("--workers", String(workers));
   return { id, group, command: { argv, output } };
+}
+
+/** The local file export that the S3 one is compared with (issue 20: at most 1.15x its wall). */
+export const S3_BASELINE_ID = "gold-digger csv, workers 0";
+
+/** The same CSV export as an object in bench's S3 store: a multipart upload over loopback. */
+export function toS3(t: Target): Variant {
+  const key = `bench/${slug(t.query)}.csv`;
+  const argv = [...t.goldDigger, "--db-url", t.url, "-q", t.query, "-o", `s3://${BUCKET}/${key}`, "--force", "--workers", "0"];
+  return { id: `${S3_BASELINE_ID}, -o s3://`, group: "s3", command: { argv, env: t.store.env(), outputSize: () => t.store.objectSize(key) ?? 0 } };
 }
 
 /** CSV and .csv.zst of the same rows, that Parquet is compared with (README "Parquet"). */
@@ -138,7 +151,7 @@ function csvThroughPipe(t: Target): Variant {
 export function comparisonVariants(t: Target, compressed: string[]): Variant[] {
   const variants: Variant[] = [reference(t), countOnly(t, "decoded"), countOnly(t, "raw")];
   for (const format of FORMATS) for (const w of WORKERS) variants.push(goldDigger(t, format, w));
-  variants.push(csvToStdout(t), csvThroughPipe(t));
+  variants.push(csvToStdout(t), csvThroughPipe(t), toS3(t));
   for (const ext of compressed) for (const w of WORKERS) variants.push(goldDigger(t, ext, w, "compression"));
   for (const flags of PARQUET_FLAGS) variants.push(parquet(t, flags));
   for (const parallel of [1, 2, 4]) for (const w of WORKERS) variants.push(parallelRead(t, parallel, w));

@@ -3,6 +3,7 @@
 // stream through s3-sink.ts on the same client. The AWS SDK is loaded only when a store is opened,
 // so that exports to files do not pay its start-up.
 import { outputError } from "../errors.ts";
+import { s3RequestHandler } from "./s3-http.ts";
 import type { S3Target } from "./s3-target.ts";
 
 type Sdk = typeof import("@aws-sdk/client-s3");
@@ -54,6 +55,7 @@ export async function openS3Store(target: S3Target): Promise<S3Store> {
     forcePathStyle: target.endpoint !== undefined,
     credentials: target.credentials,
     profile: target.profile,
+    requestHandler: s3RequestHandler(),
   });
   const Bucket = target.bucket;
   return {
