@@ -1,7 +1,6 @@
 // Split output (--max-file-rows, --max-file-size): every file complete on its own, cut exactly
 // between rows, the set equal to the single export, and the manifest last, as the commit point.
 import { expect, test } from "bun:test";
-import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { gunzipSync } from "node:zlib";
@@ -10,6 +9,7 @@ import mariadb from "mariadb";
 import { duck, literal } from "../support/duckdb.ts";
 import { startGd, waitUntil } from "../support/faults.ts";
 import { gd, gdInProcess, usePrivateServer, useTempDir } from "../support/harness.ts";
+import { sha256, type Manifest } from "../support/manifest.ts";
 
 const server = usePrivateServer();
 const tmp = useTempDir();
@@ -28,15 +28,7 @@ const run = (output: string, extra: string[] = [], query = QUERY) => {
   return gdInProcess(["--db-url", server().url("mysql"), "-q", query, "-o", output, ...batchRows, ...extra], { timeoutMs: 60_000 });
 };
 
-interface Manifest {
-  version: string;
-  query: string;
-  rows: number;
-  columns: { name: string; type: string }[];
-  files: { name: string; rows: number; bytes: number; sha256: string }[];
-}
 const readManifest = (path: string) => JSON.parse(readFileSync(path, "utf8")) as Manifest;
-const sha256 = (bytes: Uint8Array) => createHash("sha256").update(bytes).digest("hex");
 
 /** The manifest's files are the directory's (besides the manifest), and its sums and sizes theirs. */
 function checkManifest(dir: string, manifestName: string): Manifest {
@@ -193,12 +185,11 @@ test("SIGINT after some files are committed: 130, no manifest, and the set remov
   expect(readdirSync(dir)).toEqual([]);
 });
 
-test("bad sizes, stdout and S3 with a split -> 2; a missing directory -> 5", async () => {
+test("bad sizes and stdout with a split -> 2; a missing directory -> 5", async () => {
   const cases: [string[], string][] = [
     [["-o", "x.csv", "--max-file-size", "10X"], "--max-file-size must be a number of bytes, optionally with K, M or G, got '10X'"],
     [["-o", "x.csv", "--max-file-size", "0"], "--max-file-size must be a number of bytes, optionally with K, M or G, got '0'"],
     [["-o", "x.csv", "--max-file-rows", "0"], "--max-file-rows must be a whole number from 1 to 9007199254740991, got '0'"],
-    [["-o", "s3://bucket/k.csv", "--max-file-size", "1G"], "--max-file-size with an s3:// output is not supported yet"],
     [["-o", "none/x.csv", "--max-file-rows", "5"], "cannot write none/x-00000.csv: directory none does not exist"],
   ];
   for (const [args, message] of cases) {
