@@ -5,6 +5,7 @@
 // leaves none (and removes the files it had committed, which no reader could tell from a
 // complete set). Files and manifest go to a directory or a bucket alike (split-place.ts).
 import type { BinlogPosition, OutputPlan } from "../plan.ts";
+import { startHashing } from "./background-hash.ts";
 import { openSink, type Sink } from "./sink.ts";
 import { fileName, manifestPath, partPath, partTemplate } from "./split-names.ts";
 import { openSetPlace } from "./split-place.ts";
@@ -63,7 +64,8 @@ export async function openSplitSink(output: OutputPlan, signal?: AbortSignal): P
     place.close();
     throw error;
   }
-  const committed: PartRecord[] = [];
+  // The files ended so far, their sums still being taken on the hashing thread.
+  const ended: (Omit<PartRecord, "sha256"> & { sha256: Promise<string> })[] = [];
   // Only the paths: the files whose commit succeeded, to remove if the export fails.
   const published: string[] = [];
   let committing: Committing | undefined;
@@ -77,7 +79,7 @@ export async function openSplitSink(output: OutputPlan, signal?: AbortSignal): P
     place.close();
     throw error;
   }
-  let hasher = new Bun.CryptoHasher("sha256");
+  const hasher = startHashing();
   let bytes = 0;
   let head: ManifestHead | undefined;
   let finished = false;
@@ -98,7 +100,10 @@ export async function openSplitSink(output: OutputPlan, signal?: AbortSignal): P
   /** Records the current file and starts its commit; one commits at a time, so memory holds two files' buffers at most. */
   const endCurrent = async (rows: number) => {
     await settle();
-    committed.push({ name: fileName(path), rows, bytes, sha256: hasher.digest("hex") });
+    const sha256 = hasher.digest();
+    // Awaited only by the manifest: a failure before then must not go unhandled.
+    sha256.catch(() => {});
+    ended.push({ name: fileName(path), rows, bytes, sha256 });
     const ending: Committing = { path, sink: current!, done: Promise.resolve() };
     current = undefined;
     ending.done = ending.sink.commit().then(
@@ -106,7 +111,6 @@ export async function openSplitSink(output: OutputPlan, signal?: AbortSignal): P
       (error) => void (ending.failed = error),
     );
     committing = ending;
-    hasher = new Bun.CryptoHasher("sha256");
     bytes = 0;
   };
 
@@ -115,7 +119,7 @@ export async function openSplitSink(output: OutputPlan, signal?: AbortSignal): P
       // A file that failed to commit ends the export now, not at the next rotation.
       if (committing?.failed !== undefined) await settle();
       await current!.write(chunk);
-      hasher.update(chunk);
+      await hasher.update(chunk);
       bytes += chunk.length;
     },
     async rotate(rows) {
@@ -134,17 +138,20 @@ export async function openSplitSink(output: OutputPlan, signal?: AbortSignal): P
     },
     async commit() {
       if (!head) throw new Error("describe() the manifest before commit()");
-      await endCurrent(head.rows - committed.reduce((sum, part) => sum + part.rows, 0));
+      await endCurrent(head.rows - ended.reduce((sum, part) => sum + part.rows, 0));
       await settle();
+      const files: PartRecord[] = [];
+      for (const { sha256, ...file } of ended) files.push({ ...file, sha256: await sha256 });
       const sink = await openSink(place.output(manifest), signal);
       try {
-        await sink.write(Buffer.from(`${JSON.stringify({ ...head, files: committed }, null, 2)}\n`));
+        await sink.write(Buffer.from(`${JSON.stringify({ ...head, files }, null, 2)}\n`));
         await sink.commit();
       } catch (error) {
         await sink.abort();
         throw error;
       }
       finished = true;
+      hasher.close();
       place.close();
     },
     async abort() {
@@ -158,6 +165,7 @@ export async function openSplitSink(output: OutputPlan, signal?: AbortSignal): P
         await pending.sink.abort();
       }
       for (const done of published.splice(0)) await place.remove(done);
+      hasher.close();
       place.close();
     },
   };
