@@ -3,7 +3,7 @@
 // the last one's sum is back.
 import { expect, test } from "bun:test";
 import { RING_BYTES, startHashing } from "../../src/output/background-hash.ts";
-import { sha256 } from "../support/manifest.ts";
+import { sha256 } from "../support/split-set.ts";
 
 test("sums of files given in chunks smaller than, equal to and larger than the ring", async () => {
   const hasher = startHashing();
