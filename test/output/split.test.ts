@@ -155,6 +155,19 @@ test("SIGINT after some files are committed: 130, no manifest, and the set remov
   expect(readdirSync(dir)).toEqual([]);
 });
 
+test("a file of the set that appears during the export: exit 2, that file untouched, the rest of the set removed", async () => {
+  const dir = freshDir();
+  // Rows slow enough that the file can be made while its part is being written, after the check
+  // at its opening: its commit, in the background, finds it.
+  const query = "SELECT seq AS id, SLEEP(0.0001) AS s FROM seq_1_to_20000";
+  const run = startGd(["--db-url", server().url("mysql"), "-q", query, "-o", join(dir, "a.csv"), "--batch-rows", "500", "--max-file-rows", "1000"]);
+  await waitUntil("part 4 to be written", () => readdirSync(dir).some((name) => /^\.a-00004\.csv\..*\.tmp$/.test(name)));
+  writeFileSync(join(dir, "a-00004.csv"), "keep");
+  expect(await run.result).toMatchObject({ code: 2, stderr: `gold-digger: output ${join(dir, "a-00004.csv")} appeared during the export and was left untouched; use --force to overwrite it\n` });
+  expect(readdirSync(dir)).toEqual(["a-00004.csv"]);
+  expect(readFileSync(join(dir, "a-00004.csv"), "utf8")).toBe("keep");
+});
+
 test("bad sizes and stdout with a split -> 2; a missing directory -> 5", async () => {
   const cases: [string[], string][] = [
     [["-o", "x.csv", "--max-file-size", "10X"], "--max-file-size must be a number of bytes, optionally with K, M or G, got '10X'"],
