@@ -97,9 +97,18 @@ export async function openSplitSink(output: OutputPlan, signal?: AbortSignal): P
     }
   };
 
+  /**
+   * The export failed meanwhile (abort() runs while a rotation waits): the file abort() dropped
+   * must not be committed, nor a new one left open.
+   */
+  const stillOpen = () => {
+    if (finished) throw new Error("the split output was aborted during a rotation");
+  };
+
   /** Records the current file and starts its commit; one commits at a time, so memory holds two files' buffers at most. */
   const endCurrent = async (rows: number) => {
     await settle();
+    stillOpen();
     const sha256 = hasher.digest();
     // Awaited only by the manifest: a failure before then must not go unhandled.
     sha256.catch(() => {});
@@ -126,11 +135,8 @@ export async function openSplitSink(output: OutputPlan, signal?: AbortSignal): P
       await endCurrent(rows);
       path = partPath(template, ++index);
       const next = await openSink(place.output(path), signal);
-      // The export failed while the file was being opened: abort() could not see it.
-      if (finished) {
-        await next.abort();
-        throw new Error("the split output was aborted while its next file was opened");
-      }
+      if (finished) await next.abort();
+      stillOpen();
       current = next;
     },
     describe(described) {
