@@ -159,7 +159,8 @@ test("a file of the set that appears during the export: exit 2, that file untouc
   const dir = freshDir();
   // Rows slow enough that the file can be made while its part is being written, after the check
   // at its opening: its commit, in the background, finds it.
-  const query = "SELECT seq AS id, SLEEP(0.0001) AS s FROM seq_1_to_20000";
+  // A part takes ~0.5 s, against the 25 ms between looks.
+  const query = "SELECT seq AS id, SLEEP(0.0005) AS s FROM seq_1_to_6000";
   const run = startGd(["--db-url", server().url("mysql"), "-q", query, "-o", join(dir, "a.csv"), "--batch-rows", "500", "--max-file-rows", "1000"]);
   await waitUntil("part 4 to be written", () => readdirSync(dir).some((name) => /^\.a-00004\.csv\..*\.tmp$/.test(name)));
   writeFileSync(join(dir, "a-00004.csv"), "keep");
