@@ -69,6 +69,8 @@ export async function openSplitSink(output: OutputPlan, signal?: AbortSignal): P
   // Only the paths: the files whose commit succeeded, to remove if the export fails.
   const published: string[] = [];
   let committing: Committing | undefined;
+  // The next file being opened by a rotation: abort() waits for it, so that it is dropped too.
+  let opening: Promise<void> | undefined;
   let index = 0;
   let path = partPath(template, index);
   // Undefined between a file's end and the next one's opening.
@@ -134,10 +136,21 @@ export async function openSplitSink(output: OutputPlan, signal?: AbortSignal): P
     async rotate(rows) {
       await endCurrent(rows);
       path = partPath(template, ++index);
-      const next = await openSink(place.output(path), signal);
-      if (finished) await next.abort();
+      // Without the signal: an upload's creation cut short by it might still be made on the store,
+      // with no id to abort it by. Opened, it is dropped here if the export failed meanwhile.
+      const next = (async () => {
+        const sink = await openSink(place.output(path));
+        if (finished) await sink.abort();
+        return sink;
+      })();
+      opening = next.then(
+        () => {},
+        () => {},
+      );
+      const opened = await next;
+      opening = undefined;
       stillOpen();
-      current = next;
+      current = opened;
     },
     describe(described) {
       head = described;
@@ -148,7 +161,8 @@ export async function openSplitSink(output: OutputPlan, signal?: AbortSignal): P
       await settle();
       const files: PartRecord[] = [];
       for (const { sha256, ...file } of ended) files.push({ ...file, sha256: await sha256 });
-      const sink = await openSink(place.output(manifest), signal);
+      // Without the signal, as a rotation's file: a manifest begun is finished or dropped, never left half made.
+      const sink = await openSink(place.output(manifest));
       try {
         await sink.write(Buffer.from(`${JSON.stringify({ ...head, files }, null, 2)}\n`));
         await sink.commit();
@@ -164,6 +178,7 @@ export async function openSplitSink(output: OutputPlan, signal?: AbortSignal): P
       if (finished) return;
       finished = true;
       await current?.abort();
+      if (opening) await within(opening, COMMIT_WAIT_MS);
       const pending = committing;
       if (pending) {
         await within(pending.done, COMMIT_WAIT_MS);
