@@ -15,7 +15,7 @@ export const MEMORY_FORMATS = [...FORMATS, "parquet"] as const;
 export const MEMORY_PARALLEL = 2;
 const WORKERS = [0, 1, 2];
 
-export type Group = "reference" | "ceiling" | "gold-digger" | "s3" | "compression" | "parquet" | "parallel" | "load-all";
+export type Group = "reference" | "ceiling" | "gold-digger" | "s3" | "split" | "compression" | "parquet" | "parallel" | "load-all";
 
 export interface Variant {
   id: string;
@@ -50,14 +50,26 @@ export function goldDigger(t: Target, ext: string, workers: number | undefined, 
   return { id, group, command: { argv, output } };
 }
 
-/** The local file export that the S3 one is compared with (issue 20: at most 1.15x its wall). */
-export const S3_BASELINE_ID = "gold-digger csv, workers 0";
+/** The local file export that the S3 one and the split one are compared with (issue 20: at most 1.15x and 1.05x its wall). */
+export const FILE_BASELINE_ID = "gold-digger csv, workers 0";
 
 /** The same CSV export as an object in bench's S3 store: a multipart upload over loopback. */
 export function toS3(t: Target): Variant {
   const key = `bench/${slug(t.query)}.csv`;
   const argv = [...t.goldDigger, "--db-url", t.url, "-q", t.query, "-o", `s3://${BUCKET}/${key}`, "--force", "--workers", "0"];
-  return { id: `${S3_BASELINE_ID}, -o s3://`, group: "s3", command: { argv, env: t.store.env(), outputSize: () => t.store.objectSize(key) ?? 0 } };
+  return { id: `${FILE_BASELINE_ID}, -o s3://`, group: "s3", command: { argv, env: t.store.env(), outputSize: () => t.store.objectSize(key) ?? 0 } };
+}
+
+/**
+ * The same CSV export cut into files of 100,000 rows with a manifest (--max-file-rows): what a
+ * split costs. Its files go in a directory of their own, made first, which is the output measured
+ * and removed.
+ */
+function splitCsv(t: Target): Variant {
+  const id = `${FILE_BASELINE_ID}, --max-file-rows 100000`;
+  const output = join(t.scratch, slug(id));
+  const exportArgv = [...t.goldDigger, "--db-url", t.url, "-q", t.query, "-o", join(output, "part.csv"), "--max-file-rows", "100000", "--force", "--workers", "0"];
+  return { id, group: "split", command: { argv: ["bash", "-c", 'mkdir -p "$1" && shift && exec "$@"', "bash", output, ...exportArgv], output } };
 }
 
 /** CSV and .csv.zst of the same rows, that Parquet is compared with (README "Parquet"). */
@@ -150,7 +162,10 @@ function csvThroughPipe(t: Target): Variant {
 /** The wide shape's full set. `compressed`: the extensions (csv.gz, csv.zst) whose output passed the round-trip check. */
 export function comparisonVariants(t: Target, compressed: string[]): Variant[] {
   const variants: Variant[] = [reference(t), countOnly(t, "decoded"), countOnly(t, "raw")];
-  for (const format of FORMATS) for (const w of WORKERS) variants.push(goldDigger(t, format, w));
+  for (const format of FORMATS) {
+    for (const w of WORKERS) variants.push(goldDigger(t, format, w));
+    if (format === "csv") variants.push(splitCsv(t));
+  }
   variants.push(csvToStdout(t), csvThroughPipe(t), toS3(t));
   for (const ext of compressed) for (const w of WORKERS) variants.push(goldDigger(t, ext, w, "compression"));
   for (const flags of PARQUET_FLAGS) variants.push(parquet(t, flags));

@@ -183,14 +183,13 @@ function resolveTls(flags: ParsedFlags, connection: ResolvedConnection): ExportC
 const SIZE = /^(\d+)([KMG]?)$/i;
 const SIZE_UNITS: Record<string, number> = { "": 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3 };
 
-/** --max-file-rows and --max-file-size: files of a local output, never of stdout or S3 yet. */
-function resolveSplit(flags: ParsedFlags, output: string, s3: boolean): FileLimits | undefined {
+/** --max-file-rows and --max-file-size: files in a directory or under a bucket's prefix, never on stdout. */
+function resolveSplit(flags: ParsedFlags, output: string): FileLimits | undefined {
   const rows = str(flags["max-file-rows"]);
   const size = str(flags["max-file-size"]);
   if (rows === undefined && size === undefined) return undefined;
   const flag = rows === undefined ? "--max-file-size" : "--max-file-rows";
   if (output === "-") throw configError(`${flag} writes several files: give -o a file name, not stdout`);
-  if (s3) throw configError(`${flag} with an s3:// output is not supported yet`);
   const sized = size === undefined ? undefined : SIZE.exec(size);
   const maxBytes = sized ? Number(sized[1]) * SIZE_UNITS[sized[2].toLowerCase()] : undefined;
   if (size !== undefined && !(Number.isSafeInteger(maxBytes) && (maxBytes ?? 0) >= 1)) {
@@ -279,7 +278,7 @@ export function resolveConfig(
     pretty: flags.pretty === true,
     allowEmpty: flags["allow-empty"] === true,
     force: flags.force === true,
-    split: resolveSplit(flags, output, s3 !== undefined),
+    split: resolveSplit(flags, output),
     workers,
     batchRows: integer("batch-rows", str(flags["batch-rows"]), 4096, 1, 1_000_000),
     ringSize: 2 * Math.max(1, workers) + 2,

@@ -12,7 +12,7 @@ import {
   fchmodSync,
   fdatasync,
   fstatSync,
-  fsyncSync,
+  fsync,
   linkSync,
   lstatSync,
   open,
@@ -177,9 +177,10 @@ function tempFileSink({ fd, path, finalMode, publish, remove }: TempFile): Sink 
   let unsynced = 0;
   let failure: unknown;
   let syncing: Promise<void> | undefined;
-  const backgroundSync = () => {
+  /** On the thread pool, one at a time: the main thread goes on meanwhile (a split export writes its next file). */
+  const backgroundSync = (sync: typeof fsync = fdatasync) => {
     syncing = new Promise<void>((resolve) =>
-      fdatasync(fd, (error) => {
+      sync(fd, (error) => {
         if (error) failure ??= error;
         syncing = undefined;
         resolve();
@@ -215,7 +216,13 @@ function tempFileSink({ fd, path, finalMode, publish, remove }: TempFile): Sink 
       check();
       try {
         fchmodSync(fd, finalMode);
-        fsyncSync(fd);
+      } catch (error) {
+        throw outputError(describeIoError(error, path));
+      }
+      backgroundSync(fsync);
+      await syncing;
+      check();
+      try {
         close();
         publish();
       } catch (error) {

@@ -1,14 +1,14 @@
-// A split export's output: a sequence of files, each written and committed as openSink writes
-// one, then a manifest that lists them. The manifest is the commit point: it is written last,
-// and a failed export leaves none (and removes the files it had committed, which no reader could
-// tell from a complete set).
-import { readdirSync, unlinkSync } from "node:fs";
-import type { BinlogPosition } from "../plan.ts";
-import { basename, dirname, join } from "node:path";
-import { configError } from "../errors.ts";
-import type { OutputPlan } from "../plan.ts";
-import { manifestPath, partPath, partPattern, partTemplate } from "./split-names.ts";
+// A split export's output: a sequence of files, each written as openSink writes one, then a
+// manifest that lists them. A file commits (its flush and rename, or its upload's last part and
+// completion) while the next one is written, so that the export does not wait for it; the
+// manifest is the commit point, written only once every file has committed, and a failed export
+// leaves none (and removes the files it had committed, which no reader could tell from a
+// complete set). Files and manifest go to a directory or a bucket alike (split-place.ts).
+import type { BinlogPosition, OutputPlan } from "../plan.ts";
+import { startHashing } from "./background-hash.ts";
 import { openSink, type Sink } from "./sink.ts";
+import { fileName, manifestPath, partPath, partTemplate } from "./split-names.ts";
+import { openSetPlace } from "./split-place.ts";
 
 export interface PartRecord {
   name: string;
@@ -29,79 +29,165 @@ export interface ManifestHead {
 }
 
 export interface SplitSink extends Sink {
-  /** Commits the current file and opens the next; `rows` is how many the current one holds. */
+  /** Ends the current file (committed in the background) and opens the next; `rows` is how many the current one holds. */
   rotate(rows: number): Promise<void>;
   /** What the manifest says besides the files: given before commit(), which writes it. */
   describe(head: ManifestHead): void;
 }
 
-/** Exit 2 before any database work for a part or manifest already there, without --force. */
-function refuseExisting(template: string, manifest: string): void {
-  const dir = dirname(template);
-  const pattern = partPattern(template);
-  const manifestName = basename(manifest);
-  let entries: string[];
-  try {
-    entries = readdirSync(dir);
-  } catch {
-    return; // openSink says what is wrong with the directory
-  }
-  const taken = entries.find((entry) => entry === manifestName) ?? entries.find((entry) => pattern.test(entry));
-  if (taken !== undefined) throw configError(`output ${taken} in ${dir} exists; use --force to overwrite the set`);
+/** How long a failed export waits for a file still committing before it removes the set: a signal must still end the export. */
+const COMMIT_WAIT_MS = 10_000;
+
+/** A file whose commit runs while the next is written. */
+interface Committing {
+  path: string;
+  sink: Sink;
+  /** Settles when the commit does; never rejects (the failure is `failed`). */
+  done: Promise<void>;
+  failed?: unknown;
+}
+
+/** `promise`, or nothing once `ms` have passed. */
+function within(promise: Promise<void>, ms: number): Promise<void> {
+  let timer: Timer | undefined;
+  const timeout = new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)));
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
 export async function openSplitSink(output: OutputPlan, signal?: AbortSignal): Promise<SplitSink> {
   const template = partTemplate(output.path);
   const manifest = manifestPath(template);
-  if (!output.force) refuseExisting(template, manifest);
-  const committed: PartRecord[] = [];
-  const open = (index: number) => openSink({ ...output, path: partPath(template, index) }, signal);
-  let current = await open(0);
-  let hasher = new Bun.CryptoHasher("sha256");
+  const place = await openSetPlace(output);
+  try {
+    if (!output.force) await place.refuseExisting(template, manifest, signal);
+  } catch (error) {
+    place.close();
+    throw error;
+  }
+  // The files ended so far, their sums still being taken on the hashing thread.
+  const ended: (Omit<PartRecord, "sha256"> & { sha256: Promise<string> })[] = [];
+  // Only the paths: the files whose commit succeeded, to remove if the export fails.
+  const published: string[] = [];
+  let committing: Committing | undefined;
+  // The next file being opened by a rotation: abort() waits for it, so that it is dropped too.
+  let opening: Promise<void> | undefined;
+  let index = 0;
+  let path = partPath(template, index);
+  // Undefined between a file's end and the next one's opening.
+  let current: Sink | undefined;
+  try {
+    current = await openSink(place.output(path), signal);
+  } catch (error) {
+    place.close();
+    throw error;
+  }
+  const hasher = startHashing();
   let bytes = 0;
   let head: ManifestHead | undefined;
+  let finished = false;
 
-  const commitCurrent = async (rows: number) => {
-    await current.commit();
-    committed.push({ name: basename(partPath(template, committed.length)), rows, bytes, sha256: hasher.digest("hex") });
-    hasher = new Bun.CryptoHasher("sha256");
+  /** Waits for the file committing, if any, and throws its failure. */
+  const settle = async () => {
+    const previous = committing;
+    if (!previous) return;
+    await previous.done;
+    committing = undefined;
+    if (previous.failed !== undefined) {
+      // Its temp file or upload is dropped now; the export's abort() removes the rest of the set.
+      await previous.sink.abort();
+      throw previous.failed;
+    }
+  };
+
+  /**
+   * The export failed meanwhile (abort() runs while a rotation waits): the file abort() dropped
+   * must not be committed, nor a new one left open.
+   */
+  const stillOpen = () => {
+    if (finished) throw new Error("the split output was aborted during a rotation");
+  };
+
+  /** Records the current file and starts its commit; one commits at a time, so memory holds two files' buffers at most. */
+  const endCurrent = async (rows: number) => {
+    await settle();
+    stillOpen();
+    const sha256 = hasher.digest();
+    // Awaited only by the manifest: a failure before then must not go unhandled.
+    sha256.catch(() => {});
+    ended.push({ name: fileName(path), rows, bytes, sha256 });
+    const ending: Committing = { path, sink: current!, done: Promise.resolve() };
+    current = undefined;
+    ending.done = ending.sink.commit().then(
+      () => void published.push(ending.path),
+      (error) => void (ending.failed = error),
+    );
+    committing = ending;
     bytes = 0;
   };
 
   return {
     async write(chunk) {
-      await current.write(chunk);
-      hasher.update(chunk);
+      // A file that failed to commit ends the export now, not at the next rotation.
+      if (committing?.failed !== undefined) await settle();
+      await current!.write(chunk);
+      await hasher.update(chunk);
       bytes += chunk.length;
     },
     async rotate(rows) {
-      await commitCurrent(rows);
-      current = await open(committed.length);
+      await endCurrent(rows);
+      path = partPath(template, ++index);
+      // Without the signal: an upload's creation cut short by it might still be made on the store,
+      // with no id to abort it by. Opened, it is dropped here if the export failed meanwhile.
+      const next = (async () => {
+        const sink = await openSink(place.output(path));
+        if (finished) await sink.abort();
+        return sink;
+      })();
+      opening = next.then(
+        () => {},
+        () => {},
+      );
+      const opened = await next;
+      opening = undefined;
+      stillOpen();
+      current = opened;
     },
     describe(described) {
       head = described;
     },
     async commit() {
       if (!head) throw new Error("describe() the manifest before commit()");
-      await commitCurrent(head.rows - committed.reduce((sum, part) => sum + part.rows, 0));
-      const sink = await openSink({ ...output, path: manifest }, signal);
+      await endCurrent(head.rows - ended.reduce((sum, part) => sum + part.rows, 0));
+      await settle();
+      const files: PartRecord[] = [];
+      for (const { sha256, ...file } of ended) files.push({ ...file, sha256: await sha256 });
+      // Without the signal, as a rotation's file: a manifest begun is finished or dropped, never left half made.
+      const sink = await openSink(place.output(manifest));
       try {
-        await sink.write(Buffer.from(`${JSON.stringify({ ...head, files: committed }, null, 2)}\n`));
+        await sink.write(Buffer.from(`${JSON.stringify({ ...head, files }, null, 2)}\n`));
         await sink.commit();
       } catch (error) {
         await sink.abort();
         throw error;
       }
+      finished = true;
+      hasher.close();
+      place.close();
     },
     async abort() {
-      await current.abort();
-      for (const part of committed.splice(0)) {
-        try {
-          unlinkSync(join(dirname(template), part.name));
-        } catch {
-          // Gone already: the missing manifest marks the set incomplete regardless.
-        }
+      if (finished) return;
+      finished = true;
+      await current?.abort();
+      if (opening) await within(opening, COMMIT_WAIT_MS);
+      const pending = committing;
+      if (pending) {
+        await within(pending.done, COMMIT_WAIT_MS);
+        // Undoes a commit that failed or has not ended; after one that succeeded it does nothing.
+        await pending.sink.abort();
       }
+      for (const done of published.splice(0)) await place.remove(done);
+      hasher.close();
+      place.close();
     },
   };
 }

@@ -1,13 +1,7 @@
 // The names of a dataset written in parts: each part's file and manifest, and the dataset's
 // manifest, from the output name given to `plan`. As a split export's (split-names.ts), but for
 // a local path or an s3:// URL alike: only the last segment of either is a name.
-import { manifestPath, PART, partNumber, partTemplate } from "../output/split-names.ts";
-
-/** [everything up to the last `/`, the name after it]. */
-function splitName(path: string): [string, string] {
-  const at = path.lastIndexOf("/") + 1;
-  return [path.slice(0, at), path.slice(at)];
-}
+import { manifestPath, PART, partNumber, partTemplate, splitName } from "../output/split-names.ts";
 
 /** The output name with `{part}` in its name: as given, or with `-{part}` before its extensions. */
 export function outputTemplate(output: string): string {

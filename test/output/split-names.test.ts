@@ -2,7 +2,7 @@
 import { expect, test } from "bun:test";
 import { manifestPath, partPath, partPattern, partTemplate } from "../../src/output/split-names.ts";
 
-test("without {part}, -{part} goes before the known extensions; the manifest takes .json", () => {
+test("without {part}, -{part} goes before the known extensions; the manifest takes .json; paths and s3:// URLs alike", () => {
   const cases: [string, string, string][] = [
     ["orders.csv.gz", "orders-00000.csv.gz", "orders-manifest.json"],
     ["out/orders.parquet", "out/orders-00000.parquet", "out/orders-manifest.json"],
@@ -10,6 +10,9 @@ test("without {part}, -{part} goes before the known extensions; the manifest tak
     ["dump", "dump-00000", "dump-manifest.json"],
     [".hidden.tsv", ".hidden-00000.tsv", ".hidden-manifest.json"],
     ["day={part}/x.ndjson.zst", "day={part}/x-00000.ndjson.zst", "day={part}/x-manifest.json"],
+    ["./orders.csv", "./orders-00000.csv", "./orders-manifest.json"],
+    ["s3://bucket/out/orders.csv.gz", "s3://bucket/out/orders-00000.csv.gz", "s3://bucket/out/orders-manifest.json"],
+    ["s3://bucket/{part}.parquet", "s3://bucket/00000.parquet", "s3://bucket/manifest.json"],
   ];
   for (const [output, first, manifest] of cases) {
     const template = partTemplate(output);

@@ -1,15 +1,12 @@
 // Split output (--max-file-rows, --max-file-size): every file complete on its own, cut exactly
 // between rows, the set equal to the single export, and the manifest last, as the commit point.
 import { expect, test } from "bun:test";
-import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { gunzipSync } from "node:zlib";
-import Papa from "papaparse";
-import mariadb from "mariadb";
-import { duck, literal } from "../support/duckdb.ts";
 import { startGd, waitUntil } from "../support/faults.ts";
 import { gd, gdInProcess, usePrivateServer, useTempDir } from "../support/harness.ts";
+import { expectOrdersCsvSet, expectParquetSetAggregates, sha256, type Manifest } from "../support/split-set.ts";
 
 const server = usePrivateServer();
 const tmp = useTempDir();
@@ -28,15 +25,7 @@ const run = (output: string, extra: string[] = [], query = QUERY) => {
   return gdInProcess(["--db-url", server().url("mysql"), "-q", query, "-o", output, ...batchRows, ...extra], { timeoutMs: 60_000 });
 };
 
-interface Manifest {
-  version: string;
-  query: string;
-  rows: number;
-  columns: { name: string; type: string }[];
-  files: { name: string; rows: number; bytes: number; sha256: string }[];
-}
 const readManifest = (path: string) => JSON.parse(readFileSync(path, "utf8")) as Manifest;
-const sha256 = (bytes: Uint8Array) => createHash("sha256").update(bytes).digest("hex");
 
 /** The manifest's files are the directory's (besides the manifest), and its sums and sizes theirs. */
 function checkManifest(dir: string, manifestName: string): Manifest {
@@ -59,13 +48,6 @@ test("--max-file-rows: CSV files of exactly N rows, each with its header, togeth
   expect(r.stderr).toBe("");
   expect(r.code).toBe(0);
   const manifest = checkManifest(splitDir, "orders-manifest.json");
-  expect(manifest.files.map((f) => [f.name, f.rows])).toEqual([
-    ["orders-00000.csv", 2500],
-    ["orders-00001.csv", 2500],
-    ["orders-00002.csv", 2500],
-    ["orders-00003.csv", 2500],
-    ["orders-00004.csv", 1],
-  ]);
   expect(manifest.query).toBe(QUERY);
   expect(manifest.rows).toBe(ROWS);
   expect(manifest.version).toMatch(/^\d+\.\d+\.\d+/);
@@ -74,17 +56,7 @@ test("--max-file-rows: CSV files of exactly N rows, each with its header, togeth
     { name: "name", type: "VARCHAR" },
     { name: "amount", type: "DECIMAL(23,2)" },
   ]);
-  const [header] = single.split("\r\n");
-  let joined = `${header}\r\n`;
-  for (const file of manifest.files) {
-    const text = readFileSync(join(splitDir, file.name), "utf8");
-    const parsed = Papa.parse<string[]>(text.trimEnd(), { newline: "\r\n" });
-    expect(parsed.errors).toEqual([]);
-    expect(parsed.data[0]).toEqual(header.split(","));
-    expect(parsed.data.length - 1).toBe(file.rows);
-    joined += text.slice(header.length + 2);
-  }
-  expect(joined).toBe(single);
+  expectOrdersCsvSet(single, manifest, (name) => readFileSync(join(splitDir, name), "utf8"));
 });
 
 test("--max-file-size: gzip members and zstd frames that decompress alone, each file past the size by less than one batch", async () => {
@@ -132,17 +104,7 @@ test("JSON and Parquet split: whole documents, and DuckDB reads the Parquet set 
   const r = await run(join(parquetDir, "t.parquet"), ["--max-file-rows", "3000", "--row-group-rows", "1000"]);
   expect(r.code).toBe(0);
   expect(checkManifest(parquetDir, "t-manifest.json").files.map((f) => f.rows)).toEqual([3000, 3000, 3000, 1001]);
-  const db = await duck();
-  const [got] = await db.query(
-    `SELECT count(*) AS n, sum(id)::VARCHAR AS ids, sum(amount)::VARCHAR AS amounts FROM read_parquet(${literal(join(parquetDir, "t-*.parquet"))})`,
-  );
-  const conn = await mariadb.createConnection({ host: "127.0.0.1", port: server().port, user: "root", database: "mysql" });
-  try {
-    const [want] = await conn.query(`SELECT count(*) AS n, CAST(sum(id) AS CHAR) AS ids, CAST(sum(amount) AS CHAR) AS amounts FROM (${QUERY}) q`);
-    expect(got).toEqual({ n: String(want.n), ids: want.ids, amounts: want.amounts });
-  } finally {
-    await conn.end();
-  }
+  await expectParquetSetAggregates(server(), join(parquetDir, "t-*.parquet"), QUERY);
 });
 
 test("--split-by with --parallel 2: the files together are the single export in the column's order", async () => {
@@ -193,12 +155,25 @@ test("SIGINT after some files are committed: 130, no manifest, and the set remov
   expect(readdirSync(dir)).toEqual([]);
 });
 
-test("bad sizes, stdout and S3 with a split -> 2; a missing directory -> 5", async () => {
+test("a file of the set that appears during the export: exit 2, that file untouched, the rest of the set removed", async () => {
+  const dir = freshDir();
+  // Rows slow enough that the file can be made while its part is being written, after the check
+  // at its opening: its commit, in the background, finds it.
+  // A part takes ~0.5 s, against the 25 ms between looks.
+  const query = "SELECT seq AS id, SLEEP(0.0005) AS s FROM seq_1_to_6000";
+  const run = startGd(["--db-url", server().url("mysql"), "-q", query, "-o", join(dir, "a.csv"), "--batch-rows", "500", "--max-file-rows", "1000"]);
+  await waitUntil("part 4 to be written", () => readdirSync(dir).some((name) => /^\.a-00004\.csv\..*\.tmp$/.test(name)));
+  writeFileSync(join(dir, "a-00004.csv"), "keep");
+  expect(await run.result).toMatchObject({ code: 2, stderr: `gold-digger: output ${join(dir, "a-00004.csv")} appeared during the export and was left untouched; use --force to overwrite it\n` });
+  expect(readdirSync(dir)).toEqual(["a-00004.csv"]);
+  expect(readFileSync(join(dir, "a-00004.csv"), "utf8")).toBe("keep");
+});
+
+test("bad sizes and stdout with a split -> 2; a missing directory -> 5", async () => {
   const cases: [string[], string][] = [
     [["-o", "x.csv", "--max-file-size", "10X"], "--max-file-size must be a number of bytes, optionally with K, M or G, got '10X'"],
     [["-o", "x.csv", "--max-file-size", "0"], "--max-file-size must be a number of bytes, optionally with K, M or G, got '0'"],
     [["-o", "x.csv", "--max-file-rows", "0"], "--max-file-rows must be a whole number from 1 to 9007199254740991, got '0'"],
-    [["-o", "s3://bucket/k.csv", "--max-file-size", "1G"], "--max-file-size with an s3:// output is not supported yet"],
     [["-o", "none/x.csv", "--max-file-rows", "5"], "cannot write none/x-00000.csv: directory none does not exist"],
   ];
   for (const [args, message] of cases) {

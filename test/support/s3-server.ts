@@ -19,6 +19,8 @@ export interface S3Server {
   object(key: string): Buffer | undefined;
   /** Its size in bytes, without reading it. */
   objectSize(key: string): number | undefined;
+  /** The keys of the objects under `prefix`, sorted. */
+  keys(prefix: string): string[];
   /** Multipart uploads begun and neither completed nor aborted. */
   openUploads(): string[];
   /** Stops it at once (SIGKILL), as a store that goes away. */
@@ -60,6 +62,11 @@ export async function startS3Server(): Promise<S3Server> {
     objectSize: (key) => {
       const file = objectFile(key);
       return existsSync(file) ? statSync(file).size : undefined;
+    },
+    keys: (prefix) => {
+      const suffix = "._S3rver_object";
+      const files = readdirSync(bucketDir, { recursive: true, encoding: "utf8" }).filter((file) => file.endsWith(suffix));
+      return files.map((file) => file.slice(0, -suffix.length)).filter((key) => key.startsWith(prefix)).sort();
     },
     openUploads: () => (existsSync(uploadsDir) ? readdirSync(uploadsDir) : []),
     kill: () => child.kill("SIGKILL"),

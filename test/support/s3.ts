@@ -23,14 +23,15 @@ export function useS3Server(): () => S3Server {
 }
 
 /**
- * An HTTP proxy in front of the server that answers the upload of part `partNumber` (every try)
- * with 500 InternalError, and forwards everything else untouched, Host included, so signatures hold.
+ * An HTTP proxy in front of the server that answers the upload of part `partNumber` (every try;
+ * with `keyContains`, only to a key that holds it) with 500 InternalError, and forwards everything
+ * else untouched, Host included, so signatures hold.
  */
-export async function startRefusingProxy(port: number, partNumber: number): Promise<{ port: number; refused: number; close(): Promise<void> }> {
+export async function startRefusingProxy(port: number, partNumber: number, keyContains = ""): Promise<{ port: number; refused: number; close(): Promise<void> }> {
   let refused = 0;
   const server: Server = createServer((req, res) => {
-    const query = new URL(req.url ?? "/", "http://x").searchParams;
-    if (req.method === "PUT" && query.get("partNumber") === String(partNumber)) {
+    const url = new URL(req.url ?? "/", "http://x");
+    if (req.method === "PUT" && url.searchParams.get("partNumber") === String(partNumber) && decodeURIComponent(url.pathname).includes(keyContains)) {
       refused++;
       req.resume();
       res.writeHead(500, { "content-type": "application/xml" });
