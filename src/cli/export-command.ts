@@ -21,9 +21,20 @@ export interface Redaction {
   secrets: string[];
 }
 
+/**
+ * S3 fields that hold a secret whatever its value: masked by name, since a short one (a one-letter
+ * key) cannot be hunted in free text without masking every such letter. (The password is shown
+ * with where it came from: describeConnection.)
+ */
+const SECRET_FIELDS = new Set(["secretAccessKey", "sessionToken"]);
+
 /** Each string through the last net before it is escaped as JSON, where a secret would no longer read as written. */
 function redactedJson(value: unknown, secrets: string[]): string {
-  return JSON.stringify(value, (_key, v: unknown) => (typeof v === "string" ? redactMessage(v, "", secrets) : v), 2) + "\n";
+  const redact = (key: string, v: unknown) => {
+    if (typeof v !== "string") return v;
+    return SECRET_FIELDS.has(key) && v !== "" ? "***" : redactMessage(v, "", secrets);
+  };
+  return JSON.stringify(value, redact, 2) + "\n";
 }
 
 const dumpConfig = (cfg: ExportConfig, secrets: string[]) =>

@@ -232,6 +232,19 @@ test("--dump-config and --dry-run print no secret", async () => {
   expect(s3().object("x.csv")).toBeUndefined();
 }, TEST_MS);
 
+test("--dump-config and --dry-run mask the secret key and token however short", async () => {
+  // Too short to be hunted in free text without masking every such letter: masked by what they are.
+  const env = s3().env({ AWS_SECRET_ACCESS_KEY: "b", AWS_SESSION_TOKEN: "tk" });
+  for (const [flag, credentialsOf] of [
+    ["--dump-config", (printed: any) => printed.s3.credentials],
+    ["--dry-run", (printed: any) => printed.output.s3.credentials],
+  ] as const) {
+    const result = await gdInProcess(["--db-url", db().url("mysql"), "-q", "SELECT 1", "-o", `s3://${BUCKET}/x.csv`, flag], { env });
+    expect({ flag, code: result.code, stderr: result.stderr }).toEqual({ flag, code: 0, stderr: "" });
+    expect(credentialsOf(JSON.parse(result.stdout.toString()))).toEqual({ accessKeyId: ACCESS_KEY_ID, secretAccessKey: "***", sessionToken: "***" });
+  }
+}, TEST_MS);
+
 test("malformed s3:// outputs and credentials: exit 2, one line each", async () => {
   const cases: [string[], Record<string, string>, RegExp][] = [
     [["-o", "s3://Bad_Bucket/x.csv"], {}, /'Bad_Bucket' is not a bucket name/],
