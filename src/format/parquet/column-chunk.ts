@@ -148,7 +148,7 @@ function compareBytes(a: Uint8Array, aStart: number, aEnd: number, b: Uint8Array
   return aEnd - aStart - (bEnd - bStart);
 }
 
-/** Byte-array bounds, held as ranges of the group's batches and copied (cut short) at the end. */
+/** Byte-array bounds, held as ranges of the group's rows and copied (cut short) at the end. */
 class BytesStatistics {
   private minSrc: Uint8Array | undefined;
   private minStart = 0;
