@@ -19,7 +19,7 @@ export interface ShapePlan {
 export async function runVariant(target: Target, server: PrivateServer, v: Variant, expectedRows: number): Promise<Measurement> {
   const m = await measure(v.command, server.pid, target.scratch);
   // The probes count what they received: a short count would make their speed meaningless.
-  if (m.reported && m.reported.rows !== expectedRows) {
+  if (!v.readsNoRows && m.reported && m.reported.rows !== expectedRows) {
     throw new Error(`${v.id} saw ${m.reported.rows} rows, expected ${expectedRows}`);
   }
   return m;

@@ -10,6 +10,7 @@ import { join } from "node:path";
 import { startPrivateServer, type PrivateServer } from "../src/devdb/private-server.ts";
 import { startS3Server, type S3Server } from "../test/support/s3-server.ts";
 import { buildGoldDigger, type GoldDiggerProgram } from "./binary.ts";
+import { startByteServer, type ByteServer } from "./byte-server.ts";
 import { compareShapes, type ShapePlan } from "./compare.ts";
 import { checkCompression, type CompressionCheck } from "./compression-check.ts";
 import { BENCH_DATABASE } from "./dataset.ts";
@@ -21,7 +22,7 @@ import { parseOptions, USAGE, type BenchOptions } from "./options.ts";
 import { markdown, type BenchResult } from "./report.ts";
 import { loadShape, scaledRows, SHAPES, wide } from "./shapes/index.ts";
 import { small } from "./shapes/small.ts";
-import { comparisonVariants, mydumperMissing, shapeVariants, type Target } from "./variants.ts";
+import { comparisonVariants, mydumperMissing, shapeVariants, socketFloor, SOCKET_FLOOR_BYTES_PER_ROW, type Target } from "./variants.ts";
 
 const SERVER_ARGS = [
   // Keeps every table in memory (1M wide rows are ~170 MB of pages, 5M narrow ~200 MB, 400 fat
@@ -34,7 +35,7 @@ const SERVER_ARGS = [
 const COMPRESSION_SAMPLE_ROWS = 20_000;
 
 /** Loads each selected shape and decides what runs against it. */
-async function planShapes(opts: BenchOptions, server: PrivateServer, store: S3Server, scratch: string, program: GoldDiggerProgram) {
+async function planShapes(opts: BenchOptions, server: PrivateServer, store: S3Server, scratch: string, program: GoldDiggerProgram, byteServer: ByteServer) {
   const plans: ShapePlan[] = [];
   let compressionCheck: CompressionCheck[] = [];
   for (const shape of SHAPES.filter((s) => opts.shapes.includes(s.name))) {
@@ -48,15 +49,15 @@ async function planShapes(opts: BenchOptions, server: PrivateServer, store: S3Se
       for (const c of compressionCheck) log(`compression ${c.ext}: ${c.ok ? "ok" : "BROKEN, not timed"}: ${c.detail}`);
     }
     const compressed = compressionCheck.filter((c) => c.ok).map((c) => c.ext);
-    const variants = shape === wide ? comparisonVariants(target, compressed) : shapeVariants(target, shape === small);
+    const variants = shape === wide ? [...comparisonVariants(target, compressed), ...socketFloor(byteServer.port, rows * SOCKET_FLOOR_BYTES_PER_ROW)] : shapeVariants(target, shape === small);
     plans.push({ shape, rows, loadS, target, variants });
   }
   return { plans, compressionCheck };
 }
 
-async function bench(opts: BenchOptions, scratch: string, server: PrivateServer, store: S3Server, program: GoldDiggerProgram): Promise<BenchResult> {
+async function bench(opts: BenchOptions, scratch: string, server: PrivateServer, store: S3Server, program: GoldDiggerProgram, byteServer: ByteServer): Promise<BenchResult> {
   const started = performance.now();
-  const { plans, compressionCheck } = await planShapes(opts, server, store, scratch, program);
+  const { plans, compressionCheck } = await planShapes(opts, server, store, scratch, program, byteServer);
   const machine = await machineInfo(server.port, scratch);
   const shapes = await compareShapes(plans, server, opts.repeat);
   const widePlan = plans.find((p) => p.shape === wide);
@@ -101,6 +102,7 @@ if (!opts) {
 const scratch = mkdtempSync(join(tmpdir(), "gd-bench-"));
 let server: PrivateServer | undefined;
 let store: S3Server | undefined;
+let byteServer: ByteServer | undefined;
 let interrupted = false;
 let cleaning: Promise<void> | undefined;
 // Once, whether the run ends, fails or is interrupted (the two may race).
@@ -109,6 +111,7 @@ const cleanUp = () =>
     killActiveChild();
     await server?.stop();
     await store?.stop();
+    await byteServer?.close();
     rmSync(scratch, { recursive: true, force: true });
   })());
 for (const [signal, code] of [["SIGINT", 130], ["SIGTERM", 143]] as const) {
@@ -125,7 +128,8 @@ try {
   server = await startPrivateServer({ extraArgs: SERVER_ARGS });
   log("starting the S3-API server of the tests (s3rver)...");
   store = await startS3Server();
-  const result = await bench(opts, scratch, server, store, program);
+  byteServer = await startByteServer();
+  const result = await bench(opts, scratch, server, store, program, byteServer);
   const file = writeResults(result, opts.quick);
   console.log(markdown(result));
   log(`wrote ${file}${result.rssPlot ? ` and ${result.rssPlot}` : ""} (${result.durationS.toFixed(0)} s)`);

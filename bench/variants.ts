@@ -15,7 +15,7 @@ export const MEMORY_FORMATS = [...FORMATS, "parquet"] as const;
 export const MEMORY_PARALLEL = 2;
 const WORKERS = [0, 1, 2];
 
-export type Group = "reference" | "ceiling" | "gold-digger" | "s3" | "split" | "compression" | "parquet" | "parallel" | "load-all";
+export type Group = "reference" | "ceiling" | "floor" | "gold-digger" | "s3" | "split" | "compression" | "parquet" | "parallel" | "load-all";
 
 export interface Variant {
   id: string;
@@ -114,6 +114,29 @@ export function parallelRead(t: Target, parallel: number, workers: number): Vari
   const output = join(t.scratch, `${slug(id)}.csv`);
   const argv = [...t.goldDigger, "--db-url", t.url, "-q", t.query, "--split-by", "id", "--parallel", String(parallel)];
   return { id, group: "parallel", command: { argv: [...argv, "--workers", String(workers), "-o", output, "--force"], output } };
+}
+
+/** The socket floor reads about as many bytes as the wide shape's rows take on the wire. */
+export const SOCKET_FLOOR_BYTES_PER_ROW = 200;
+
+const SOCKET_FLOOR_MODES = {
+  data: "node:net 'data' events",
+  connect: "Bun.connect",
+  pause: "node:net, paused every MiB",
+  recv: "recv(2) into one buffer (bun:ffi)",
+} as const;
+
+/**
+ * The runtime alone: a bare reader of `bytes` bytes from the byte server at `port`
+ * (bench/byte-server.ts), each way of reading a socket that Bun offers in process.
+ */
+export function socketFloor(port: number, bytes: number): Variant[] {
+  return Object.entries(SOCKET_FLOOR_MODES).map(([mode, how]) => ({
+    id: `socket floor: ${Math.round(bytes / 2 ** 20)} MiB, ${how}`,
+    group: "floor",
+    command: { argv: [process.execPath, join(PROBES, "socket-floor.ts"), String(port), String(bytes), mode], reportsJson: true },
+    readsNoRows: true,
+  }));
 }
 
 export const MYDUMPER_ID = "mydumper -t 2 -r 100000 (SQL chunk files)";

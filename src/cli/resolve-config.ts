@@ -7,6 +7,7 @@ import { configError, errnoWords } from "../errors.ts";
 import { COMPRESSED_INSIDE, COMPRESSION_BY_EXTENSION, COMPRESSIONS, DEFAULT_ROW_GROUP_ROWS, FORMAT_BY_EXTENSION, FORMATS, INSIDE_DEFAULT, KNOWN_EXTENSIONS } from "../formats.ts";
 import type { FileLimits } from "../pipeline/file-split.ts";
 import { isS3, resolveS3Target } from "../output/s3-target.ts";
+import { ringSize } from "../pipeline/ring.ts";
 import { refuseClosedStdin } from "../std-fds.ts";
 import { resolveConnection, URL_SOURCES, type ResolvedConnection } from "./connection-target.ts";
 import { readOptionFiles, type OptionFileChoice } from "./option-files.ts";
@@ -281,7 +282,7 @@ export function resolveConfig(
     split: resolveSplit(flags, output),
     workers,
     batchRows: integer("batch-rows", str(flags["batch-rows"]), 4096, 1, 1_000_000),
-    ringSize: 2 * Math.max(1, workers) + 2,
+    ringSize: ringSize(workers),
     csvNewline: flags["csv-lf"] ? "\n" : "\r\n",
     nullValue,
     rowGroupRows: integer("row-group-rows", rowGroupFlag, DEFAULT_ROW_GROUP_ROWS, 1, 1_000_000),

@@ -25,11 +25,19 @@ function sizeClass(size: number): number {
 
 export class BufferPool {
   private readonly free: ArrayBuffer[] = [];
+  /** Bytes of the buffers kept. */
+  private bytes = 0;
   /** Buffers allocated rather than reused: what the tests of steady state watch. */
   allocations = 0;
 
-  /** `limit` bounds the buffers kept: more than are ever in flight at once only holds memory. */
-  constructor(private readonly limit: number) {}
+  /**
+   * `limit` bounds the buffers kept: more than are ever in flight at once only holds memory.
+   * `maxBytes` bounds their bytes, for rows of megabytes, whose buffers are that large.
+   */
+  constructor(
+    private readonly limit: number,
+    private readonly maxBytes = Infinity,
+  ) {}
 
   /** `size` bytes of the smallest kept buffer that is big enough, else of a new one. */
   take(size: number): Uint8Array<ArrayBuffer> {
@@ -43,26 +51,36 @@ export class BufferPool {
       return new Uint8Array(uninitialized(sizeClass(size)).buffer, 0, size);
     }
     const [buffer] = this.free.splice(best, 1);
+    this.bytes -= buffer.byteLength;
     return new Uint8Array(buffer, 0, size);
   }
 
   /**
    * `buffer` will not be read or written any more by whoever took it: it may be handed out again.
    * One transferred away meanwhile (detached) is ignored; past the limit the smallest kept one is
-   * dropped.
+   * dropped, past the bytes the largest.
    */
   give(buffer: ArrayBufferLike): void {
     if (!(buffer instanceof ArrayBuffer) || buffer.detached || buffer.byteLength < MIN_SIZE || this.free.includes(buffer)) return;
     this.free.push(buffer);
-    if (this.free.length <= this.limit) return;
-    let smallest = 0;
-    for (let i = 1; i < this.free.length; i++) if (this.free[i].byteLength < this.free[smallest].byteLength) smallest = i;
-    this.free.splice(smallest, 1);
+    this.bytes += buffer.byteLength;
+    if (this.free.length > this.limit) this.drop((a, b) => a < b);
+    while (this.bytes > this.maxBytes) this.drop((a, b) => a > b);
+  }
+
+  /** Drops the kept buffer whose size comes first by `before`. */
+  private drop(before: (a: number, b: number) => boolean): void {
+    let pick = 0;
+    for (let i = 1; i < this.free.length; i++) if (before(this.free[i].byteLength, this.free[pick].byteLength)) pick = i;
+    this.bytes -= this.free[pick].byteLength;
+    this.free.splice(pick, 1);
   }
 }
 
 /**
  * This thread's pool (each worker has its own). Batches in flight are bounded by the ring and the
- * pipeline's waiting budget; this many kept covers them with room for several sizes.
+ * pipeline's waiting budget (16 MiB); this many buffers and bytes kept cover them, with room for
+ * several sizes. Without a bound on bytes, 400 rows of 1.3 MB as CSV with 2 workers peaked at
+ * 280-334 MB RSS; with 32 MiB kept per thread at 168-180 MB, in the same time.
  */
-export const spareBuffers = new BufferPool(64);
+export const spareBuffers = new BufferPool(64, 32 << 20);

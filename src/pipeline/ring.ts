@@ -4,6 +4,16 @@
 // whatever the row count. Once a chunk is written its memory is free again, and whoever made it
 // is told so: that is how the hot path's buffers are reused rather than allocated per batch.
 
+/**
+ * Chunks in flight or waiting, for `workers` encoder threads: two per worker keeps each busy while
+ * the other's result is written. Encoding on this thread needs only one being written and one
+ * ready: with four, 10M wide rows as CSV peaked at 95-103 MB RSS with 121-147k page faults, with
+ * two at 81 MB and 50-59k, in the same CPU time.
+ */
+export function ringSize(workers: number): number {
+  return workers === 0 ? 2 : 2 * workers + 2;
+}
+
 /** Told that a chunk is written: nothing will read it any more. */
 export type Written = (chunk: Uint8Array) => void;
 

@@ -41,3 +41,16 @@ test("past its limit the pool drops the smallest buffer it keeps", () => {
   expect(pool.take(1).buffer).toBe(buffers[2].buffer);
   expect(pool.allocations).toBe(3);
 });
+
+test("past its bytes the pool drops the largest buffers it keeps", () => {
+  const pool = new BufferPool(8, 1_500_000);
+  const sizes = [100_000, 2_000_000, 300_000, 1_000_000];
+  const buffers = sizes.map((size) => pool.take(size));
+  for (const b of buffers) pool.give(b.buffer);
+  // Size classes 128 KiB, 2 MiB, 512 KiB, 1 MiB: the 2 MiB and then the 1 MiB one took it past 1.5 MB.
+  expect(pool.take(200_000).buffer).toBe(buffers[2].buffer);
+  expect(pool.take(1).buffer).toBe(buffers[0].buffer);
+  expect(pool.allocations).toBe(4);
+  pool.take(900_000);
+  expect(pool.allocations).toBe(5);
+});

@@ -12,7 +12,7 @@ import { ByteWriter as LevelWriter } from "hyparquet-writer/src/bytewriter.js";
 import { copyBytes } from "../bytes.ts";
 import { isValidJson } from "../json-check.ts";
 import { jsonStringBytes } from "../json.ts";
-import type { Slice } from "./row-group.ts";
+import type { GroupRows } from "./row-group.ts";
 import { Values, type ParquetColumn } from "./schema.ts";
 import * as parse from "./values.ts";
 
@@ -148,7 +148,7 @@ function compareBytes(a: Uint8Array, aStart: number, aEnd: number, b: Uint8Array
   return aEnd - aStart - (bEnd - bStart);
 }
 
-/** Byte-array bounds, held as ranges of the group's batches and copied (cut short) at the end. */
+/** Byte-array bounds, held as ranges of the group's rows and copied (cut short) at the end. */
 class BytesStatistics {
   private minSrc: Uint8Array | undefined;
   private minStart = 0;
@@ -193,14 +193,14 @@ export interface WrittenChunk {
 }
 
 /**
- * Writes column `j` of the rows in `slices` to `out` and describes it for the footer. `replaced`
+ * Writes column `j` of `group` to `out` and describes it for the footer. `replaced`
  * is called for each value that cannot be written as it is: a date that names no calendar day,
  * written as NULL; JSON text that is not JSON, written as a JSON string.
  */
 export function writeColumnChunk(
   out: ByteWriter,
   page: PageBuffer,
-  slices: Slice[],
+  group: GroupRows,
   j: number,
   column: ParquetColumn,
   codec: ChunkCodec,
@@ -212,7 +212,7 @@ export function writeColumnChunk(
   let uncompressed = 0;
   let rowsBefore = 0;
   let nulls = 0;
-  const rows = slices.reduce((n, s) => n + s.to - s.from, 0);
+  const { payloads, starts, lengths, width, rowCount: rows } = group;
   page.reset(rows);
 
   const flush = () => {
@@ -233,54 +233,48 @@ export function writeColumnChunk(
   if (column.values === Values.Bytes || column.values === Values.Json) {
     const json = column.values === Values.Json;
     const bounds = new BytesStatistics();
-    for (const { fields, from, to } of slices) {
-      const { payloads, starts, lengths, width } = fields;
-      for (let r = from; r < to; r++) {
-        let length = lengths[r * width + j];
-        if (length < 0) {
-          addNull();
-          continue;
-        }
-        let src = payloads;
-        let start = starts[r * width + j];
-        // Readers check a JSON column's every value: one that is not JSON fails the whole file.
-        if (json && !isValidJson(src, start, start + length)) {
-          src = jsonStringBytes(src, start, start + length);
-          start = 0;
-          length = src.length;
-          replaced();
-        }
-        if (page.full(4 + length)) flush();
-        page.reserve(4 + length);
-        page.view.setUint32(page.length, length, true);
-        copyBytes(src, start, start + length, page.bytes, page.length + 4);
-        page.length += 4 + length;
-        page.levels[page.count++] = 1;
-        bounds.add(src, start, start + length);
+    for (let k = j; k < rows * width; k += width) {
+      let length = lengths[k];
+      if (length < 0) {
+        addNull();
+        continue;
       }
+      let src = payloads;
+      let start = starts[k];
+      // Readers check a JSON column's every value: one that is not JSON fails the whole file.
+      if (json && !isValidJson(src, start, start + length)) {
+        src = jsonStringBytes(src, start, start + length);
+        start = 0;
+        length = src.length;
+        replaced();
+      }
+      if (page.full(4 + length)) flush();
+      page.reserve(4 + length);
+      page.view.setUint32(page.length, length, true);
+      copyBytes(src, start, start + length, page.bytes, page.length + 4);
+      page.length += 4 + length;
+      page.levels[page.count++] = 1;
+      bounds.add(src, start, start + length);
     }
     statistics = () => bounds.result(nulls);
   } else {
     const parser = PARSERS[column.values];
     const { width: size, put } = fixedWidth(column);
     const bounds = new NumericStatistics();
-    for (const { fields, from, to } of slices) {
-      const { payloads: src, starts, lengths, width } = fields;
-      for (let r = from; r < to; r++) {
-        const length = lengths[r * width + j];
-        const start = starts[r * width + j];
-        const value = length < 0 ? null : parser(src, start, start + length);
-        if (value === null) {
-          if (length >= 0) replaced();
-          addNull();
-          continue;
-        }
-        if (page.full(size)) flush();
-        put(page.view, page.length, value);
-        page.length += size;
-        page.levels[page.count++] = 1;
-        bounds.add(value);
+    for (let k = j; k < rows * width; k += width) {
+      const length = lengths[k];
+      const start = starts[k];
+      const value = length < 0 ? null : parser(payloads, start, start + length);
+      if (value === null) {
+        if (length >= 0) replaced();
+        addNull();
+        continue;
       }
+      if (page.full(size)) flush();
+      put(page.view, page.length, value);
+      page.length += size;
+      page.levels[page.count++] = 1;
+      bounds.add(value);
     }
     statistics = () => bounds.result(column, nulls);
   }

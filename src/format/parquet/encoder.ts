@@ -1,22 +1,21 @@
 // Parquet as an Encoder: batches gather into row groups of a bounded size; each group is
 // written column by column (column-chunk.ts) as soon as it is full, and the footer (offset
-// indexes, metadata) comes last. hyparquet-writer does the Thrift: page headers, indexes and
-// metadata. Its ByteWriter is emptied after each call, so nothing but the pending rows and the
-// footer's metadata stays in memory.
-import type { CompressionCodec, RowGroup } from "hyparquet";
+// indexes, metadata) comes last. hyparquet-writer does the Thrift: page headers and each struct
+// of the metadata. Its ByteWriter is emptied after each call, so nothing but the pending rows and
+// the footer's metadata, as bytes (footer.ts), stays in memory.
+import type { CompressionCodec } from "hyparquet";
 import { ByteWriter } from "hyparquet-writer";
-import { writeIndexes } from "hyparquet-writer/src/indexes.js";
-import { writeMetadata } from "hyparquet-writer/src/metadata.js";
 import { snappyCompress } from "hyparquet-writer/src/snappy.js";
 import pkg from "../../../package.json" with { type: "json" };
 import { ExitCode, GdError } from "../../errors.ts";
 import type { Compression } from "../../formats.ts";
 import { spareBuffers } from "../buffer-pool.ts";
-import { copyBytes } from "../bytes.ts";
+import { copyBytes, FieldCursor } from "../bytes.ts";
 import { gzip, zstd } from "../compress.ts";
 import type { ColumnSpec } from "../columns.ts";
 import type { Encoder } from "../encoder.ts";
-import { PageBuffer, STATISTICS_BYTES, writeColumnChunk, type ChunkCodec, type WrittenChunk } from "./column-chunk.ts";
+import { PageBuffer, STATISTICS_BYTES, writeColumnChunk, type ChunkCodec } from "./column-chunk.ts";
+import { Footer } from "./footer.ts";
 import { PendingRows } from "./row-group.ts";
 import { parquetColumns, parquetSchema, Values } from "./schema.ts";
 
@@ -57,9 +56,7 @@ export function parquetEncoder(specs: ColumnSpec[], options: ParquetOptions): En
   const out = new ByteWriter(1 << 20);
   const page = new PageBuffer();
   const pending = new PendingRows(columns.length);
-  const rowGroups: RowGroup[] = [];
-  const chunks: WrittenChunk[] = [];
-  let rowCount = 0n;
+  const metadata = new Footer(parquetSchema(columns), STATISTICS_BYTES);
   const warned = new Set<number>();
   const replaced = (j: number) => () => {
     if (warned.has(j)) return;
@@ -75,39 +72,31 @@ export function parquetEncoder(specs: ColumnSpec[], options: ParquetOptions): En
     out.index = 0;
     return bytes;
   };
-  const writeGroup = (rows: number) => {
-    const slices = pending.take(rows);
+  const writeGroup = () => {
     const groupStart = out.offset;
-    const written = columns.map((column, j) => writeColumnChunk(out, page, slices, j, column, codec, replaced(j)));
-    chunks.push(...written);
-    // Batches whose every row is written are done with: their memory can carry rows again.
-    for (const { fields, to } of slices) if (to === fields.rowCount) spareBuffers.give(fields.payloads.buffer);
-    rowGroups.push({
-      columns: written.map((w) => w.chunk),
-      total_byte_size: BigInt(written.reduce((n, w) => n + w.uncompressed, 0)),
-      num_rows: BigInt(rows),
-      total_compressed_size: BigInt(out.offset - groupStart),
-    });
-    rowCount += BigInt(rows);
+    const written = columns.map((column, j) => writeColumnChunk(out, page, pending, j, column, codec, replaced(j)));
+    metadata.addRowGroup(written, pending.rowCount, written.reduce((n, w) => n + w.uncompressed, 0), out.offset - groupStart);
+    pending.clear();
   };
 
   out.appendUint32(MAGIC);
   return {
     header: take,
     batch(payloads, count) {
-      pending.add(payloads, count);
-      while (pending.rows >= options.rowGroupRows || (pending.rows > 0 && pending.bytes >= MAX_GROUP_BYTES)) {
-        writeGroup(Math.min(pending.rows, options.rowGroupRows));
+      const cursor = new FieldCursor(payloads);
+      for (let left = count; left > 0; ) {
+        const rows = Math.min(left, options.rowGroupRows - pending.rowCount);
+        pending.add(cursor, rows);
+        left -= rows;
+        if (pending.rowCount === options.rowGroupRows || pending.bytes >= MAX_GROUP_BYTES) writeGroup();
       }
+      cursor.expectEnd(payloads.length);
       return take();
     },
     recycle: (chunk) => spareBuffers.give(chunk.buffer),
     footer() {
-      if (pending.rows > 0) writeGroup(pending.rows);
-      writeIndexes(out, chunks);
-      const metadata = { version: 2, created_by: `gold-digger ${pkg.version}`, schema: parquetSchema(columns), num_rows: rowCount, row_groups: rowGroups };
-      // metadata_length is not a field of the Thrift struct: writeMetadata appends the length itself.
-      writeMetadata(out, metadata as Parameters<typeof writeMetadata>[1], STATISTICS_BYTES);
+      if (pending.rowCount > 0) writeGroup();
+      metadata.write(out, `gold-digger ${pkg.version}`);
       out.appendUint32(MAGIC);
       return take();
     },
