@@ -54,13 +54,41 @@ export async function openS3Sink(target: S3Target, force: boolean, signal?: Abor
   const store = await openS3Store(target);
   const { sdk, client } = store;
   const { bucket: Bucket, key: Key } = target;
+  const abortUpload = (UploadId: string) =>
+    client.send(new sdk.AbortMultipartUploadCommand({ Bucket, Key, UploadId }), { abortSignal: AbortSignal.timeout(ABORT_TIMEOUT_MS) }).then(
+      () => {},
+      // Nothing more can be done from here: the parts stay invisible until the bucket's lifecycle rule or a later abort removes them.
+      () => {},
+    );
+  /**
+   * The upload's id. The request is not cancelled by the signal: the store may have made the
+   * upload already, and an id never read would leave it open. A signal meanwhile waits for the
+   * answer (as long as an abort may) and aborts the upload it names, then ends the export.
+   */
+  const createUpload = async (): Promise<string | undefined> => {
+    const creating = client.send(new sdk.CreateMultipartUploadCommand({ Bucket, Key }));
+    if (!signal) return (await creating).UploadId;
+    const { promise: aborted, resolve } = Promise.withResolvers<"aborted">();
+    const onAbort = () => resolve("aborted");
+    if (signal.aborted) onAbort();
+    else signal.addEventListener("abort", onAbort, { once: true });
+    try {
+      const first = await Promise.race([creating, aborted]);
+      if (first !== "aborted") return first.UploadId;
+    } finally {
+      signal.removeEventListener("abort", onAbort);
+    }
+    const late = await Promise.race([creating.catch(() => undefined), Bun.sleep(ABORT_TIMEOUT_MS)]);
+    if (late?.UploadId) await abortUpload(late.UploadId);
+    throw signal.reason;
+  };
   let UploadId: string | undefined;
   try {
     if (!force && (await store.exists(Key, signal))) {
       throw configError(`output ${url} exists; use --force to overwrite it`);
     }
     // Made now, before the database is asked anything: a missing bucket or a refusal shows here.
-    ({ UploadId } = await client.send(new sdk.CreateMultipartUploadCommand({ Bucket, Key }), { abortSignal: signal }));
+    UploadId = await createUpload();
   } catch (error) {
     client.destroy();
     if (signal?.aborted) throw signal.reason;
@@ -150,11 +178,7 @@ export async function openS3Sink(target: S3Target, force: boolean, signal?: Abor
       requests.abort();
       await room(0);
       slots.close();
-      try {
-        await client.send(new sdk.AbortMultipartUploadCommand({ Bucket, Key, UploadId }), { abortSignal: AbortSignal.timeout(ABORT_TIMEOUT_MS) });
-      } catch {
-        // Nothing more can be done from here: the parts stay invisible until the bucket's lifecycle rule or a later abort removes them.
-      }
+      if (UploadId) await abortUpload(UploadId);
       client.destroy();
     },
   };

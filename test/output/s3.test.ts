@@ -8,7 +8,7 @@ import { freePort } from "../../src/devdb/private-server.ts";
 import { peakRssOf, startGd, TEST_MS, waitUntil } from "../support/faults.ts";
 import { smallFsDir } from "../support/fs-faults.ts";
 import { gd, gdInProcess, usePrivateServer, useTempDir, type RunResult } from "../support/harness.ts";
-import { ACCESS_KEY_ID, BUCKET, SECRET_ACCESS_KEY, startRefusingProxy, startS3Server, useS3Server, type S3Server } from "../support/s3.ts";
+import { ACCESS_KEY_ID, BUCKET, SECRET_ACCESS_KEY, startRefusingProxy, startS3Server, startSlowCreateProxy, useS3Server, type S3Server } from "../support/s3.ts";
 
 const db = usePrivateServer();
 const s3 = useS3Server();
@@ -203,6 +203,21 @@ test("SIGINT mid-upload: exit 130, no object, the upload aborted", async () => {
   run.child.kill("SIGINT");
   const result = await run.result;
   expectNoObject(result, s3(), key, 130, /interrupted by SIGINT/);
+}, TEST_MS);
+
+test("SIGINT while the store starts the upload: exit 130, and the upload it made is aborted", async () => {
+  const key = freshKey(".csv");
+  const proxy = await startSlowCreateProxy(s3().port, 1_500);
+  try {
+    const env = s3().env({ AWS_ENDPOINT_URL: `http://127.0.0.1:${proxy.port}` });
+    const run = startGd(["--db-url", db().url("mysql"), "-q", QUERY, "-o", `s3://${BUCKET}/${key}`], { env, timeoutMs: 15_000 });
+    await waitUntil("the store to have made the upload", () => s3().openUploads().length > 0, 15_000);
+    run.child.kill("SIGINT");
+    expectNoObject(await run.result, s3(), key, 130, /interrupted by SIGINT/);
+    expect(proxy.held).toBe(1);
+  } finally {
+    await proxy.close();
+  }
 }, TEST_MS);
 
 test("credentials from a profile in the shared credentials file (AWS_PROFILE, AWS_SHARED_CREDENTIALS_FILE)", async () => {
