@@ -74,7 +74,7 @@ function fileSlot({ fd, dir, url }: Spool, offset: number, size: number): PartSl
 /**
  * Where the first slot begins: not at 0. The runtime reads a blob of a small file sliced from 0 at
  * the descriptor's position rather than at 0, so a part sent again (a retried request) went out
- * from where its first send ended: empty, and the export succeeded with an empty object.
+ * from where its first send ended: empty (a store that does not check the CRC32 kept it so).
  */
 const FIRST_SLOT_AT = 1;
 
