@@ -71,6 +71,13 @@ function fileSlot({ fd, dir, url }: Spool, offset: number, size: number): PartSl
   };
 }
 
+/**
+ * Where the first slot begins: not at 0. The runtime reads a blob of a small file sliced from 0 at
+ * the descriptor's position rather than at 0, so a part sent again (a retried request) went out
+ * from where its first send ended: empty (a store that does not check the CRC32 kept it so).
+ */
+const FIRST_SLOT_AT = 1;
+
 /** Linux's O_TMPFILE, which node:fs does not name: a file made in a directory without a name. */
 const O_TMPFILE = process.platform === "linux" ? 0o20000000 | constants.O_DIRECTORY : undefined;
 
@@ -100,7 +107,7 @@ export function partSlots(url: string): PartSlots {
   const spare: PartSlot[] = [];
   // Slots of a new size go after the last: parts only grow, so the file holds at most
   // (parts in flight + 1) slots of each size.
-  let end = 0;
+  let end = FIRST_SLOT_AT;
   let closed = false;
   return {
     spooled: spool !== undefined,

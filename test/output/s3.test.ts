@@ -196,6 +196,23 @@ test("a part refused with 500 (every try): exit 5 with the store's error code, n
   }
 }, TEST_MS);
 
+test("a part refused once is sent again: the object is the local export", async () => {
+  const proxy = await startRefusingProxy(s3().port, 1, "", 1);
+  try {
+    const key = freshKey(".csv");
+    const local = join(dir(), "retried.csv");
+    // A small spool file (~20 kB): the runtime reads such a file's blob otherwise than a large one's.
+    const small = (output: string, env: Record<string, string> = {}) =>
+      gdInProcess(["--db-url", db().url("mysql"), "-q", "SELECT seq, CONCAT('n', seq) AS name FROM seq_1_to_2000", "-o", output], { env: s3().env(env) });
+    expectOk(await small(local));
+    expectOk(await small(`s3://${BUCKET}/${key}`, { AWS_ENDPOINT_URL: `http://127.0.0.1:${proxy.port}` }));
+    expect(proxy.refused).toBe(1);
+    expect(s3().object(key)?.equals(readFileSync(local))).toBe(true);
+  } finally {
+    await proxy.close();
+  }
+}, TEST_MS);
+
 test("SIGINT mid-upload: exit 130, no object, the upload aborted", async () => {
   const key = freshKey(".csv");
   const run = startGd(["--db-url", db().url("mysql"), "-q", "SELECT seq FROM seq_1_to_50000000", "-o", `s3://${BUCKET}/${key}`], { env: s3().env(), timeoutMs: 15_000 });

@@ -3,11 +3,11 @@
 // that each part records its snapshot's position) and a real S3-API server.
 import { beforeAll, describe, expect, test } from "bun:test";
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import mariadb, { type Connection } from "mariadb";
 import { duck, literal } from "../support/duckdb.ts";
 import { expectNoSecrets, startGd, waitUntil } from "../support/faults.ts";
-import { gd, type RunResult, usePrivateServer, useTempDir } from "../support/harness.ts";
+import { gd, gdInProcess, type RunResult, usePrivateServer, useTempDir } from "../support/harness.ts";
 import { BUCKET, useS3Server } from "../support/s3.ts";
 
 // A later --log-bin wins over the harness's --skip-log-bin.
@@ -56,6 +56,32 @@ async function runParts(planPath: string, planArgs: string[], n: number, options
   return { plan: await plan.result, parts };
 }
 
+/** `commit` needs no running part: it runs inside the test process, where coverage sees it. */
+const commit = (planPath: string, env?: Record<string, string>, extra: string[] = []) => gdInProcess(["commit", "--plan", planPath, ...extra], { env });
+
+/** `text` (JSON) parsed and changed by `change`. */
+function changed(text: string, change: (m: Record<string, unknown>) => void): Record<string, unknown> {
+  const manifest = JSON.parse(text);
+  change(manifest);
+  return manifest;
+}
+
+/**
+ * Commit refused with one line starting with `message` (exit 4, or `code`) while each file in
+ * `edits` is rewritten by its function; the files are put back after, and no dataset manifest is left.
+ */
+async function expectCommitRefused(planPath: string, edits: Record<string, (text: string) => string>, message: string, code = 4): Promise<void> {
+  const originals = Object.keys(edits).map((path) => [path, readFileSync(path, "utf8")] as const);
+  for (const [path, original] of originals) writeFileSync(path, edits[path](original));
+  const manifestsBefore = readdirSync(dirname(planPath)).filter((name) => name.endsWith("-manifest.json"));
+  const refused = await commit(planPath);
+  for (const [path, original] of originals) writeFileSync(path, original);
+  expect(refused.code).toBe(code);
+  expect(refused.stderr).toStartWith(`gold-digger: ${message}`);
+  expect(refused.stderr.indexOf("\n")).toBe(refused.stderr.length - 1);
+  expect(readdirSync(dirname(planPath)).filter((name) => name.endsWith("-manifest.json"))).toEqual(manifestsBefore);
+}
+
 const ok = (r: RunResult) => ({ code: r.code, stderr: r.stderr });
 const OK = { code: 0, stderr: "" };
 
@@ -81,7 +107,7 @@ describe("the parts are the single ORDER BY export", () => {
     const whole = concatenated(names.map((name) => readFileSync(join(dir, name), "latin1")));
     expect(whole).toBe(await single("SELECT * FROM t ORDER BY id", join(dir, "single.csv")));
 
-    expect(ok(await gd(["commit", "--plan", planPath]))).toEqual(OK);
+    expect(ok(await commit(planPath))).toEqual(OK);
     const manifest = JSON.parse(readFileSync(join(dir, "t-manifest.json"), "utf8"));
     expect(manifest.rows).toBe(20_000);
     expect(manifest.files.map((f: { name: string }) => f.name)).toEqual(names);
@@ -94,20 +120,12 @@ describe("the parts are the single ORDER BY export", () => {
 
     // A part that read another snapshot, or that another plan wrote, is no part of this dataset.
     const second = join(dir, "t-00002.manifest.json");
-    const tamper = async (change: (m: Record<string, unknown>) => void, message: string) => {
-      const original = readFileSync(second, "utf8");
-      const manifest = JSON.parse(original);
-      change(manifest);
-      writeFileSync(second, JSON.stringify(manifest));
-      const commit = await gd(["commit", "--plan", planPath]);
-      writeFileSync(second, original);
-      expect(commit.code).toBe(4);
-      expect(commit.stderr).toStartWith(`gold-digger: cannot commit the dataset: ${message}`);
-    };
+    const tamper = (change: (m: Record<string, unknown>) => void, message: string) =>
+      expectCommitRefused(planPath, { [second]: (text) => JSON.stringify(changed(text, change)) }, `cannot commit the dataset: ${message}`);
     await tamper((m) => void (m.binlog = { ...perPart[2].binlog, position: perPart[2].binlog.position + 1 }), "part 2 read another snapshot than part 0");
     await tamper((m) => void (m.plan = "0123456789abcdef"), "part 2's manifest");
     await tamper((m) => void (m.columns = [{ name: "id", type: "INT" }]), "part 2 has other columns than part 0");
-    expect(ok(await gd(["commit", "--plan", planPath]))).toEqual(OK);
+    expect(ok(await commit(planPath))).toEqual(OK);
   });
 
   test("S3: the plan, 3 parts and the manifests as objects; the same bytes", async () => {
@@ -120,7 +138,7 @@ describe("the parts are the single ORDER BY export", () => {
     });
     expect(ok(run.plan)).toEqual(OK);
     for (const part of run.parts) expect(ok(part)).toEqual(OK);
-    expect(ok(await gd(["commit", "--plan", planUrl], { env }))).toEqual(OK);
+    expect(ok(await commit(planUrl, env))).toEqual(OK);
     const texts = [0, 1, 2].map((i) => s3().object(`ds1/t-0000${i}.csv`)!.toString("latin1"));
     expect(concatenated(texts)).toBe(await single("SELECT * FROM t ORDER BY id", join(dir, "single.csv"), ["--csv-lf"]));
     const manifest = JSON.parse(s3().object("ds1/t-manifest.json")!.toString());
@@ -141,7 +159,7 @@ describe("the parts are the single ORDER BY export", () => {
     const run = await runParts(planPath, ["-q", "SELECT id, amount FROM t", "--split-by", "id", "-o", join(dir, "t-{part}.parquet")], 3);
     expect(ok(run.plan)).toEqual(OK);
     for (const part of run.parts) expect(ok(part)).toEqual(OK);
-    expect(ok(await gd(["commit", "--plan", planPath]))).toEqual(OK);
+    expect(ok(await commit(planPath))).toEqual(OK);
     const db = await duck();
     const [got] = await db.query(`SELECT count(*) AS n, sum(id)::VARCHAR AS ids, sum(amount)::VARCHAR AS amounts FROM read_parquet(${literal(join(dir, "t-*.parquet"))})`);
     const conn = await mariadb.createConnection({ socketPath: server().socket, user: "root", database: "pp" });
@@ -193,7 +211,7 @@ test("one snapshot across parts: a concurrent writer's total is exact over all p
       );
       expect(amounts).toHaveLength(5000);
       expect(amounts.reduce((a, b) => a + b, 0)).toBe(5000 * 1000);
-      expect(ok(await gd(["commit", "--plan", planPath]))).toEqual(OK);
+      expect(ok(await commit(planPath))).toEqual(OK);
     }
   } finally {
     expect(await stop()).toBeGreaterThan(10);
@@ -210,7 +228,7 @@ describe("the barrier", () => {
     expect(late.code).toBe(4);
     expect(late.stderr).toMatch(/^gold-digger: part 1 is late: .*--consistency none\n$/);
     // The late run left the part's earlier file and manifest as they were.
-    expect(ok(await gd(["commit", "--plan", planPath]))).toEqual(OK);
+    expect(ok(await commit(planPath))).toEqual(OK);
   });
 
   test("a barrier that times out fails the plan, and every part that comes after it", async () => {
@@ -271,32 +289,48 @@ describe("--consistency none", () => {
     killed.child.kill("SIGKILL");
     await killed.result;
     expect(existsSync(join(dir, "t-00001.csv")) || existsSync(join(dir, "t-00001.manifest.json"))).toBe(false);
-    const commitEarly = await gd(["commit", "--plan", planPath]);
+    const commitEarly = await commit(planPath);
     expect(commitEarly.code).toBe(4);
     const parts = await Promise.all([0, 1, 2].map((i) => gd(["part", "--db-url", url(), "--plan", planPath], { env: { JOB_COMPLETION_INDEX: String(i) }, timeoutMs: 40_000 })));
     for (const part of parts) expect(ok(part)).toEqual(OK);
-    expect(ok(await gd(["commit", "--plan", planPath]))).toEqual(OK);
+    expect(ok(await commit(planPath))).toEqual(OK);
     const whole = concatenated([0, 1, 2].map((i) => readFileSync(join(dir, `t-0000${i}.csv`), "latin1")));
     expect(whole).toBe(await single("SELECT id, name, 0 AS s FROM t ORDER BY id", join(dir, "single.csv")));
     // A rerun of a committed part replaces only its own file and manifest.
     expect(ok(await gd(["part", "--db-url", url(), "--plan", planPath, "--part", "2"]))).toEqual(OK);
-    expect(ok(await gd(["commit", "--plan", planPath]))).toEqual(OK);
+    expect(ok(await commit(planPath))).toEqual(OK);
   }, 60_000);
 
-  test("a missing part fails commit (exit 4, naming it), and no dataset manifest is written", async () => {
+  test("commit refuses a missing part, a manifest that is not one or not its file's, a file gone, no rows; and writes nothing", async () => {
     const dir = freshDir();
     const planPath = join(dir, "plan.json");
     const query = ["-q", "SELECT * FROM t", "--split-by", "id", "-o", join(dir, "t.csv"), "--consistency", "none"];
     expect((await gd(["plan", "--db-url", url(), "--parts", "3", "--plan", planPath, ...query])).code).toBe(0);
     for (const i of [0, 2]) expect(ok(await gd(["part", "--db-url", url(), "--plan", planPath, "--part", String(i)]))).toEqual(OK);
-    const commit = await gd(["commit", "--plan", planPath]);
-    expect(commit.code).toBe(4);
-    expect(commit.stderr).toBe(`gold-digger: cannot commit the dataset: part 1 is missing (no ${join(dir, "t-00001.manifest.json")})\n`);
+    const missing = join(dir, "t-00001.manifest.json");
+    await expectCommitRefused(planPath, {}, `cannot commit the dataset: part 1 is missing (no ${missing})`);
     expect(existsSync(join(dir, "t-manifest.json"))).toBe(false);
     // A part's file without its manifest (a part that died between the two) is missing too.
     expect(ok(await gd(["part", "--db-url", url(), "--plan", planPath, "--part", "1"]))).toEqual(OK);
-    rmSync(join(dir, "t-00001.manifest.json"));
-    expect((await gd(["commit", "--plan", planPath])).code).toBe(4);
+    const manifest = readFileSync(missing, "utf8");
+    rmSync(missing);
+    await expectCommitRefused(planPath, {}, `cannot commit the dataset: part 1 is missing (no ${missing})`);
+    writeFileSync(missing, manifest);
+    const committed = await commit(planPath, undefined, ["--verbose"]);
+    expect(committed.code).toBe(0);
+    expect(committed.stderr).toContain(`committed 3 parts, 20000 rows: ${join(dir, "t-manifest.json")}`);
+    rmSync(join(dir, "t-manifest.json"));
+
+    // A manifest that is not one, or that does not describe its file; a file gone; no rows at all.
+    const manifests = [0, 1, 2].map((i) => join(dir, `t-0000${i}.manifest.json`));
+    await expectCommitRefused(planPath, { [missing]: (text) => text.slice(0, 20) }, `cannot commit the dataset: part 1's manifest ${missing} is not JSON`);
+    const describes = `part 1's manifest ${missing} does not describe its file t-00001.csv (rows, bytes, sha256)`;
+    await expectCommitRefused(planPath, { [missing]: (text) => JSON.stringify(changed(text, (m: any) => void (m.files[0].name = "t-00002.csv"))) }, `cannot commit the dataset: ${describes}`);
+    await expectCommitRefused(planPath, { [missing]: (text) => JSON.stringify(changed(text, (m: any) => void (m.files[0].rows = -1))) }, `cannot commit the dataset: ${describes}`);
+    const noRows = (text: string) => JSON.stringify(changed(text, (m: any) => void (m.files[0].rows = 0)));
+    await expectCommitRefused(planPath, Object.fromEntries(manifests.map((path) => [path, noRows])), "the query returned no rows in any part (--allow-empty to commit an empty dataset)", 1);
+    rmSync(join(dir, "t-00001.csv"));
+    await expectCommitRefused(planPath, {}, `cannot commit the dataset: part 1's file ${join(dir, "t-00001.csv")} is missing`);
   });
 });
 

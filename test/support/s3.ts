@@ -50,14 +50,15 @@ async function startProxy(port: number, intercept: Intercept): Promise<{ port: n
 }
 
 /**
- * A proxy that answers the upload of part `partNumber` (every try; with `keyContains`, only to a
- * key that holds it) with 500 InternalError, and forwards everything else.
+ * A proxy that answers the upload of part `partNumber` (its first `tries`, by default every one;
+ * with `keyContains`, only to a key that holds it) with 500 InternalError, and forwards everything else.
  */
-export async function startRefusingProxy(port: number, partNumber: number, keyContains = ""): Promise<{ port: number; refused: number; close(): Promise<void> }> {
+export async function startRefusingProxy(port: number, partNumber: number, keyContains = "", tries = Infinity): Promise<{ port: number; refused: number; close(): Promise<void> }> {
   let refused = 0;
   const proxy = await startProxy(port, (req, res, forward) => {
     const url = new URL(req.url ?? "/", "http://x");
     if (req.method !== "PUT" || url.searchParams.get("partNumber") !== String(partNumber) || !decodeURIComponent(url.pathname).includes(keyContains)) return forward();
+    if (refused === tries) return forward();
     refused++;
     req.resume();
     res.writeHead(500, { "content-type": "application/xml" });
