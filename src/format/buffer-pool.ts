@@ -79,7 +79,7 @@ export class BufferPool {
 
 /**
  * This thread's pool (each worker has its own). Batches in flight are bounded by the ring and the
- * pipeline's waiting budget (16 MiB); this many buffers and bytes kept cover them, with room for
+ * pipeline's waiting budget (4 MiB); this many buffers and bytes kept cover them, with room for
  * several sizes. Without a bound on bytes, 400 rows of 1.3 MB as CSV with 2 workers peaked at
  * 280-334 MB RSS; with 32 MiB kept per thread at 168-180 MB, in the same time.
  */

@@ -74,12 +74,16 @@ interface Started {
  * Bytes of batches that may wait for their turn, all lanes together, before the sources with
  * batches waiting are paused (a source with none never is, so the head always moves on).
  * Batches of a lane that is not at the head yet wait for an earlier source to be written:
- * readers that run this far ahead keep the server's send threads busy. On the bench's 1M wide
- * rows --parallel 2 took 1.05-1.13 s with 16 MiB, 1.07-1.16 s with 8 and 1.15-1.27 s with 1 MiB
- * per lane (4 rounds, interleaved); 32 MiB gained nothing more. Shared rather than per lane, it
- * bounds memory whatever --parallel is: 131 / 136 MB peak RSS at 10M rows with 2 / 4 readers.
+ * readers that run this far ahead keep the server's send threads busy. Shared rather than per
+ * lane, it bounds memory whatever --parallel is or a range holds. Held, it costs a few times
+ * its bytes: the collector lets garbage grow beside what is held (a full collection took the
+ * array buffers from 91 to 24 MB), and batches past what the spare buffers keep are fresh
+ * allocations at every lane. Ranges larger than the budget fill it: the bench's 10M wide rows
+ * (20 ranges of 500,000, --parallel 2) peaked at 190-220 MB RSS with 16 MiB, 120-127 with 4, in
+ * the same CPU time (wall 10.2-11.5 s against 11.0-12.4, interleaved); 1M rows in ranges of
+ * 50,000, 108-112 MB against 96-100.
  */
-const WAITING_BYTES = 16 << 20;
+const WAITING_BYTES = 4 << 20;
 /**
  * The head lane's batches wait only while the ring is full, when reading further ahead gains
  * nothing: it is paused after this many bytes. (With the shared budget alone, a single export's
