@@ -2,7 +2,7 @@
 // handed out again too early would show here as output that differs from a reference: a sink
 // that reads each chunk only after a pause, with many batches in flight, on this thread and on
 // workers, in CSV and JSON (the other text formats share their code). And the steady state
-// allocates nothing: the pool stops growing.
+// allocates (almost) nothing: the pool stops growing.
 import { beforeAll, expect, test } from "bun:test";
 import mariadb from "mariadb";
 import { spareBuffers } from "../../src/format/buffer-pool.ts";
@@ -64,9 +64,12 @@ test.each(["csv", "json"] as const)(
   60_000,
 );
 
-test.each([0, 2])("the steady state allocates no buffers (%i workers): a second export reuses what the first one left", async (workers) => {
-  await exportBytes({ format: "json", workers, writeDelay: 1 });
+// On this thread (workers 0): a worker's pool is its own, out of this test's sight. How many
+// batches are in flight at once varies by a buffer or two from run to run, so a second export may
+// need one more than the first left; without reuse it would allocate all of its ~36 again.
+test("the steady state allocates (almost) no buffers: a second export reuses what the first one left", async () => {
+  await exportBytes({ format: "json", workers: 0, writeDelay: 1 });
   const before = spareBuffers.allocations;
-  await exportBytes({ format: "json", workers, writeDelay: 1 });
-  expect(spareBuffers.allocations - before).toBe(0);
+  await exportBytes({ format: "json", workers: 0, writeDelay: 1 });
+  expect(spareBuffers.allocations - before).toBeLessThanOrEqual(2);
 });
