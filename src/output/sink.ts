@@ -400,14 +400,8 @@ function processExists(pid: number): boolean {
  * A PID in use again keeps its file until it is free: taking a live export's file would be worse.
  * Best effort: a directory we cannot list has nothing we could remove either.
  */
-function removeStaleTemps(dir: string, name: string): void {
-  let entries: string[];
-  try {
-    entries = readdirSync(dir);
-  } catch {
-    return;
-  }
-  for (const entry of entries) {
+function removeStaleTemps(dir: string, name: string, temps = tempFilesIn(dir)): void {
+  for (const entry of temps) {
     const match = TEMP_NAME.exec(entry);
     if (!match) continue;
     const pid = Number(match[1]);
@@ -419,6 +413,18 @@ function removeStaleTemps(dir: string, name: string): void {
     } catch {
       // Removed meanwhile by another export doing the same.
     }
+  }
+}
+
+/**
+ * The entries of `dir` that are some export's temp file (none where it cannot be listed). A set of
+ * files in one directory (split output) lists it once for all of them, not once a file.
+ */
+export function tempFilesIn(dir: string): string[] {
+  try {
+    return readdirSync(dir).filter((entry) => TEMP_NAME.test(entry));
+  } catch {
+    return [];
   }
 }
 
@@ -473,8 +479,10 @@ function openDevice(file: string, path: string, signal?: AbortSignal): Promise<n
 /**
  * The output, ready for the first byte. Called before connecting, so that whatever fails or waits
  * here (an existing file, a missing directory, a FIFO nobody reads yet) holds no database connection.
+ * `tempsInDir`: the directory's temp files as tempFilesIn listed them for a whole set of files;
+ * without it the directory is listed here.
  */
-export async function openSink({ path, s3, force }: OutputPlan, signal?: AbortSignal): Promise<Sink> {
+export async function openSink({ path, s3, force }: OutputPlan, signal?: AbortSignal, tempsInDir?: string[]): Promise<Sink> {
   if (s3) return openS3Sink(s3, force, signal);
   if (writesStdout(path)) return stdoutSink();
   const { file, existing } = resolveTarget(path, force);
@@ -485,7 +493,7 @@ export async function openSink({ path, s3, force }: OutputPlan, signal?: AbortSi
   }
   // Beside the final file (a link's target), so the rename stays within one directory.
   const dir = dirname(file);
-  removeStaleTemps(dir, basename(file));
+  removeStaleTemps(dir, basename(file), tempsInDir);
   const temp = join(dir, tempName(basename(file)));
   let fd: number;
   try {

@@ -6,14 +6,15 @@ import { configError, GdError } from "../errors.ts";
 import type { OutputPlan } from "../plan.ts";
 import { openS3Store, storeFailure } from "./s3-store.ts";
 import { S3_SCHEME } from "./s3-target.ts";
+import { openSink, tempFilesIn, type Sink } from "./sink.ts";
 import { directoryName, fileName, partPattern, splitName } from "./split-names.ts";
 
 /** How long a failed export's cleanup may wait for the store: a signal must still end the export. */
 const REMOVE_TIMEOUT_MS = 10_000;
 
 export interface SetPlace {
-  /** The output plan that writes `path` (a part or the manifest). */
-  output(path: string): OutputPlan;
+  /** The sink that writes `path` (a part or the manifest), as openSink opens one. */
+  open(path: string, signal?: AbortSignal): Promise<Sink>;
   /** Refuses (exit 2) a part or manifest of this set already there. */
   refuseExisting(template: string, manifest: string, signal?: AbortSignal): Promise<void>;
   /** Removes a file of the set; one already gone, or that cannot be removed, is left: without a manifest no reader takes the set as complete. */
@@ -31,9 +32,11 @@ function takenName(names: Iterable<string>, template: string, manifest: string):
 
 const refusal = (name: string, template: string) => configError(`output ${name} in ${directoryName(template)} exists; use --force to overwrite the set`);
 
-function localPlace(output: OutputPlan): SetPlace {
+function localPlace(output: OutputPlan, template: string): SetPlace {
+  // Listed once for the set: a listing a file is N x M for N files in a directory of M entries.
+  const temps = tempFilesIn(directoryName(template));
   return {
-    output: (path) => ({ ...output, path }),
+    open: (path, signal) => openSink({ ...output, path }, signal, temps),
     async refuseExisting(template, manifest) {
       let names: string[];
       try {
@@ -60,7 +63,7 @@ async function s3Place(output: OutputPlan & Required<Pick<OutputPlan, "s3">>): P
   const store = await openS3Store(s3);
   const keyOf = (path: string) => path.slice(`${S3_SCHEME}${s3.bucket}/`.length);
   return {
-    output: (path) => ({ ...output, path, s3: { ...s3, key: keyOf(path) } }),
+    open: (path, signal) => openSink({ ...output, path, s3: { ...s3, key: keyOf(path) } }, signal),
     async refuseExisting(template, manifest, signal) {
       const [directory] = splitName(keyOf(template));
       // Only what the set's names can start with: a prefix with many other objects is not listed whole.
@@ -90,6 +93,6 @@ async function s3Place(output: OutputPlan & Required<Pick<OutputPlan, "s3">>): P
   };
 }
 
-export function openSetPlace(output: OutputPlan): Promise<SetPlace> {
-  return output.s3 ? s3Place({ ...output, s3: output.s3 }) : Promise.resolve(localPlace(output));
+export function openSetPlace(output: OutputPlan, template: string): Promise<SetPlace> {
+  return output.s3 ? s3Place({ ...output, s3: output.s3 }) : Promise.resolve(localPlace(output, template));
 }

@@ -6,7 +6,7 @@
 // complete set). Files and manifest go to a directory or a bucket alike (split-place.ts).
 import type { BinlogPosition, OutputPlan } from "../plan.ts";
 import { startHashing } from "./background-hash.ts";
-import { openSink, type Sink } from "./sink.ts";
+import type { Sink } from "./sink.ts";
 import { fileName, manifestPath, partPath, partTemplate } from "./split-names.ts";
 import { openSetPlace } from "./split-place.ts";
 
@@ -57,7 +57,7 @@ function within(promise: Promise<void>, ms: number): Promise<void> {
 export async function openSplitSink(output: OutputPlan, signal?: AbortSignal): Promise<SplitSink> {
   const template = partTemplate(output.path);
   const manifest = manifestPath(template);
-  const place = await openSetPlace(output);
+  const place = await openSetPlace(output, template);
   try {
     if (!output.force) await place.refuseExisting(template, manifest, signal);
   } catch (error) {
@@ -76,7 +76,7 @@ export async function openSplitSink(output: OutputPlan, signal?: AbortSignal): P
   // Undefined between a file's end and the next one's opening.
   let current: Sink | undefined;
   try {
-    current = await openSink(place.output(path), signal);
+    current = await place.open(path, signal);
   } catch (error) {
     place.close();
     throw error;
@@ -139,7 +139,7 @@ export async function openSplitSink(output: OutputPlan, signal?: AbortSignal): P
       // Without the signal: an upload's creation cut short by it might still be made on the store,
       // with no id to abort it by. Opened, it is dropped here if the export failed meanwhile.
       const next = (async () => {
-        const sink = await openSink(place.output(path));
+        const sink = await place.open(path);
         if (finished) await sink.abort();
         return sink;
       })();
@@ -162,7 +162,7 @@ export async function openSplitSink(output: OutputPlan, signal?: AbortSignal): P
       const files: PartRecord[] = [];
       for (const { sha256, ...file } of ended) files.push({ ...file, sha256: await sha256 });
       // Without the signal, as a rotation's file: a manifest begun is finished or dropped, never left half made.
-      const sink = await openSink(place.output(manifest));
+      const sink = await place.open(manifest);
       try {
         await sink.write(Buffer.from(`${JSON.stringify({ ...head, files }, null, 2)}\n`));
         await sink.commit();

@@ -68,3 +68,17 @@ test("only our own stale temp files for that output go; everything else beside i
   expect(kept.filter((name) => !left.has(name))).toEqual([]);
   expect(existsSync(join(place, long))).toBe(true);
 });
+
+test("a split set removes the stale temp files of each of its files and of its manifest", async () => {
+  const place = join(dir(), "set");
+  mkdirSync(place);
+  const stale = [temp("s-00000.csv", GONE[0]), temp("s-00002.csv", GONE[1]), temp("s-manifest.json", GONE[2])];
+  const kept = [temp("s-00001.csv", process.pid), temp("other.csv", GONE[0])];
+  for (const name of [...stale, ...kept]) writeFileSync(join(place, name), "partial");
+  const r = await gdInProcess(["--db-url", sweepUrl(server().port), "-q", "SELECT seq FROM seq_1_to_25", "--max-file-rows", "10", "-o", join(place, "s.csv")], { timeoutMs: HANG_MS });
+  expect(r).toMatchObject({ code: 0, stderr: "" });
+  const left = new Set(readdirSync(place));
+  expect(["s-00000.csv", "s-00001.csv", "s-00002.csv", "s-manifest.json"].filter((name) => !left.has(name))).toEqual([]);
+  expect(stale.filter((name) => left.has(name))).toEqual([]);
+  expect(kept.filter((name) => !left.has(name))).toEqual([]);
+});
