@@ -7,6 +7,7 @@ import { partSlots, type PartSlot } from "./s3-parts.ts";
 import { openS3Store, statusOf, storeFailure } from "./s3-store.ts";
 import type { S3Target } from "./s3-target.ts";
 import type { Sink } from "./sink.ts";
+import { within } from "./within.ts";
 
 const MiB = 1 << 20;
 /** S3 numbers parts from 1 to 10,000. */
@@ -78,7 +79,7 @@ export async function openS3Sink(target: S3Target, force: boolean, signal?: Abor
     } finally {
       signal.removeEventListener("abort", onAbort);
     }
-    const late = await Promise.race([creating.catch(() => undefined), Bun.sleep(ABORT_TIMEOUT_MS)]);
+    const late = await within(creating.catch(() => undefined), ABORT_TIMEOUT_MS);
     if (late?.UploadId) await abortUpload(late.UploadId);
     throw signal.reason;
   };

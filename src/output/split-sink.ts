@@ -9,6 +9,7 @@ import { startHashing } from "./background-hash.ts";
 import type { Sink } from "./sink.ts";
 import { fileName, manifestPath, partPath, partTemplate } from "./split-names.ts";
 import { openSetPlace } from "./split-place.ts";
+import { within } from "./within.ts";
 
 export interface PartRecord {
   name: string;
@@ -45,13 +46,6 @@ interface Committing {
   /** Settles when the commit does; never rejects (the failure is `failed`). */
   done: Promise<void>;
   failed?: unknown;
-}
-
-/** `promise`, or nothing once `ms` have passed. */
-function within(promise: Promise<void>, ms: number): Promise<void> {
-  let timer: Timer | undefined;
-  const timeout = new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)));
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
 export async function openSplitSink(output: OutputPlan, signal?: AbortSignal): Promise<SplitSink> {
