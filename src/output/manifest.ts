@@ -50,6 +50,9 @@ export function sqlTypeName(kind: Kind, sql: SqlType): string {
   return sql.unsigned ? `${sized} UNSIGNED` : sized;
 }
 
+/** A manifest's text (a plan's too): JSON laid out two spaces deep, ending in a newline. */
+export const jsonText = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`;
+
 export function manifestHead(query: string, rows: number, columns: ColumnSpec[], binlog?: BinlogPosition): ManifestHead {
   return {
     version: pkg.version,

@@ -476,6 +476,17 @@ function openDevice(file: string, path: string, signal?: AbortSignal): Promise<n
   });
 }
 
+/** Writes `bytes` as the whole output and commits it; on any failure the output is discarded. */
+export async function writeWhole(sink: Sink, bytes: Uint8Array): Promise<void> {
+  try {
+    await sink.write(bytes);
+    await sink.commit();
+  } catch (error) {
+    await sink.abort();
+    throw error;
+  }
+}
+
 /**
  * The output, ready for the first byte. Called before connecting, so that whatever fails or waits
  * here (an existing file, a missing directory, a FIFO nobody reads yet) holds no database connection.

@@ -6,7 +6,8 @@
 // complete set). Files and manifest go to a directory or a bucket alike (split-place.ts).
 import type { BinlogPosition, OutputPlan } from "../plan.ts";
 import { startHashing } from "./background-hash.ts";
-import type { Sink } from "./sink.ts";
+import { jsonText } from "./manifest.ts";
+import { writeWhole, type Sink } from "./sink.ts";
 import { fileName, manifestPath, partPath, partTemplate } from "./split-names.ts";
 import { openSetPlace } from "./split-place.ts";
 import { within } from "./within.ts";
@@ -156,14 +157,7 @@ export async function openSplitSink(output: OutputPlan, signal?: AbortSignal): P
       const files: PartRecord[] = [];
       for (const { sha256, ...file } of ended) files.push({ ...file, sha256: await sha256 });
       // Without the signal, as a rotation's file: a manifest begun is finished or dropped, never left half made.
-      const sink = await place.open(manifest);
-      try {
-        await sink.write(Buffer.from(`${JSON.stringify({ ...head, files }, null, 2)}\n`));
-        await sink.commit();
-      } catch (error) {
-        await sink.abort();
-        throw error;
-      }
+      await writeWhole(await place.open(manifest), Buffer.from(jsonText({ ...head, files })));
       finished = true;
       hasher.close();
       place.close();

@@ -2,6 +2,7 @@
 // dataset's manifest written, listing every part's file: the commit point, as a split export's
 // manifest is. A part missing or inconsistent is exit 4, naming it; nothing is written then.
 import { ExitCode, GdError } from "../errors.ts";
+import { jsonText } from "../output/manifest.ts";
 import type { ManifestHead } from "../output/split-sink.ts";
 import { planFlag, type CommandContext } from "./command.ts";
 import { datasetManifest, nameOf, partFile, partManifest } from "./names.ts";
@@ -61,7 +62,7 @@ export async function runCommit({ flags, io, log, signal }: CommandContext): Pro
     const head: ManifestHead = { version, query, rows, columns, ...(binlog && { binlog }) };
     const dataset = { ...head, plan: plan.id, files: manifests.map((m) => m.files[0]) };
     const path = datasetManifest(plan.output.template);
-    await places.write(path, `${JSON.stringify(dataset, null, 2)}\n`, true);
+    await places.write(path, jsonText(dataset), true);
     if (flags.verbose) log.info(`committed ${plan.parts.length} parts, ${rows} rows: ${path}`);
     return 0;
   } finally {

@@ -2,6 +2,7 @@
 // then its manifest beside it. The manifest is the part's commit point: `commit` counts a part
 // only once its manifest is there, and it lists the file's rows, size and digest.
 import type { DescribedSink } from "../export.ts";
+import { jsonText } from "../output/manifest.ts";
 import { openSink } from "../output/sink.ts";
 import type { ManifestHead, PartRecord } from "../output/split-sink.ts";
 import type { OutputPlan } from "../plan.ts";
@@ -41,7 +42,7 @@ export async function openPartSink(output: OutputPlan, manifest: string, stamp: 
       await sink.commit();
       const file: PartRecord = { name: nameOf(output.path), rows: head.rows, bytes, sha256: hasher.digest("hex") };
       const written: PartManifest = { ...head, ...stamp, files: [file] };
-      await places.write(manifest, `${JSON.stringify(written, null, 2)}\n`, true);
+      await places.write(manifest, jsonText(written), true);
     },
     abort: () => sink.abort(),
   };

@@ -3,7 +3,7 @@
 // written as an export is (temp file, rename); an object in one request.
 import { readFileSync, statSync, unlinkSync } from "node:fs";
 import { configError, errnoWords, outputError } from "../errors.ts";
-import { openSink } from "../output/sink.ts";
+import { openSink, writeWhole } from "../output/sink.ts";
 import { openS3Store, statusOf, storeErrorWords, storeFailure, type S3Store } from "../output/s3-store.ts";
 import { isS3, resolveS3Target, type S3Target } from "../output/s3-target.ts";
 
@@ -47,15 +47,7 @@ export function openPlaces(env: Record<string, string | undefined>, signal?: Abo
     },
     async write(path, text, force) {
       if (!isS3(path)) {
-        const sink = await openSink({ path, force, allowEmpty: true }, signal);
-        try {
-          await sink.write(Buffer.from(text));
-          await sink.commit();
-        } catch (error) {
-          await sink.abort();
-          throw error;
-        }
-        return;
+        return writeWhole(await openSink({ path, force, allowEmpty: true }, signal), Buffer.from(text));
       }
       const { store, target } = await storeOf(path);
       try {

@@ -12,7 +12,8 @@ import { planRead } from "../source/ranges/read-plan.ts";
 import { planFlag, type CommandContext } from "./command.ts";
 import { outputTemplate } from "./names.ts";
 import { openPlaces } from "./places.ts";
-import { assignRanges, planText, newPlanId, type PartsPlan } from "./plan-file.ts";
+import { jsonText } from "../output/manifest.ts";
+import { assignRanges, newPlanId, type PartsPlan } from "./plan-file.ts";
 
 const MAX_PARTS = 10_000;
 const DEFAULT_BARRIER_S = 600;
@@ -66,7 +67,7 @@ export async function runPlan({ flags, verbosity, io, redaction, log, signal }: 
       estimatedRows,
       parts: shares,
     };
-    await places.write(planPath, planText(plan), cfg.force);
+    await places.write(planPath, jsonText(plan), cfg.force);
     if (cfg.verbosity > 0) log.info(`plan ${id}: ${parts} parts, ${read.ranges.length} ranges, about ${estimatedRows} rows, written to ${planPath}`);
     if (holder !== undefined) {
       if (cfg.verbosity > 0) log.info(`waiting up to ${barrierMs / 1000} s for ${parts} parts to open the snapshot`);
