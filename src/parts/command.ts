@@ -7,7 +7,6 @@ import type { PartsCommand } from "../cli/flags.ts";
 import type { ParsedFlags } from "../cli/resolve-config.ts";
 import type { CliIo } from "../cli/run.ts";
 
-
 export interface CommandContext {
   flags: ParsedFlags;
   verbosity: number;

@@ -47,7 +47,6 @@ export function assignRanges(ranges: string[], parts: number, estimatedRows: num
   });
 }
 
-
 /** The plan in `text`, read from `where`: exit 2 for anything that is not a plan this version reads. */
 export function parsePlan(text: string, where: string): PartsPlan {
   let plan: Partial<PartsPlan>;
