@@ -227,13 +227,18 @@ export function resolveConnectionConfig(
   };
 }
 
+/** -v with --quiet: exit 2, for an export and a part alike. */
+export function refuseVerboseAndQuiet(flags: ParsedFlags, verbosity: number): void {
+  if (verbosity > 0 && flags.quiet) throw configError("--verbose and --quiet conflict");
+}
+
 export function resolveConfig(
   flags: ParsedFlags,
   env: Record<string, string | undefined>,
   verbosity: number,
   stderrIsTty: boolean,
 ): ExportConfig {
-  if (verbosity > 0 && flags.quiet) throw configError("--verbose and --quiet conflict");
+  refuseVerboseAndQuiet(flags, verbosity);
   const { dbUrl, connection, tls, connectTimeoutMs } = resolveConnectionConfig(flags, env);
   const query = resolveQuery(flags, env);
   const output = str(flags.output) ?? env.OUTPUT_FILE;

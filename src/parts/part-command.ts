@@ -7,7 +7,7 @@ import { isS3, resolveS3Target } from "../output/s3-target.ts";
 import { sqlSecrets } from "../redact.ts";
 import { planConnection } from "../source/connection/connect.ts";
 import { summary } from "../cli/progress.ts";
-import { resolveConnectionConfig } from "../cli/resolve-config.ts";
+import { refuseVerboseAndQuiet, resolveConnectionConfig } from "../cli/resolve-config.ts";
 import { planFlag, type CommandContext } from "./command.ts";
 import { partFile, partManifest } from "./names.ts";
 import { openPartSink } from "./part-sink.ts";
@@ -23,12 +23,12 @@ function partIndex(given: string | undefined, env: Record<string, string | undef
   return Number(raw);
 }
 
-export async function runPart({ flags, io, redaction, log, signal }: CommandContext): Promise<number> {
+export async function runPart({ flags, verbosity, io, redaction, log, signal }: CommandContext): Promise<number> {
   const planPath = planFlag(flags, "part");
   const index = partIndex(flags.part as string | undefined, io.env);
+  refuseVerboseAndQuiet(flags, verbosity);
   const quiet = flags.quiet === true;
-  const verbose = flags.verbose === true;
-  if (verbose && quiet) throw configError("--verbose and --quiet conflict");
+  const verbose = verbosity > 0;
   const connection = resolveConnectionConfig(flags, io.env);
   if (!quiet) for (const warning of connection.connection.warnings) log.warn(`warning: ${warning}`);
   redaction.secrets.push(connection.connection.target.password);

@@ -36,6 +36,7 @@ describe("refused before any work (exit 2)", () => {
     ["plan to stdout", ["plan", "--plan", "p.json", "--parts", "2", "--split-by", "id", "--db-url", "mysql://x@h/db", "-q", "SELECT 1", "-o", "-", "-f", "csv"], "not stdout"],
     ["plan without --plan", ["plan", "--parts", "2"], "gold-digger plan needs --plan PLAN"],
     ["part without an index", ["part", "--plan", "p.json"], "gold-digger part needs --part I (or JOB_COMPLETION_INDEX)"],
+    ["part with -v and --quiet", ["part", "--plan", "p.json", "--part", "0", "-v", "--quiet"], "--verbose and --quiet conflict"],
     ["--barrier-timeout without a snapshot", ["plan", "--plan", "p.json", "--parts", "2", "--split-by", "id", "--db-url", "mysql://x@h/db", "-q", "SELECT 1", "-o", "x.csv", "--consistency", "none", "--barrier-timeout", "5"], "--barrier-timeout applies only with --consistency snapshot"],
   ])("%s", async (_name, args, message) => {
     // Through a child: a run that might write to stdout must not write to the test runner's.
