@@ -6,7 +6,7 @@ import type { Compression, ExportConfig, Format, TlsMode } from "../config.ts";
 import { configError, errnoWords } from "../errors.ts";
 import { COMPRESSED_INSIDE, COMPRESSION_BY_EXTENSION, COMPRESSIONS, DEFAULT_ROW_GROUP_ROWS, FORMAT_BY_EXTENSION, FORMATS, INSIDE_DEFAULT, KNOWN_EXTENSIONS } from "../formats.ts";
 import type { FileLimits } from "../pipeline/file-split.ts";
-import { isS3, resolveS3Target } from "../output/s3-target.ts";
+import { s3TargetOf } from "../output/s3-target.ts";
 import { ringSize } from "../pipeline/ring.ts";
 import { refuseClosedStdin } from "../std-fds.ts";
 import { resolveConnection, URL_SOURCES, type ResolvedConnection } from "./connection-target.ts";
@@ -243,7 +243,7 @@ export function resolveConfig(
   const query = resolveQuery(flags, env);
   const output = str(flags.output) ?? env.OUTPUT_FILE;
   if (!output) throw configError("missing output: pass --output (or -o -) or set OUTPUT_FILE");
-  const s3 = isS3(output) ? resolveS3Target(output, env) : undefined;
+  const s3 = s3TargetOf(output, env);
 
   const inferred = output === "-" ? { format: undefined, compression: "none" as Compression } : inferFromPath(output);
   const formatFlag = str(flags.format)?.toLowerCase();

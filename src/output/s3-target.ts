@@ -81,6 +81,10 @@ function credentialsOf(env: Record<string, string | undefined>): S3Credentials |
   return { accessKeyId, secretAccessKey, sessionToken: sessionToken || undefined };
 }
 
+/** Where an output goes when it is an s3:// URL; undefined for a file or stdout. */
+export const s3TargetOf = (output: string, env: Record<string, string | undefined>): S3Target | undefined =>
+  isS3(output) ? resolveS3Target(output, env) : undefined;
+
 /** The object `url` names and how to reach it. */
 export function resolveS3Target(url: string, env: Record<string, string | undefined>): S3Target {
   return {

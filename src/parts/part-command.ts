@@ -3,7 +3,7 @@
 // in every pod). A rerun replaces only this part's file and manifest.
 import { configError } from "../errors.ts";
 import { runExport, type ExportStats } from "../export.ts";
-import { isS3, resolveS3Target } from "../output/s3-target.ts";
+import { s3TargetOf } from "../output/s3-target.ts";
 import { sqlSecrets } from "../redact.ts";
 import { planConnection } from "../source/connection/connect.ts";
 import { summary } from "../cli/progress.ts";
@@ -39,7 +39,7 @@ export async function runPart({ flags, verbosity, io, redaction, log, signal }: 
     redaction.secrets.push(...sqlSecrets(plan.query));
     const file = partFile(plan.output.template, index);
     const manifest = partManifest(plan.output.template, index);
-    const output = { path: file, s3: isS3(file) ? resolveS3Target(file, io.env) : undefined, force: true, allowEmpty: true };
+    const output = { path: file, s3: s3TargetOf(file, io.env), force: true, allowEmpty: true };
     const exportPlan = partExport(plan, index, planConnection(connection.connection.target, connection.tls, connection.connectTimeoutMs), output);
     const stats: ExportStats = { rows: 0, bytes: 0, startedAt: performance.now() };
     await runExport(exportPlan, {
