@@ -188,6 +188,21 @@ describe("default mode to a loopback host (PREFERRED)", () => {
   );
 });
 
+test(
+  "a result of many TLS records arrives whole: the socket's bytes are the TLS layer's to read (socket-drain.ts)",
+  async () => {
+    const rows = 100_000;
+    const output = join(dir(), "tls-large.csv");
+    const query = `SELECT seq, REPEAT('z', 100) AS pad FROM mysql.seq_1_to_${rows}`;
+    const r = await gdInProcess(["--db-url", sweepUrl(tlsServer().port), "-q", query, "-o", output, "--workers", "0"], { timeoutMs: HANG_MS });
+    expect(r).toMatchObject({ code: 0, stderr: "" });
+    const lines = readFileSync(output, "latin1").split("\r\n");
+    expect(lines.length).toBe(rows + 2);
+    expect(lines.at(-2)).toBe(`${rows},${"z".repeat(100)}`);
+  },
+  TEST_MS,
+);
+
 /** The first chunk a server sends: its greeting. */
 function greetingOf(port: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {

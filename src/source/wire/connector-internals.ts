@@ -18,6 +18,7 @@ import { EventEmitter } from "node:events";
 import type { Readable } from "node:stream";
 import type { Connection, FieldInfo } from "mariadb";
 import { RowCapture } from "./row-capture.ts";
+import { SocketDrain } from "./socket-drain.ts";
 
 export interface RowEvents {
   /** A result set's columns; rows follow. */
@@ -82,10 +83,16 @@ export function captureRows(conn: Connection, start: () => ResultStream, events:
     options.batchRows,
     options.batchBytes,
   );
-  const route: DataListener = (chunk) => {
+  const drain = SocketDrain.of(socket);
+  const push = (chunk: Uint8Array) => {
     chunks++;
+    capture.push(chunk);
+  };
+  const accepting = () => !done && !capture.paused;
+  const route: DataListener = (chunk) => {
     try {
-      capture.push(chunk);
+      push(chunk);
+      drain?.drain(push, accepting);
     } catch (error) {
       finish();
       events.error(error);

@@ -29,6 +29,9 @@ export interface CaptureTarget {
 
 export class ProtocolError extends Error {}
 
+/** A copy (a Buffer's own slice() is a view). */
+const copyOf = (src: Uint8Array, from: number, to: number): Uint8Array => Uint8Array.prototype.slice.call(src, from, to);
+
 const enum Phase {
   /** Before a result's rows: every packet is forwarded. */
   Header,
@@ -44,12 +47,12 @@ const enum Packet {
 
 export class RowCapture {
   private phase = Phase.Header;
-  private paused = false;
+  private isPaused = false;
   /**
-   * Unread bytes from when we paused: at most one socket chunk. This and `forwarded` keep views
-   * of socket chunks, not copies: a chunk's memory is not reused for the next one (the connector
-   * itself keeps views of earlier chunks while it reassembles a packet), and copying the rest of
-   * a chunk at every pause measured 4% of a wide export's CPU.
+   * Unread bytes from when we paused: at most one socket chunk. A view, not a copy: whoever
+   * pushes a chunk reads nothing more into its memory while we are paused (socket-drain.ts), and
+   * copying the rest of a chunk at every pause measured 4% of a wide export's CPU. Forwarded
+   * packets are copies, since the connector keeps views of them (column definitions).
    */
   private kept: Uint8Array | undefined;
 
@@ -90,18 +93,23 @@ export class RowCapture {
     this.phase = afterEof ? Phase.IntermediateEof : Phase.Rows;
   }
 
+  /** Paused: bytes pushed now are kept, unread, until resume(). */
+  get paused(): boolean {
+    return this.isPaused;
+  }
+
   /** Stops at the next packet boundary; what is unread is kept until resume(). */
   pause(): void {
-    this.paused = true;
+    this.isPaused = true;
   }
 
   /** Goes on with what was kept. Returns false if that paused it again. */
   resume(): boolean {
-    this.paused = false;
+    this.isPaused = false;
     const kept = this.kept ?? NOTHING;
     this.kept = undefined;
     this.push(kept);
-    return !this.paused;
+    return !this.isPaused;
   }
 
   /** The result is read, no row will come: the batch buffer goes back for the next query. */
@@ -127,13 +135,13 @@ export class RowCapture {
 
   push(chunk: Uint8Array): void {
     let pos = 0;
-    if (this.paused) return this.keepIfPaused(chunk, 0);
+    if (this.isPaused) return this.keepIfPaused(chunk, 0);
     if (this.pendingLen > 0) {
       pos = this.fillPending(chunk);
       if (this.pendingLen > 0) return this.keepIfPaused(chunk, pos);
     }
     const end = chunk.length;
-    while (pos < end && !this.paused) {
+    while (pos < end && !this.isPaused) {
       if (this.inPacket) pos = this.take(chunk, pos, Math.min(end, pos + this.remaining));
       else if (this.phase === Phase.Rows && !this.continued) pos = this.readWholeRows(chunk, pos);
       else pos = this.startPacket(chunk, pos);
@@ -142,7 +150,7 @@ export class RowCapture {
   }
 
   private keepIfPaused(chunk: Uint8Array, pos: number): void {
-    if (!this.paused || pos === chunk.length) return;
+    if (!this.isPaused || pos === chunk.length) return;
     // Data can still come while paused (a socket delivers what it had read): keep it all.
     this.kept = this.kept ? Buffer.concat([this.kept, chunk.subarray(pos)]) : chunk.subarray(pos);
   }
@@ -167,7 +175,7 @@ export class RowCapture {
       this.len += len;
       pos = to;
       if (++this.count === this.maxRows) this.flush();
-      if (this.paused) return pos;
+      if (this.isPaused) return pos;
     }
     return pos === end ? pos : this.startPacket(chunk, pos);
   }
@@ -182,7 +190,7 @@ export class RowCapture {
       return chunk.length;
     }
     if (!this.begin(len, chunk[pos + 3], len > 0 ? chunk[pos + 4] : -1)) return pos;
-    if (this.packet === Packet.Forward) this.forwarded.push(chunk.subarray(pos, pos + 4));
+    if (this.packet === Packet.Forward) this.forwarded.push(copyOf(chunk, pos, pos + 4));
     return this.remaining === 0 ? this.endPacket(pos + 4) : pos + 4;
   }
 
@@ -222,7 +230,7 @@ export class RowCapture {
       if (!row && this.phase === Phase.Rows) {
         // The result's end (or an error): every row goes before it.
         this.flush();
-        if (this.paused) return false;
+        if (this.isPaused) return false;
         this.phase = Phase.Header;
       } else if (this.phase === Phase.IntermediateEof) this.phase = Phase.Rows;
       this.packet = row ? Packet.Row : Packet.Forward;
@@ -242,7 +250,7 @@ export class RowCapture {
   private makeRoom(len: number): boolean {
     if (this.count > 0 && this.len + len > this.batchBytes) {
       this.flush();
-      if (this.paused) return false;
+      if (this.isPaused) return false;
     }
     if (this.len + len > this.buf.length) this.replaceBuffer(len);
     return true;
@@ -262,7 +270,7 @@ export class RowCapture {
       copyBytes(src, from, to, this.buf, this.len);
       this.len += n;
     } else {
-      this.forwarded.push(src.subarray(from, to));
+      this.forwarded.push(copyOf(src, from, to));
     }
     this.remaining -= n;
     return this.remaining === 0 ? this.endPacket(to) : to;
