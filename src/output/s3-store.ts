@@ -3,7 +3,6 @@
 // stream through s3-sink.ts on the same client. The AWS SDK is loaded only when a store is opened,
 // so that exports to files do not pay its start-up.
 import { outputError } from "../errors.ts";
-import { s3RequestHandler } from "./s3-http.ts";
 import type { S3Target } from "./s3-target.ts";
 
 type Sdk = typeof import("@aws-sdk/client-s3");
@@ -48,7 +47,8 @@ export interface S3Store {
 
 /** A client for the target's bucket, with the credentials and endpoint resolved from the environment. */
 export async function openS3Store(target: S3Target): Promise<S3Store> {
-  const sdk = await import("@aws-sdk/client-s3");
+  // Loaded here, not with this module: a split export to a directory uses this module but no client.
+  const [sdk, { s3RequestHandler }] = await Promise.all([import("@aws-sdk/client-s3"), import("./s3-http.ts")]);
   const client = new sdk.S3Client({
     region: target.region,
     endpoint: target.endpoint,

@@ -31,7 +31,6 @@ import { basename, dirname, join, resolve } from "node:path";
 import { configError, ERRNO_WORDS, errnoWords, GdError, outputError } from "../errors.ts";
 import type { OutputPlan } from "../plan.ts";
 import { refuseClosedStdout, stdStream } from "../std-fds.ts";
-import { openS3Sink } from "./s3-sink.ts";
 
 export interface Sink {
   /**
@@ -494,7 +493,8 @@ export async function writeWhole(sink: Sink, bytes: Uint8Array): Promise<void> {
  * without it the directory is listed here.
  */
 export async function openSink({ path, s3, force }: OutputPlan, signal?: AbortSignal, tempsInDir?: string[]): Promise<Sink> {
-  if (s3) return openS3Sink(s3, force, signal);
+  // Loaded only here: the S3 client's modules cost every export that does not use them ~25 ms of start-up.
+  if (s3) return (await import("./s3-sink.ts")).openS3Sink(s3, force, signal);
   if (writesStdout(path)) return stdoutSink();
   const { file, existing } = resolveTarget(path, force);
   if (existing && !existing.isFile()) {

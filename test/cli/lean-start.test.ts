@@ -1,17 +1,19 @@
 // What a run loads before it does its work: --help, --version and completion answer without
 // the connector, the encoders, the Parquet writer or the argument parser (citty, with node:util), whose loading is most of a start-up's
-// page faults and parse time; an export of another format never loads the Parquet writer.
+// page faults and parse time; an export of another format never loads the Parquet writer, nor one to a file the S3 client.
 import { expect, test } from "bun:test";
 import { join } from "node:path";
 import { usePrivateServer, useTempDir } from "../support/harness.ts";
+import { useS3Server } from "../support/s3.ts";
+import { BUCKET } from "../support/s3-server.ts";
 
 const RUN = join(import.meta.dir, "../../src/cli/run.ts");
 
 /** The modules a fresh process has loaded after runCli(argv), as paths. */
-function modulesLoadedBy(argv: string[]): string[] {
+function modulesLoadedBy(argv: string[], env: Record<string, string> = {}): string[] {
   const script = `
     const { runCli } = await import(${JSON.stringify(RUN)});
-    const quiet = { env: {}, stdout: () => {}, stderr: () => {}, stdoutIsTty: false, stderrIsTty: false };
+    const quiet = { env: ${JSON.stringify(env)}, stdout: () => {}, stderr: () => {}, stdoutIsTty: false, stderrIsTty: false };
     const code = await runCli(${JSON.stringify(argv)}, quiet);
     console.log(JSON.stringify({ code, modules: Object.keys(require.cache) }));`;
   const result = Bun.spawnSync([process.execPath, "-e", script], { stdout: "pipe", stderr: "pipe" });
@@ -51,4 +53,17 @@ test("an export loads the Parquet writer only to write Parquet", () => {
   expect(loaded("x.csv")).toEqual([]);
   expect(loaded("x.json")).toEqual([]);
   expect(loaded("x.parquet")).toEqual(PARQUET);
+});
+
+const store = useS3Server();
+const S3_CLIENT = ["node_modules/@aws-sdk/", "node_modules/@smithy/", "src/output/s3-sink.ts"];
+
+test("an export loads the S3 client only to write to S3 (it costs every other export ~4 ms of start-up)", () => {
+  const loaded = (output: string) => {
+    const modules = modulesLoadedBy(["--db-url", server().url("mysql"), "-q", "SELECT 1 AS x", "-o", output], store().env());
+    return S3_CLIENT.filter((p) => modules.some((m) => m.includes(p)));
+  };
+  expect(loaded(join(tmp(), "s3-control.csv"))).toEqual([]);
+  expect(loaded(join(tmp(), "split-{part}.csv"))).toEqual([]);
+  expect(loaded(`s3://${BUCKET}/lean-start.csv`)).toEqual(S3_CLIENT);
 });
