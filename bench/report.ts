@@ -5,7 +5,7 @@ import type { MachineInfo } from "./machine.ts";
 import type { Measurement } from "./measure.ts";
 import type { BenchOptions } from "./options.ts";
 import { wide as wideShape } from "./shapes/index.ts";
-import { CEILING_ID, PARQUET_BASELINES, REFERENCE_ID, FILE_BASELINE_ID, type Group, type Variant } from "./variants.ts";
+import { CEILING_ID, PARQUET_BASELINES, PARTS, PARTS_BASELINE_ID, REFERENCE_ID, FILE_BASELINE_ID, type Group, type Variant } from "./variants.ts";
 
 export interface Stats {
   wallS: number;
@@ -177,16 +177,17 @@ function parquetTable(r: ShapeResult): string[] {
 
 /**
  * The export to S3, or split into files, against the same export to one local file (issue 20's
- * targets: 1.15x and 1.05x wall).
+ * targets: 1.15x and 1.05x wall); parts against one process of as many readers (issue 22's: 1.1x).
  */
-function againstFileTable(r: ShapeResult, group: "s3" | "split", what: string): string[] {
-  const file = r.comparison.find((s) => s.id === FILE_BASELINE_ID);
+function againstBaselineTable(r: ShapeResult, group: "s3" | "split" | "parts", what: string, baselineId = FILE_BASELINE_ID): string[] {
+  const file = r.comparison.find((s) => s.id === baselineId);
   const others = r.comparison.filter((s) => s.group === group);
   if (!file || others.length === 0) return [];
+  const base = baselineId === FILE_BASELINE_ID ? "file" : "one process";
   return [
-    `### ${what} vs one local file (${file.id}), ${r.shape} shape`,
+    `### ${what} vs ${base === "file" ? "one local file" : "one process"} (${file.id}), ${r.shape} shape`,
     "",
-    row(["variant", "wall s", "x file wall", "client CPU s", "x file CPU", "minor faults", "peak RSS MB", "out MB"]),
+    row(["variant", "wall s", `x ${base} wall`, "client CPU s", `x ${base} CPU`, "minor faults", "peak RSS MB", "out MB"]),
     row(Array(8).fill("---")),
     ...[file, ...others].map((s) =>
       row([
@@ -239,8 +240,9 @@ export function markdown(r: BenchResult): string {
   ];
   for (const s of r.shapes) lines.push("", ...shapeTable(s));
   if (wide) {
-    lines.push("", ...parquetTable(wide), "", ...againstFileTable(wide, "s3", "S3 (s3rver on loopback)"));
-    lines.push("", ...againstFileTable(wide, "split", "Split output (files of 100,000 rows and a manifest)"));
+    lines.push("", ...parquetTable(wide), "", ...againstBaselineTable(wide, "s3", "S3 (s3rver on loopback)"));
+    lines.push("", ...againstBaselineTable(wide, "split", "Split output (files of 100,000 rows and a manifest)"));
+    lines.push("", ...againstBaselineTable(wide, "parts", `One export in ${PARTS} part processes`, PARTS_BASELINE_ID));
   }
   if (r.compressionCheck.length > 0) lines.push("", ...r.compressionCheck.map((c) => `- compression check ${c.ext}: ${c.ok ? "ok" : "BROKEN"} (${c.detail})`));
   if (wide && r.memoryScaling.length > 0) lines.push("", ...memoryTable(r, wide.rows));

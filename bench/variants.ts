@@ -15,7 +15,7 @@ export const MEMORY_FORMATS = [...FORMATS, "parquet"] as const;
 export const MEMORY_PARALLEL = 2;
 const WORKERS = [0, 1, 2];
 
-export type Group = "reference" | "ceiling" | "floor" | "gold-digger" | "s3" | "split" | "compression" | "parquet" | "parallel" | "load-all";
+export type Group = "reference" | "ceiling" | "floor" | "gold-digger" | "s3" | "split" | "compression" | "parquet" | "parallel" | "parts" | "load-all";
 
 export interface Variant {
   id: string;
@@ -70,6 +70,33 @@ function splitCsv(t: Target): Variant {
   const output = join(t.scratch, slug(id));
   const exportArgv = [...t.goldDigger, "--db-url", t.url, "-q", t.query, "-o", join(output, "part.csv"), "--max-file-rows", "100000", "--force", "--workers", "0"];
   return { id, group: "split", command: { argv: ["bash", "-c", 'mkdir -p "$1" && shift && exec "$@"', "bash", output, ...exportArgv], output } };
+}
+
+/** Parts are compared with one process reading as many ranges at once (issue 22's target). */
+export const PARTS = 4;
+export const PARTS_BASELINE_ID = `gold-digger csv, --parallel ${PARTS}, workers 0`;
+
+/**
+ * One export over PARTS processes as docs/parts.md runs them from a shell: `plan` (which holds the
+ * snapshot's barrier) in the background, the parts at once when the plan file is there, then
+ * `commit`. Wall time and CPU cover all of them; peak RSS is the largest process's.
+ */
+function partsCsv(t: Target): Variant {
+  const id = `gold-digger csv, plan + ${PARTS} part processes + commit, workers 0`;
+  const output = join(t.scratch, slug(id));
+  const script = `set -eu
+out=$1 url=$2 query=$3; shift 3
+mkdir -p "$out"
+"$@" plan --db-url "$url" -q "$query" --split-by id --parts ${PARTS} --workers 0 --plan "$out/plan.json" -o "$out/part-{part}.csv" &
+plan=$!
+trap 'kill "$plan" 2>/dev/null || true' EXIT
+until [ -f "$out/plan.json" ]; do sleep 0.01; done
+pids=
+for i in $(seq 0 ${PARTS - 1}); do "$@" part --db-url "$url" --plan "$out/plan.json" --part "$i" & pids="$pids $!"; done
+for pid in $pids; do wait "$pid"; done
+wait "$plan"
+"$@" commit --plan "$out/plan.json"`;
+  return { id, group: "parts", command: { argv: ["bash", "-c", script, "bash", output, t.url, t.query, ...t.goldDigger], output } };
 }
 
 /** CSV and .csv.zst of the same rows, that Parquet is compared with (README "Parquet"). */
@@ -192,7 +219,8 @@ export function comparisonVariants(t: Target, compressed: string[]): Variant[] {
   variants.push(csvToStdout(t), csvThroughPipe(t), toS3(t));
   for (const ext of compressed) for (const w of WORKERS) variants.push(goldDigger(t, ext, w, "compression"));
   for (const flags of PARQUET_FLAGS) variants.push(parquet(t, flags));
-  for (const parallel of [1, 2, 4]) for (const w of WORKERS) variants.push(parallelRead(t, parallel, w));
+  for (const parallel of [1, 2, PARTS]) for (const w of WORKERS) variants.push(parallelRead(t, parallel, w));
+  variants.push(partsCsv(t));
   variants.push(...mydumper(t));
   const loadAllOutput = join(t.scratch, "load-all.csv");
   variants.push({
