@@ -2,7 +2,7 @@
 // of ours right after the runtime hands over a chunk. Its one danger is order: bytes the runtime
 // read while the stream was paused, and still holds, must come before anything recv(2) reads.
 // A reader that pauses at every batch, as a busy pipeline does, makes that happen constantly.
-import { afterAll, beforeAll, expect, spyOn, test } from "bun:test";
+import { expect, spyOn, test } from "bun:test";
 import mariadb, { type Connection } from "mariadb";
 import { FieldCursor } from "../../src/format/bytes.ts";
 import { EXACT_VALUES } from "../../src/source/connection/connect.ts";
@@ -11,16 +11,20 @@ import { SocketDrain } from "../../src/source/wire/socket-drain.ts";
 import { usePrivateServer } from "../support/harness.ts";
 
 const server = usePrivateServer();
-let conn: Connection;
-beforeAll(async () => {
-  conn = await mariadb.createConnection({ host: "127.0.0.1", port: server().port, user: "root", ...EXACT_VALUES });
-});
-afterAll(() => conn?.destroy());
 
 const decoder = new TextDecoder();
 
 /** Reads `sql` (first column: 1, 2, 3, ...) through captureRows, pausing after every batch for `resumeAfter`. */
-function readPausingEveryBatch(sql: string, resumeAfter: (resume: () => void) => void): Promise<number> {
+async function readPausingEveryBatch(sql: string, resumeAfter: (resume: () => void) => void): Promise<number> {
+  const conn = await mariadb.createConnection({ host: "127.0.0.1", port: server().port, user: "root", ...EXACT_VALUES });
+  try {
+    return await readOn(conn, sql, resumeAfter);
+  } finally {
+    await conn.end().catch(() => conn.destroy());
+  }
+}
+
+function readOn(conn: Connection, sql: string, resumeAfter: (resume: () => void) => void): Promise<number> {
   return new Promise((resolve, reject) => {
     let next = 1;
     const rows = captureRows(
