@@ -8,9 +8,10 @@
 //
 // How: inside the socket's 'data' callback, once the runtime's chunk is handled, recv(2) with
 // MSG_DONTWAIT reads up to DRAIN_BYTES more that the kernel already holds, unless the capture
-// paused; then the event loop gets its turn (writes must go on). The runtime still waits for the
-// socket and reads first after every wait, so order is kept without any hand-over, and an end of
-// stream or an error stays in the socket for the runtime to report.
+// paused or the stream still holds chunks the runtime read earlier; then the event loop gets its
+// turn (writes must go on). The runtime still waits for the socket and reads first after every
+// wait, so order is kept without any hand-over. An end of stream is left for the runtime to find
+// and report; a reset that recv sees first reaches the connector as the socket's close.
 //
 // Only plain TCP or Unix sockets on Linux: TLS bytes need the runtime's TLS layer. Anything
 // unexpected (another libc, no descriptor) leaves every read to the runtime.
