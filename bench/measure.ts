@@ -22,6 +22,8 @@ export interface Command {
   reportsJson?: boolean;
   /** Record the child's RSS over time, not only its peak. */
   sampleRss?: boolean;
+  /** Another process the export keeps busy (bench's S3 store), whose CPU over the run is reported too. */
+  busiesPid?: number;
 }
 
 export interface Measurement {
@@ -33,6 +35,8 @@ export interface Measurement {
   minorFaults: number;
   /** CPU the server spent during the run. */
   serverCpuS: number;
+  /** CPU of command.busiesPid over the run, where there is one. */
+  otherCpuS?: number;
   outputBytes: number;
   /** Counters the child printed (rows seen, payload bytes). */
   reported?: Record<string, number>;
@@ -74,6 +78,7 @@ export async function measure(cmd: Command, serverPid: number, scratchDir: strin
   const timeFile = join(scratchDir, "time.out");
   const stdoutFd = cmd.stdoutFile ? openSync(cmd.stdoutFile, "w") : undefined;
   const serverBefore = processCpuSeconds(serverPid);
+  const otherBefore = cmd.busiesPid === undefined ? 0 : processCpuSeconds(cmd.busiesPid);
   const started = performance.now();
   const child = Bun.spawn(["/usr/bin/time", "-f", "%U %S %M %R", "-o", timeFile, ...cmd.argv], {
     env: childEnv(cmd.env),
@@ -92,6 +97,7 @@ export async function measure(cmd: Command, serverPid: number, scratchDir: strin
   const rssSamples = sampler?.stop();
   active = undefined;
   const serverCpuS = processCpuSeconds(serverPid) - serverBefore;
+  const otherCpuS = cmd.busiesPid === undefined ? undefined : processCpuSeconds(cmd.busiesPid) - otherBefore;
   if (stdoutFd !== undefined) closeSync(stdoutFd);
   if (code !== 0) throw new Error(`exit ${code}: ${cmd.argv.join(" ")}\n${stderr.trim().slice(-2000)}`);
 
@@ -110,6 +116,7 @@ export async function measure(cmd: Command, serverPid: number, scratchDir: strin
     peakRssMb: rssKb! / 1024,
     minorFaults: minorFaults!,
     serverCpuS,
+    otherCpuS,
     outputBytes,
     reported: cmd.reportsJson ? (JSON.parse(stdout) as Record<string, number>) : undefined,
     rssSamples,

@@ -18,6 +18,8 @@ export interface Stats {
   sysS: number;
   minorFaults: number;
   serverCpuS: number;
+  /** CPU of the other process the variant keeps busy (the S3 store); 0 where there is none. */
+  otherCpuS: number;
   peakRssMb: number;
 }
 
@@ -88,6 +90,7 @@ function stats(m: Measurement, rows: number): Stats {
     sysS: m.sysS,
     minorFaults: m.minorFaults,
     serverCpuS: m.serverCpuS,
+    otherCpuS: m.otherCpuS ?? 0,
     peakRssMb: m.peakRssMb,
   };
 }
@@ -184,15 +187,18 @@ function againstBaselineTable(r: ShapeResult, group: "s3" | "split" | "parts", w
   const others = r.comparison.filter((s) => s.group === group);
   if (!file || others.length === 0) return [];
   const base = baselineId === FILE_BASELINE_ID ? "file" : "one process";
+  // The store runs on the same cores: its CPU is part of what an S3 export's wall time waits for.
+  const store = group === "s3";
   return [
     `### ${what} vs ${base === "file" ? "one local file" : "one process"} (${file.id}), ${r.shape} shape`,
     "",
-    row(["variant", "wall s", `x ${base} wall`, "client CPU s", `x ${base} CPU`, "minor faults", "peak RSS MB", "out MB"]),
-    row(Array(8).fill("---")),
+    row(["variant", "wall s", `x ${base} wall`, "client CPU s", `x ${base} CPU`, ...(store ? ["store CPU s"] : []), "minor faults", "peak RSS MB", "out MB"]),
+    row(Array(store ? 9 : 8).fill("---")),
     ...[file, ...others].map((s) =>
       row([
         s.id,
         ...against(s, file),
+        ...(store ? [s.group === "s3" ? f(s.median.otherCpuS) : "-"] : []),
         count(Math.round(s.median.minorFaults)),
         f(s.median.peakRssMb, 0),
         f(s.median.outputMB, 0),

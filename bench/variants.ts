@@ -57,7 +57,7 @@ export const FILE_BASELINE_ID = "gold-digger csv, workers 0";
 export function toS3(t: Target): Variant {
   const key = `bench/${slug(t.query)}.csv`;
   const argv = [...t.goldDigger, "--db-url", t.url, "-q", t.query, "-o", `s3://${BUCKET}/${key}`, "--force", "--workers", "0"];
-  return { id: `${FILE_BASELINE_ID}, -o s3://`, group: "s3", command: { argv, env: t.store.env(), outputSize: () => t.store.objectSize(key) ?? 0 } };
+  return { id: `${FILE_BASELINE_ID}, -o s3://`, group: "s3", command: { argv, env: t.store.env(), outputSize: () => t.store.objectSize(key) ?? 0, busiesPid: t.store.pid } };
 }
 
 /**

@@ -12,6 +12,8 @@ export const SECRET_ACCESS_KEY = "gd/Test+Secret-Key-0123456789";
 
 export interface S3Server {
   readonly port: number;
+  /** The server's process, whose CPU bench reports beside an S3 export's. */
+  readonly pid: number;
   readonly dir: string;
   /** The environment that points gold-digger at this server. */
   env(extra?: Record<string, string>): Record<string, string>;
@@ -48,6 +50,7 @@ export async function startS3Server(): Promise<S3Server> {
   const objectFile = (key: string) => join(bucketDir, `${key}._S3rver_object`);
   return {
     port,
+    pid: child.pid,
     dir,
     env: (extra = {}) => ({
       AWS_ACCESS_KEY_ID: ACCESS_KEY_ID,
