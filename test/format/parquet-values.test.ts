@@ -32,6 +32,23 @@ test("BIT's big-endian bytes as the unsigned value; floats as the server's text 
   expect(Object.is(on(parse.float, "-0"), -0)).toBe(true);
 });
 
+test("floats read without a string are exactly what Number() reads, on the server's texts and near every edge", () => {
+  const texts: string[] = ["0", "-0", "1", "-1", "0.5", "123.456", "-3703.5", "1e-7", "1.5e300", "999999999999999", "9999999999999999", "0.000000000000000000001", "0.0000000000000000000001", "0.00000000000000000000001", "100000000000000000000", "12345678901234.5", "1234567901234.56", "0.1", "0.30000000000000004", "3.4028234663852886e38", "1."];
+  // Random doubles as the server prints them (shortest digits), and short decimals of every length.
+  let seed = 1;
+  const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+  const view = new DataView(new ArrayBuffer(8));
+  for (let i = 0; i < 20_000; i++) {
+    view.setUint32(0, Math.floor(random() * 2 ** 32));
+    view.setUint32(4, Math.floor(random() * 2 ** 32));
+    const x = view.getFloat64(0);
+    if (Number.isFinite(x)) texts.push(String(x));
+    texts.push(String(Math.round(random() * 10 ** (1 + (i % 15))) / 10 ** (i % 9)));
+    texts.push((random() * 10 ** (i % 12) - 5).toFixed(i % 8));
+  }
+  for (const text of texts) expect(Object.is(on(parse.float, text), Number(text))).toBe(true);
+});
+
 test("dates as days since 1970 and wall-clock timestamps in microseconds, before 1970 and far after", () => {
   for (const day of ["1000-01-01", "1969-12-31", "1970-01-01", "2024-02-29", "9999-12-31", "1600-03-01"]) {
     expect(parse.date(bytes(day), 1)).toBe(Date.UTC(Number(day.slice(0, 4)), Number(day.slice(5, 7)) - 1, Number(day.slice(8))) / 86_400_000);

@@ -39,9 +39,36 @@ export function unscaledDecimal(src: Uint8Array, start: number, end: number): nu
   return BigInt(digits);
 }
 
-/** FLOAT, DOUBLE: the server prints a text that reads back as the stored value. */
+/** 10^0 .. 10^22, each exact as a double (parsed, so no rounding of a computed power creeps in). */
+const POWERS_OF_TEN = Array.from({ length: 23 }, (_, k) => Number(`1e${k}`));
+
+/**
+ * FLOAT, DOUBLE: the server prints a text that reads back as the stored value. Text of at most
+ * SAFE_DIGITS significant digits and a plain decimal point is read without a string (Clinger's
+ * fast path): its digits are an exact integer and 10^k an exact double, so one division rounds
+ * the decimal value correctly, as Number() does. Anything else (17 digits, an exponent) goes
+ * through Number(): a string per value, which costs time and garbage.
+ */
 export function float(src: Uint8Array, start: number, end: number): number {
-  return Number(latin1(src, start, end));
+  const negative = src[start] === Ascii.Minus;
+  let mantissa = 0;
+  let digits = 0;
+  let fraction = -1;
+  for (let i = negative ? start + 1 : start; i < end; i++) {
+    const c = src[i];
+    if (c === Ascii.Dot && fraction < 0) {
+      fraction = 0;
+      continue;
+    }
+    const d = c - Ascii.Zero;
+    if (d < 0 || d > 9 || (digits > 0 && ++digits > SAFE_DIGITS)) return Number(latin1(src, start, end));
+    if (digits === 0 && d > 0) digits = 1;
+    mantissa = mantissa * 10 + d;
+    if (fraction >= 0) fraction++;
+  }
+  if (fraction === 0 || end - start === (negative ? 1 : 0) || fraction >= POWERS_OF_TEN.length) return Number(latin1(src, start, end));
+  const value = fraction > 0 ? mantissa / POWERS_OF_TEN[fraction] : mantissa;
+  return negative ? -value : value;
 }
 
 const latin1Slice = (Buffer.prototype as unknown as { latin1Slice(this: Uint8Array, start: number, end: number): string }).latin1Slice;
