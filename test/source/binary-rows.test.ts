@@ -4,7 +4,7 @@
 import { beforeAll, describe, expect, test } from "bun:test";
 import mariadb, { type Connection } from "mariadb";
 import { EXACT_VALUES } from "../../src/source/connection/connect.ts";
-import { doubleText, floatText, putLength } from "../../src/source/wire/binary-rows.ts";
+import { doubleText, floatText, putLength, putShortDecimal } from "../../src/source/wire/binary-rows.ts";
 import { streamRows } from "../../src/source/wire/row-stream.ts";
 import { binaryProtocolPays } from "../../src/cli/plan-export.ts";
 import type { Compression, Format } from "../../src/formats.ts";
@@ -223,6 +223,33 @@ describe("the text protocol wherever the binary one would not give the same byte
   test("a query that fails to prepare fails as it would as a query", async () => {
     await expect(read("SELECT * FROM no_such_table", true)).rejects.toThrow(/no_such_table' doesn't exist/);
   });
+});
+
+test("a short decimal DOUBLE is written without a string exactly as doubleText writes it, and every other one is left to it", () => {
+  const values: number[] = [0, -0, 0.5, -0.5, 1, -1, 3703.5, 0.1, 0.2, 0.30000000000000004, 1e-8, 5e-9, 1.5e-8, 9999999.99999999, 9999999.999999998, 1e7, 1e7 - 1, 1234567.125, 0.00000001, 0.12345678, 0.123456789, 100, 1000000, 2 ** 23 + 0.5, NaN, Infinity, -Infinity];
+  let seed = 7;
+  const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+  const view = new DataView(new ArrayBuffer(8));
+  for (let i = 0; i < 30_000; i++) {
+    const decimals = i % 10;
+    values.push((Math.round(random() * 10 ** (1 + (i % 16))) / 10 ** decimals) * (i % 2 ? -1 : 1));
+    values.push(random() * 10 ** ((i % 12) - 4));
+    view.setUint32(0, Math.floor(random() * 2 ** 32));
+    view.setUint32(4, Math.floor(random() * 2 ** 32));
+    values.push(view.getFloat64(0));
+  }
+  const out = new Uint8Array(64);
+  let written = 0;
+  for (const x of values) {
+    const end = putShortDecimal(out, 3, x);
+    if (end < 0) continue;
+    written++;
+    const text = doubleText(x);
+    expect([x, out[3], new TextDecoder().decode(out.subarray(4, end))]).toEqual([x, text.length, text]);
+  }
+  // Most of the rounded decimals take the fast path; a zero, and anything 10^7 or over, never does.
+  expect(written).toBeGreaterThan(15_000);
+  for (const x of [0, -0, 1e7, 12345678.5, 1 / 3, Math.PI, NaN, Infinity]) expect(putShortDecimal(out, 0, x)).toBe(-1);
 });
 
 describe("the layouts, on values whose server text is known", () => {
