@@ -4,7 +4,7 @@
 import { beforeAll, describe, expect, test } from "bun:test";
 import mariadb, { type Connection } from "mariadb";
 import { EXACT_VALUES } from "../../src/source/connection/connect.ts";
-import { doubleText, floatText, putLength, putShortDecimal } from "../../src/source/wire/binary-rows.ts";
+import { doubleText, floatText, putFloatText, putLength, putShortDecimal } from "../../src/source/wire/binary-rows.ts";
 import { streamRows } from "../../src/source/wire/row-stream.ts";
 import { binaryProtocolPays } from "../../src/cli/plan-export.ts";
 import type { Compression, Format } from "../../src/formats.ts";
@@ -250,6 +250,40 @@ test("a short decimal DOUBLE is written without a string exactly as doubleText w
   // Most of the rounded decimals take the fast path; a zero, and anything 10^7 or over, never does.
   expect(written).toBeGreaterThan(15_000);
   for (const x of [0, -0, 1e7, 12345678.5, 1 / 3, Math.PI, NaN, Infinity]) expect(putShortDecimal(out, 0, x)).toBe(-1);
+});
+
+test("a FLOAT is written without a string exactly as floatText writes it, ties and all, or left to it", () => {
+  const bits = new Uint32Array(1);
+  const float = new Float32Array(bits.buffer);
+  const values: number[] = [0, -0, 1e-4, 1e6, 999999.5, 0.5, 1.5, 2.5, 1234565, 123456.5, 0.000123456, 3.14, -2.5e-3, 100, 1000000 - 1 / 16, NaN, Infinity];
+  // Every float near each power of ten, near the path's bounds, and random ones of every exponent.
+  for (let e = -5; e <= 7; e++) {
+    float[0] = Number(`1e${e}`);
+    const at = bits[0];
+    for (let d = -300; d <= 300; d++) {
+      bits[0] = at + d;
+      values.push(float[0]);
+    }
+  }
+  let seed = 11;
+  const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+  for (let i = 0; i < 200_000; i++) {
+    bits[0] = Math.floor(random() * 2 ** 32);
+    values.push(float[0]);
+    values.push(Math.fround(Math.round(random() * 10 ** (1 + (i % 7))) / 10 ** (i % 5)));
+  }
+  const out = new Uint8Array(64);
+  let written = 0;
+  for (const x of values) {
+    const end = putFloatText(out, 3, x);
+    if (end < 0) continue;
+    written++;
+    const text = floatText(x);
+    expect([x, out[3], new TextDecoder().decode(out.subarray(4, end))]).toEqual([x, text.length, text]);
+  }
+  expect(written).toBeGreaterThan(150_000);
+  // Exact ties go to floatText, which rounds them half to even; so do values outside 10^-4..10^6.
+  for (const x of [123456.5, 12345.25, 1e6, 1234565, 9.999e-5, 0, NaN]) expect(putFloatText(out, 0, x)).toBe(-1);
 });
 
 describe("the layouts, on values whose server text is known", () => {
