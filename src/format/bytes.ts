@@ -308,9 +308,27 @@ export function bitValue(src: Uint8Array, start: number, end: number): bigint {
   return value;
 }
 
-/** BIT(n), rendered as its unsigned decimal value. */
+/** Bytes of a BIT value that a number holds exactly (2^48 < 2^53). */
+const EXACT_BIT_BYTES = 6;
+
+/**
+ * BIT(n), rendered as its unsigned decimal value: up to BIT(48) in a number, digit by digit into
+ * the output (a bigint and its string per value cost ~10x as much), wider ones through a bigint.
+ */
 export function writeBitAsDecimal(out: OutputBuffer, src: Uint8Array, start: number, end: number): void {
-  out.chunk(utf8(bitValue(src, start, end).toString()));
+  if (end - start > EXACT_BIT_BYTES) return out.chunk(utf8(bitValue(src, start, end).toString()));
+  let value = 0;
+  for (let i = start; i < end; i++) value = value * 256 + src[i];
+  let digits = 1;
+  for (let v = value; v >= 10; v = Math.floor(v / 10)) digits++;
+  const buf = out.buf;
+  let o = out.len + digits;
+  out.len = o;
+  do {
+    const rest = Math.floor(value / 10);
+    buf[--o] = Ascii.Zero + (value - rest * 10);
+    value = rest;
+  } while (value > 0);
 }
 
 /**

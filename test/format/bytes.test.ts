@@ -251,6 +251,19 @@ describe("writeBitAsDecimal", () => {
     expect(decimal([0x00, 0x00, 0x01, 0xff], 1)).toBe("511");
   });
 
+  test("every value of one and two bytes, and random ones of every width, read as the bigint reads them", () => {
+    for (let v = 0; v < 65536; v++) {
+      expect(decimal([v & 0xff])).toBe(String(v & 0xff));
+      expect(decimal([v >> 8, v & 0xff], 2)).toBe(String(v));
+    }
+    let seed = 3;
+    const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) % 256;
+    for (let i = 0; i < 20_000; i++) {
+      const bytes = Array.from({ length: 1 + (i % 8) }, random);
+      expect(decimal(bytes)).toBe(bytes.reduce((v, b) => (v << 8n) | BigInt(b), 0n).toString());
+    }
+  });
+
   test("every width's maximum fits the BIT_GROWTH bound", () => {
     for (let n = 1; n <= 8; n++) {
       const digits = decimal(new Array(n).fill(0xff));
