@@ -23,6 +23,21 @@ test("integers exact at every width, decimals as their unscaled value", () => {
   }
 });
 
+test("long integers and decimals of every length up to DECIMAL(65) read as BigInt reads their digits", () => {
+  let seed = 5;
+  const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31);
+  for (let i = 0; i < 20_000; i++) {
+    const length = 16 + (i % 50);
+    let digits = "";
+    for (let d = 0; d < length; d++) digits += String(random() % 10);
+    const negative = i % 3 === 0 ? "-" : "";
+    const scale = i % 7 === 0 ? 0 : random() % Math.min(30, length);
+    const text = negative + (scale === 0 ? digits : `${digits.slice(0, length - scale)}.${digits.slice(length - scale)}`);
+    expect(BigInt(on(parse.unscaledDecimal, text))).toBe(BigInt(negative + digits));
+    if (scale === 0) expect(BigInt(on(parse.int64, text))).toBe(BigInt(text));
+  }
+});
+
 test("BIT's big-endian bytes as the unsigned value; floats as the server's text reads", () => {
   const bit = (...b: number[]) => parse.bit(Uint8Array.from(b), 0, b.length);
   expect(bit()).toBe(0n);

@@ -53,11 +53,22 @@ function putInt64(view: DataView, at: number, value: number | bigint): void {
   view.setInt32(at + 4, high, true);
 }
 
-/** DECIMAL wider than 18 digits: big-endian two's complement in `width` bytes. */
+/**
+ * DECIMAL wider than 18 digits: big-endian two's complement in `width` bytes, written 8 bytes at a
+ * time and the rest from a number where it holds them exactly: a bigint operation per byte cost
+ * more than the rest of the value's path.
+ */
 function putFixed(width: number): Put {
+  const restBytes = width % 8;
   return (view, at, value) => {
     let bits = BigInt.asUintN(width * 8, BigInt(value));
-    for (let i = width - 1; i >= 0; i--, bits >>= 8n) view.setUint8(at + i, Number(bits & 0xffn));
+    let i = width;
+    for (; i >= 8; i -= 8, bits >>= 64n) view.setBigUint64(at + i - 8, BigInt.asUintN(64, bits));
+    if (restBytes > 6) {
+      for (; i > 0; i--, bits >>= 8n) view.setUint8(at + i - 1, Number(bits & 0xffn));
+      return;
+    }
+    for (let rest = Number(bits); i > 0; i--, rest = Math.floor(rest / 256)) view.setUint8(at + i - 1, rest % 256);
   };
 }
 

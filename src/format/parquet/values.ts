@@ -25,19 +25,39 @@ function smallInteger(src: Uint8Array, start: number, end: number): number {
 /** TINYINT..INT and YEAR: the server's digits. */
 export const int32 = smallInteger;
 
+/** 10^0 .. 10^SAFE_DIGITS as bigints, to join runs of digits read as numbers. */
+const BIG_POWERS_OF_TEN = Array.from({ length: SAFE_DIGITS + 1 }, (_, k) => 10n ** BigInt(k));
+
+/**
+ * Decimal digits with an optional '-', skipping a '.', as a bigint: read SAFE_DIGITS at a time
+ * as numbers and joined, a few bigint operations a value where a string of its digits took ~20
+ * allocations and a parse (DECIMAL(20,4) to Parquet ran 4x slower than DECIMAL(12,2)).
+ */
+function bigInteger(src: Uint8Array, start: number, end: number): bigint {
+  const negative = src[start] === Ascii.Minus;
+  let value = 0n;
+  let run = 0;
+  let runDigits = 0;
+  for (let i = negative ? start + 1 : start; i < end; i++) {
+    const c = src[i];
+    if (c === Ascii.Dot) continue;
+    run = run * 10 + (c - Ascii.Zero);
+    if (++runDigits === SAFE_DIGITS) {
+      value = value * BIG_POWERS_OF_TEN[SAFE_DIGITS] + BigInt(run);
+      run = runDigits = 0;
+    }
+  }
+  if (runDigits > 0) value = value * BIG_POWERS_OF_TEN[runDigits] + BigInt(run);
+  return negative ? -value : value;
+}
+
 /** BIGINT (signed or not), exact. */
 export function int64(src: Uint8Array, start: number, end: number): number | bigint {
-  if (end - start <= SAFE_DIGITS) return smallInteger(src, start, end);
-  return BigInt(latin1(src, start, end));
+  return end - start <= SAFE_DIGITS ? smallInteger(src, start, end) : bigInteger(src, start, end);
 }
 
 /** DECIMAL(p,s): the unscaled value ("-12.50" at scale 2 is -1250n). The server always sends s decimals. */
-export function unscaledDecimal(src: Uint8Array, start: number, end: number): number | bigint {
-  if (end - start <= SAFE_DIGITS) return smallInteger(src, start, end);
-  let digits = "";
-  for (let i = start; i < end; i++) if (src[i] !== Ascii.Dot) digits += String.fromCharCode(src[i]);
-  return BigInt(digits);
-}
+export const unscaledDecimal = int64;
 
 /** 10^0 .. 10^22, each exact as a double (parsed, so no rounding of a computed power creeps in). */
 const POWERS_OF_TEN = Array.from({ length: 23 }, (_, k) => Number(`1e${k}`));
