@@ -225,6 +225,20 @@ describe("the text protocol wherever the binary one would not give the same byte
   });
 });
 
+/** Checks that `put` writes each value it takes (length first) as `text` gives it; returns how many it took. */
+function writtenAsBy(put: (out: Uint8Array, o: number, x: number) => number, text: (x: number) => string, values: number[]): number {
+  const out = new Uint8Array(64);
+  let written = 0;
+  for (const x of values) {
+    const end = put(out, 3, x);
+    if (end < 0) continue;
+    written++;
+    const expected = text(x);
+    expect([x, out[3], new TextDecoder().decode(out.subarray(4, end))]).toEqual([x, expected.length, expected]);
+  }
+  return written;
+}
+
 test("a short decimal DOUBLE is written without a string exactly as doubleText writes it, and every other one is left to it", () => {
   const values: number[] = [0, -0, 0.5, -0.5, 1, -1, 3703.5, 0.1, 0.2, 0.30000000000000004, 1e-8, 5e-9, 1.5e-8, 9999999.99999999, 9999999.999999998, 1e7, 1e7 - 1, 1234567.125, 0.00000001, 0.12345678, 0.123456789, 100, 1000000, 2 ** 23 + 0.5, NaN, Infinity, -Infinity];
   let seed = 7;
@@ -238,18 +252,9 @@ test("a short decimal DOUBLE is written without a string exactly as doubleText w
     view.setUint32(4, Math.floor(random() * 2 ** 32));
     values.push(view.getFloat64(0));
   }
-  const out = new Uint8Array(64);
-  let written = 0;
-  for (const x of values) {
-    const end = putShortDecimal(out, 3, x);
-    if (end < 0) continue;
-    written++;
-    const text = doubleText(x);
-    expect([x, out[3], new TextDecoder().decode(out.subarray(4, end))]).toEqual([x, text.length, text]);
-  }
   // Most of the rounded decimals take the fast path; a zero, and anything 10^7 or over, never does.
-  expect(written).toBeGreaterThan(15_000);
-  for (const x of [0, -0, 1e7, 12345678.5, 1 / 3, Math.PI, NaN, Infinity]) expect(putShortDecimal(out, 0, x)).toBe(-1);
+  expect(writtenAsBy(putShortDecimal, doubleText, values)).toBeGreaterThan(15_000);
+  for (const x of [0, -0, 1e7, 12345678.5, 1 / 3, Math.PI, NaN, Infinity]) expect(putShortDecimal(new Uint8Array(64), 0, x)).toBe(-1);
 });
 
 test("a FLOAT is written without a string exactly as floatText writes it, ties and all, or left to it", () => {
@@ -272,18 +277,9 @@ test("a FLOAT is written without a string exactly as floatText writes it, ties a
     values.push(float[0]);
     values.push(Math.fround(Math.round(random() * 10 ** (1 + (i % 7))) / 10 ** (i % 5)));
   }
-  const out = new Uint8Array(64);
-  let written = 0;
-  for (const x of values) {
-    const end = putFloatText(out, 3, x);
-    if (end < 0) continue;
-    written++;
-    const text = floatText(x);
-    expect([x, out[3], new TextDecoder().decode(out.subarray(4, end))]).toEqual([x, text.length, text]);
-  }
-  expect(written).toBeGreaterThan(150_000);
+  expect(writtenAsBy(putFloatText, floatText, values)).toBeGreaterThan(150_000);
   // Exact ties go to floatText, which rounds them half to even; so do values outside 10^-4..10^6.
-  for (const x of [123456.5, 12345.25, 1e6, 1234565, 9.999e-5, 0, NaN]) expect(putFloatText(out, 0, x)).toBe(-1);
+  for (const x of [123456.5, 12345.25, 1e6, 1234565, 9.999e-5, 0, NaN]) expect(putFloatText(new Uint8Array(64), 0, x)).toBe(-1);
 });
 
 describe("the layouts, on values whose server text is known", () => {
