@@ -16,7 +16,7 @@ export interface BenchOptions {
 
 export const USAGE = `usage: bun bench/run.ts [--quick] [--rows N] [--multiplier M] [--repeat R] [--shapes LIST]
   --quick         smoke run: 50,000 wide rows (the other shapes alike), 1 round (explicit options still win)
-  --rows N        rows of the wide shape (default 1,000,000); narrow gets 5 x N, fat N / 2,500 (at least 1); small stays 1,000
+  --rows N        rows of the wide shape (default 1,000,000); narrow gets 5 x N, numbers N, fat N / 2,500 (at least 1); small stays 1,000
   --multiplier M  memory scaling (wide shape) compares N and N x M rows (default 10; 1 skips it)
   --repeat R      interleaved rounds; medians are reported (default 3; small runs 10 times a round)
   --shapes LIST   comma-separated row shapes out of ${SHAPE_NAMES.join(",")} (default all)`;

@@ -3,6 +3,7 @@ import type { PrivateServer } from "../../src/devdb/private-server.ts";
 import { BENCH_TABLE, benchQuery, createBenchTableSql, loadIntoBenchDatabase } from "../dataset.ts";
 import { fat } from "./fat.ts";
 import { narrow } from "./narrow.ts";
+import { numbers } from "./numbers.ts";
 import type { Shape } from "./shape.ts";
 import { small } from "./small.ts";
 
@@ -17,7 +18,7 @@ export const wide: Shape = {
   createSql: createBenchTableSql,
 };
 
-export const SHAPES: readonly Shape[] = [wide, narrow, fat, small];
+export const SHAPES: readonly Shape[] = [wide, narrow, numbers, fat, small];
 export const SHAPE_NAMES = SHAPES.map((s) => s.name);
 
 /** --rows sets the wide shape's rows; the others keep their proportion to it, so a quick run shrinks all alike (a fixed size stays). */
