@@ -4,7 +4,7 @@
 import { beforeAll, describe, expect, test } from "bun:test";
 import mariadb, { type Connection } from "mariadb";
 import { EXACT_VALUES } from "../../src/source/connection/connect.ts";
-import { doubleText, floatText, putFloatText, putLength, putShortDecimal } from "../../src/source/wire/binary-rows.ts";
+import { doubleText, floatText, putFloatText, putLength, putShortDecimal, putWideInteger } from "../../src/source/wire/binary-rows.ts";
 import { streamRows } from "../../src/source/wire/row-stream.ts";
 import { binaryProtocolPays } from "../../src/cli/plan-export.ts";
 import type { Compression, Format } from "../../src/formats.ts";
@@ -223,6 +223,28 @@ describe("the text protocol wherever the binary one would not give the same byte
   test("a query that fails to prepare fails as it would as a query", async () => {
     await expect(read("SELECT * FROM no_such_table", true)).rejects.toThrow(/no_such_table' doesn't exist/);
   });
+});
+
+test("a 64-bit integer is written from its two halves as BigInt writes it, signed or not, padded to a width", () => {
+  const view = new DataView(new ArrayBuffer(8));
+  const values = [0n, 1n, -1n, 2n ** 53n, 2n ** 53n + 1n, -(2n ** 53n) - 1n, 2n ** 63n - 1n, -(2n ** 63n), 2n ** 64n - 1n, 10n ** 19n, 10n ** 19n - 1n, 9999n, 10000n];
+  let seed = 13;
+  const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31);
+  for (let i = 0; i < 20_000; i++) values.push(BigInt(random()) * BigInt(random()) * BigInt(1 + (random() % 8)) - (i % 2 ? 0n : 2n ** 62n));
+  const out = new Uint8Array(40);
+  for (const value of values) {
+    for (const unsigned of [true, false]) {
+      if (unsigned ? value < 0n || value >= 2n ** 64n : value < -(2n ** 63n) || value >= 2n ** 63n) continue;
+      view.setBigUint64(0, BigInt.asUintN(64, value), true);
+      const high = unsigned ? view.getUint32(4, true) : view.getInt32(4, true);
+      for (const width of [0, 22]) {
+        const end = putWideInteger(out, 1, high, view.getUint32(0, true), !unsigned && high < 0, width);
+        const digits = (value < 0n ? -value : value).toString().padStart(width, "0");
+        const text = (value < 0n ? "-" : "") + digits;
+        expect([value, out[1], new TextDecoder().decode(out.subarray(2, end))]).toEqual([value, text.length, text]);
+      }
+    }
+  }
 });
 
 /** Checks that `put` writes each value it takes (length first) as `text` gives it; returns how many it took. */
