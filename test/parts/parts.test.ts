@@ -4,11 +4,12 @@
 import { beforeAll, describe, expect, test } from "bun:test";
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
-import mariadb, { type Connection } from "mariadb";
+import mariadb from "mariadb";
 import { duck, literal } from "../support/duckdb.ts";
 import { expectNoSecrets, startGd, waitUntil } from "../support/faults.ts";
 import { gd, gdInProcess, type RunResult, usePrivateServer, useTempDir } from "../support/harness.ts";
 import { BUCKET, useS3Server } from "../support/s3.ts";
+import { startTransfers, transactionalMove } from "../support/transfers.ts";
 
 // A later --log-bin wins over the harness's --skip-log-bin.
 const server = usePrivateServer({ extraArgs: ["--log-bin=gd-bin", "--server-id=1"] });
@@ -172,30 +173,8 @@ describe("the parts are the single ORDER BY export", () => {
   });
 });
 
-/** A writer moving amounts between accounts in transactions until stopped; resolves how many moves it made. */
-async function startTransfers() {
-  const writer: Connection = await mariadb.createConnection({ socketPath: server().socket, user: "root", database: "pp" });
-  let writing = true;
-  let moves = 0;
-  const writes = (async () => {
-    for (; writing; moves++) {
-      const [from, to] = [1 + ((moves * 7919) % 5000), 1 + ((moves * 104729) % 5000)];
-      await writer.query("START TRANSACTION");
-      await writer.query("UPDATE acct SET amount = amount - 17 WHERE id = ?", [from]);
-      await writer.query("UPDATE acct SET amount = amount + 17 WHERE id = ?", [to]);
-      await writer.query("COMMIT");
-    }
-  })();
-  return async () => {
-    writing = false;
-    await writes;
-    await writer.end();
-    return moves;
-  };
-}
-
 test("one snapshot across parts: a concurrent writer's total is exact over all parts", async () => {
-  const stop = await startTransfers();
+  const stop = await startTransfers(server(), "pp", transactionalMove("acct"));
   try {
     // One reader per part, then two: every reader of every part joins the one snapshot.
     for (const readers of ["1", "2"]) {

@@ -4,12 +4,13 @@
 import { beforeAll, describe, expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import mariadb, { type Connection } from "mariadb";
+import mariadb from "mariadb";
 import { EXACT_VALUES } from "../../src/source/connection/connect.ts";
 import { estimatedRows, estimateSql, splitQuery, rangeQueries, splitField, type Bounds } from "../../src/source/ranges/split.ts";
 import { expectFailure, HANG_MS, runningQueries, startGd, tempFileSize, TEST_MS, waitUntil } from "../support/faults.ts";
 import { cleanEnv, gd, gdInProcess, MAIN, usePrivateServer, useTempDir } from "../support/harness.ts";
 import { startFaultProxy } from "../support/proxy.ts";
+import { startTransfers, transactionalMove } from "../support/transfers.ts";
 
 const server = usePrivateServer();
 const dir = useTempDir();
@@ -142,32 +143,8 @@ describe("refused with exit 2, before any row", () => {
   });
 });
 
-/**
- * A writer moving 17 between two of 5,000 rows in a loop, with `move` (its own atomic unit) until
- * stopped; resolves how many moves it made.
- */
-async function startTransfers(move: (writer: Connection, from: number, to: number) => Promise<void>) {
-  const writer = await mariadb.createConnection({ socketPath: server().socket, user: "root", database: "par" });
-  let writing = true;
-  let transfers = 0;
-  const writes = (async () => {
-    for (; writing; transfers++) await move(writer, 1 + ((transfers * 7919) % 5000), 1 + ((transfers * 104729) % 5000));
-  })();
-  return async () => {
-    writing = false;
-    await writes;
-    await writer.end();
-    return transfers;
-  };
-}
-
 test("one snapshot: a writer moving amounts between rows never changes the exported total", async () => {
-  const stop = await startTransfers(async (writer, from, to) => {
-    await writer.query("START TRANSACTION");
-    await writer.query("UPDATE acct SET amount = amount - 17 WHERE id = ?", [from]);
-    await writer.query("UPDATE acct SET amount = amount + 17 WHERE id = ?", [to]);
-    await writer.query("COMMIT");
-  });
+  const stop = await startTransfers(server(), "par", transactionalMove("acct"));
   try {
     for (let run = 0; run < 3; run++) {
       // A slow query, so the writer gets plenty done while the readers are at it.
@@ -189,7 +166,7 @@ test("one snapshot on a table without transactions (MyISAM): its read lock is he
   ]);
   // One statement moves an amount between two rows: MyISAM makes each statement atomic, and
   // nothing more.
-  const stop = await startTransfers(async (writer, from, to) => {
+  const stop = await startTransfers(server(), "par", async (writer, from, to) => {
     await writer.query("UPDATE macct SET amount = amount + IF(id = ?, -17, 17) WHERE id IN (?, ?) AND ? <> ?", [from, from, to, from, to]);
   });
   try {
