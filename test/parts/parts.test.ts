@@ -36,6 +36,12 @@ function freshDir(): string {
   return dir;
 }
 
+/** A fresh directory and the path of the plan in it. */
+function freshPlan(): { dir: string; planPath: string } {
+  const dir = freshDir();
+  return { dir, planPath: join(dir, "plan.json") };
+}
+
 interface Run {
   plan: RunResult;
   parts: RunResult[];
@@ -55,6 +61,12 @@ async function runParts(planPath: string, planArgs: string[], n: number, options
     indexes.map((i) => gd(["part", "--db-url", url(), "--plan", planPath], { env: { ...env, JOB_COMPLETION_INDEX: String(i) }, timeoutMs: 40_000 })),
   );
   return { plan: await plan.result, parts };
+}
+
+/** The plan and every part ran cleanly: exit 0, nothing on stderr. */
+function expectAllOk(run: Run): void {
+  expect(ok(run.plan)).toEqual(OK);
+  for (const part of run.parts) expect(ok(part)).toEqual(OK);
 }
 
 /** `commit` needs no running part: it runs inside the test process, where coverage sees it. */
@@ -99,11 +111,9 @@ async function single(query: string, output: string, extra: string[] = []): Prom
 
 describe("the parts are the single ORDER BY export", () => {
   test("local files: 4 parts concatenate to it byte for byte, and commit lists them with one binlog position", async () => {
-    const dir = freshDir();
-    const planPath = join(dir, "plan.json");
+    const { dir, planPath } = freshPlan();
     const run = await runParts(planPath, ["-q", "SELECT * FROM t", "--split-by", "id", "-o", join(dir, "t.csv")], 4);
-    expect(ok(run.plan)).toEqual(OK);
-    for (const part of run.parts) expect(ok(part)).toEqual(OK);
+    expectAllOk(run);
     const names = [0, 1, 2, 3].map((i) => `t-0000${i}.csv`);
     const whole = concatenated(names.map((name) => readFileSync(join(dir, name), "latin1")));
     expect(whole).toBe(await single("SELECT * FROM t ORDER BY id", join(dir, "single.csv")));
@@ -137,8 +147,7 @@ describe("the parts are the single ORDER BY export", () => {
       env,
       written: () => s3().object("ds1/plan.json") !== undefined,
     });
-    expect(ok(run.plan)).toEqual(OK);
-    for (const part of run.parts) expect(ok(part)).toEqual(OK);
+    expectAllOk(run);
     expect(ok(await commit(planUrl, env))).toEqual(OK);
     const texts = [0, 1, 2].map((i) => s3().object(`ds1/t-0000${i}.csv`)!.toString("latin1"));
     expect(concatenated(texts)).toBe(await single("SELECT * FROM t ORDER BY id", join(dir, "single.csv"), ["--csv-lf"]));
@@ -155,11 +164,9 @@ describe("the parts are the single ORDER BY export", () => {
   });
 
   test("Parquet: DuckDB reads the parts as one table with the server's count and sums", async () => {
-    const dir = freshDir();
-    const planPath = join(dir, "plan.json");
+    const { dir, planPath } = freshPlan();
     const run = await runParts(planPath, ["-q", "SELECT id, amount FROM t", "--split-by", "id", "-o", join(dir, "t-{part}.parquet")], 3);
-    expect(ok(run.plan)).toEqual(OK);
-    for (const part of run.parts) expect(ok(part)).toEqual(OK);
+    expectAllOk(run);
     expect(ok(await commit(planPath))).toEqual(OK);
     const db = await duck();
     const [got] = await db.query(`SELECT count(*) AS n, sum(id)::VARCHAR AS ids, sum(amount)::VARCHAR AS amounts FROM read_parquet(${literal(join(dir, "t-*.parquet"))})`);
@@ -178,13 +185,11 @@ test("one snapshot across parts: a concurrent writer's total is exact over all p
   try {
     // One reader per part, then two: every reader of every part joins the one snapshot.
     for (const readers of ["1", "2"]) {
-      const dir = freshDir();
-      const planPath = join(dir, "plan.json");
+      const { dir, planPath } = freshPlan();
       // A slow query, so the writer gets plenty done while the parts read.
       const query = ["-q", "SELECT id, amount, SLEEP(0.0002) AS s FROM acct", "--split-by", "id", "--parallel", readers];
       const result = await runParts(planPath, [...query, "-o", join(dir, "a.csv"), "--csv-lf"], 3);
-      expect(ok(result.plan)).toEqual(OK);
-      for (const part of result.parts) expect(ok(part)).toEqual(OK);
+      expectAllOk(result);
       const amounts = [0, 1, 2].flatMap((i) =>
         readFileSync(join(dir, `a-0000${i}.csv`), "latin1").trimEnd().split("\n").slice(1).map((line) => Number(line.split(",")[1])),
       );
@@ -199,8 +204,7 @@ test("one snapshot across parts: a concurrent writer's total is exact over all p
 
 describe("the barrier", () => {
   test("a part that comes after the barrier closed is refused (exit 4, naming --consistency none)", async () => {
-    const dir = freshDir();
-    const planPath = join(dir, "plan.json");
+    const { dir, planPath } = freshPlan();
     const run = await runParts(planPath, ["-q", "SELECT * FROM t", "--split-by", "id", "-o", join(dir, "t.csv")], 2);
     expect(ok(run.plan)).toEqual(OK);
     const late = await gd(["part", "--db-url", url(), "--plan", planPath, "--part", "1"]);
@@ -211,8 +215,7 @@ describe("the barrier", () => {
   });
 
   test("a barrier that times out fails the plan, and every part that comes after it", async () => {
-    const dir = freshDir();
-    const planPath = join(dir, "plan.json");
+    const { dir, planPath } = freshPlan();
     const run = await runParts(planPath, ["-q", "SELECT * FROM t", "--split-by", "id", "-o", join(dir, "t.csv"), "--barrier-timeout", "2"], 3, { only: [0, 1] });
     expect(run.plan.code).toBe(4);
     expect(run.plan.stderr).toMatch(/^gold-digger: the barrier timed out after 2 s: part 2 did not open a snapshot in time.*--consistency none\n$/);
@@ -224,8 +227,7 @@ describe("the barrier", () => {
   });
 
   test("a table without transactions is refused in snapshot mode (exit 2, naming it and --consistency none)", async () => {
-    const dir = freshDir();
-    const planPath = join(dir, "plan.json");
+    const { dir, planPath } = freshPlan();
     const r = await gd(["plan", "--db-url", url(), "-q", "SELECT * FROM m", "--split-by", "id", "--parts", "2", "--plan", planPath, "-o", join(dir, "m.csv")]);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/^gold-digger: `pp`.`m` has no transactions.*--consistency none/);
@@ -234,8 +236,7 @@ describe("the barrier", () => {
 });
 
 test("a plan stopped at the barrier (SIGTERM) exits 143 and lets writers go at once", async () => {
-  const dir = freshDir();
-  const planPath = join(dir, "plan.json");
+  const { dir, planPath } = freshPlan();
   const plan = startGd(["plan", "--db-url", url(), "-q", "SELECT * FROM acct", "--split-by", "id", "--parts", "2", "--plan", planPath, "-o", join(dir, "a.csv")], { timeoutMs: 30_000 });
   await waitUntil("the plan is written", () => existsSync(planPath));
   const writer = await mariadb.createConnection({ socketPath: server().socket, user: "root", database: "pp" });
@@ -257,8 +258,7 @@ test("a plan stopped at the barrier (SIGTERM) exits 143 and lets writers go at o
 
 describe("--consistency none", () => {
   test("a killed part, rerun, gives the same dataset", async () => {
-    const dir = freshDir();
-    const planPath = join(dir, "plan.json");
+    const { dir, planPath } = freshPlan();
     const query = ["-q", "SELECT id, name, SLEEP(0.0005) AS s FROM t", "--split-by", "id", "-o", join(dir, "t.csv"), "--consistency", "none"];
     const plan = await gd(["plan", "--db-url", url(), "--parts", "3", "--plan", planPath, ...query]);
     expect(plan.code).toBe(0);
@@ -281,8 +281,7 @@ describe("--consistency none", () => {
   }, 60_000);
 
   test("commit refuses a missing part, a manifest that is not one or not its file's, a file gone, no rows; and writes nothing", async () => {
-    const dir = freshDir();
-    const planPath = join(dir, "plan.json");
+    const { dir, planPath } = freshPlan();
     const query = ["-q", "SELECT * FROM t", "--split-by", "id", "-o", join(dir, "t.csv"), "--consistency", "none"];
     expect((await gd(["plan", "--db-url", url(), "--parts", "3", "--plan", planPath, ...query])).code).toBe(0);
     for (const i of [0, 2]) expect(ok(await gd(["part", "--db-url", url(), "--plan", planPath, "--part", String(i)]))).toEqual(OK);
