@@ -28,6 +28,9 @@ export const enum Ascii {
   BraceClose = 0x7d,
 }
 
+/** 10^0 .. 10^22: every power of ten a double holds exactly (parsed, so no computed rounding creeps in). */
+export const EXACT_POWERS_OF_TEN = Array.from({ length: 23 }, (_, k) => Number(`1e${k}`));
+
 /** Values shorter than this are copied by a loop; a native call costs more for them. */
 export const SHORT = 48;
 
@@ -308,6 +311,54 @@ export function bitValue(src: Uint8Array, start: number, end: number): bigint {
   return value;
 }
 
+/** "00".."99" as pairs of ASCII digits. */
+const DIGIT_PAIRS = (() => {
+  const pairs = new Uint8Array(200);
+  for (let i = 0; i < 100; i++) {
+    pairs[2 * i] = 0x30 + Math.floor(i / 10);
+    pairs[2 * i + 1] = 0x30 + (i % 10);
+  }
+  return pairs;
+})();
+
+/** Decimal digits of v (0 <= v < 2^53). */
+export function digitCount(v: number): number {
+  if (v < 100000) return v < 10 ? 1 : v < 100 ? 2 : v < 1000 ? 3 : v < 10000 ? 4 : 5;
+  let n = 6;
+  for (let bound = 1000000; v >= bound; bound *= 10) n++;
+  return n;
+}
+
+/** v (0 <= v < 2^53) in decimal, its last digit at end - 1. */
+export function putDigits(buf: Uint8Array, end: number, v: number): void {
+  let p = end;
+  while (v >= 0x80000000) {
+    const q = Math.floor(v / 100);
+    const r = 2 * (v - 100 * q);
+    buf[--p] = DIGIT_PAIRS[r + 1];
+    buf[--p] = DIGIT_PAIRS[r];
+    v = q;
+  }
+  // Below 2^31 the JIT divides in integers.
+  while (v >= 100) {
+    const q = (v / 100) | 0;
+    const r = 2 * (v - 100 * q);
+    buf[--p] = DIGIT_PAIRS[r + 1];
+    buf[--p] = DIGIT_PAIRS[r];
+    v = q;
+  }
+  if (v >= 10) {
+    buf[--p] = DIGIT_PAIRS[2 * v + 1];
+    buf[--p] = DIGIT_PAIRS[2 * v];
+  } else buf[--p] = 0x30 + v;
+}
+
+/** Two digits of v (0 <= v < 100) at `at`: the parts of dates and times. */
+export function putPair(buf: Uint8Array, at: number, v: number): void {
+  buf[at] = DIGIT_PAIRS[2 * v];
+  buf[at + 1] = DIGIT_PAIRS[2 * v + 1];
+}
+
 /** Bytes of a BIT value that a number holds exactly (2^48 < 2^53). */
 const EXACT_BIT_BYTES = 6;
 
@@ -319,16 +370,8 @@ export function writeBitAsDecimal(out: OutputBuffer, src: Uint8Array, start: num
   if (end - start > EXACT_BIT_BYTES) return out.chunk(utf8(bitValue(src, start, end).toString()));
   let value = 0;
   for (let i = start; i < end; i++) value = value * 256 + src[i];
-  let digits = 1;
-  for (let v = value; v >= 10; v = Math.floor(v / 10)) digits++;
-  const buf = out.buf;
-  let o = out.len + digits;
-  out.len = o;
-  do {
-    const rest = Math.floor(value / 10);
-    buf[--o] = Ascii.Zero + (value - rest * 10);
-    value = rest;
-  } while (value > 0);
+  out.len += digitCount(value);
+  putDigits(out.buf, out.len, value);
 }
 
 /**

@@ -2,7 +2,7 @@
 // zone, no float except for FLOAT and DOUBLE themselves. Each parser reads src[start, end). An
 // integer is a number wherever a number holds it exactly, a bigint only beyond: a bigint per
 // value would cost more than the rest of the encoding.
-import { Ascii } from "../bytes.ts";
+import { Ascii, EXACT_POWERS_OF_TEN } from "../bytes.ts";
 import { daysFromCivil } from "../calendar.ts";
 
 /** BIT(n): the unsigned value of its big-endian bytes. */
@@ -59,8 +59,6 @@ export function int64(src: Uint8Array, start: number, end: number): number | big
 /** DECIMAL(p,s): the unscaled value ("-12.50" at scale 2 is -1250n). The server always sends s decimals. */
 export const unscaledDecimal = int64;
 
-/** 10^0 .. 10^22, each exact as a double (parsed, so no rounding of a computed power creeps in). */
-const POWERS_OF_TEN = Array.from({ length: 23 }, (_, k) => Number(`1e${k}`));
 
 /**
  * FLOAT, DOUBLE: the server prints a text that reads back as the stored value. Text of at most
@@ -86,8 +84,8 @@ export function float(src: Uint8Array, start: number, end: number): number {
     mantissa = mantissa * 10 + d;
     if (fraction >= 0) fraction++;
   }
-  if (fraction === 0 || end - start === (negative ? 1 : 0) || fraction >= POWERS_OF_TEN.length) return Number(latin1(src, start, end));
-  const value = fraction > 0 ? mantissa / POWERS_OF_TEN[fraction] : mantissa;
+  if (fraction === 0 || end - start === (negative ? 1 : 0) || fraction >= EXACT_POWERS_OF_TEN.length) return Number(latin1(src, start, end));
+  const value = fraction > 0 ? mantissa / EXACT_POWERS_OF_TEN[fraction] : mantissa;
   return negative ? -value : value;
 }
 

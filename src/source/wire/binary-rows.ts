@@ -14,7 +14,7 @@
 // text protocol instead: see planBinaryRows().
 import { TypeNumbers, type FieldInfo } from "mariadb";
 import { spareBuffers } from "../../format/buffer-pool.ts";
-import { FieldCursor, OutputBuffer } from "../../format/bytes.ts";
+import { digitCount, EXACT_POWERS_OF_TEN, FieldCursor, OutputBuffer, putDigits, putPair } from "../../format/bytes.ts";
 import { isUnsigned, isZerofill } from "./column-kinds.ts";
 
 const enum Render {
@@ -167,7 +167,6 @@ export function doubleText(x: number): string {
  */
 const SHORT_DECIMAL_BELOW = 1e7;
 const SHORT_DECIMAL_SCALE = 1e8;
-const POWERS_OF_TEN = Array.from({ length: 9 }, (_, k) => Number(`1e${k}`));
 
 /**
  * A DOUBLE of at most 8 decimals below 10^7 (prices, measures, halves), written as doubleText
@@ -185,9 +184,9 @@ export function putShortDecimal(out: Uint8Array, o: number, x: number): number {
   // The fewest places: multiplications, not the remainders of a large double, which cost more.
   let decimals = 0;
   let scaled = Math.round(magnitude);
-  while (scaled / POWERS_OF_TEN[decimals] !== magnitude) scaled = Math.round(magnitude * POWERS_OF_TEN[++decimals]);
-  const whole = Math.floor(scaled / POWERS_OF_TEN[decimals]);
-  const fraction = scaled - whole * POWERS_OF_TEN[decimals];
+  while (scaled / EXACT_POWERS_OF_TEN[decimals] !== magnitude) scaled = Math.round(magnitude * EXACT_POWERS_OF_TEN[++decimals]);
+  const whole = Math.floor(scaled / EXACT_POWERS_OF_TEN[decimals]);
+  const fraction = scaled - whole * EXACT_POWERS_OF_TEN[decimals];
   const wholeDigits = digitCount(whole);
   o = putLength(out, o, (x < 0 ? 1 : 0) + wholeDigits + (decimals > 0 ? 1 + decimals : 0));
   if (x < 0) out[o++] = 0x2d;
@@ -299,53 +298,6 @@ export function putFloatText(out: Uint8Array, o: number, x: number): number {
   for (let i = fractionDigits; i < right; i++) out[o++] = 0x30;
   putDigits(out, o + fractionDigits, fraction);
   return o + fractionDigits;
-}
-
-/** "00".."99" as pairs of ASCII digits. */
-const DIGIT_PAIRS = (() => {
-  const pairs = new Uint8Array(200);
-  for (let i = 0; i < 100; i++) {
-    pairs[2 * i] = 0x30 + Math.floor(i / 10);
-    pairs[2 * i + 1] = 0x30 + (i % 10);
-  }
-  return pairs;
-})();
-
-function digitCount(v: number): number {
-  if (v < 100000) return v < 10 ? 1 : v < 100 ? 2 : v < 1000 ? 3 : v < 10000 ? 4 : 5;
-  let n = 6;
-  for (let bound = 1000000; v >= bound; bound *= 10) n++;
-  return n;
-}
-
-/** v (0 <= v < 2^53) in decimal, its last digit at end - 1. */
-function putDigits(buf: Uint8Array, end: number, v: number): void {
-  let p = end;
-  while (v >= 0x80000000) {
-    const q = Math.floor(v / 100);
-    const r = 2 * (v - 100 * q);
-    buf[--p] = DIGIT_PAIRS[r + 1];
-    buf[--p] = DIGIT_PAIRS[r];
-    v = q;
-  }
-  // Below 2^31 the JIT divides in integers.
-  while (v >= 100) {
-    const q = (v / 100) | 0;
-    const r = 2 * (v - 100 * q);
-    buf[--p] = DIGIT_PAIRS[r + 1];
-    buf[--p] = DIGIT_PAIRS[r];
-    v = q;
-  }
-  if (v >= 10) {
-    buf[--p] = DIGIT_PAIRS[2 * v + 1];
-    buf[--p] = DIGIT_PAIRS[2 * v];
-  } else buf[--p] = 0x30 + v;
-}
-
-/** Two digits of v (0 <= v < 100) at `at`: the parts of dates and times. */
-function putPair(buf: Uint8Array, at: number, v: number): void {
-  buf[at] = DIGIT_PAIRS[2 * v];
-  buf[at + 1] = DIGIT_PAIRS[2 * v + 1];
 }
 
 /**
